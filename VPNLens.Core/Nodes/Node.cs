@@ -1,0 +1,23 @@
+namespace VPNLens.Core.Nodes;
+
+/// <summary>A Benchmark Node the control plane reaches over SSH.</summary>
+public sealed class Node
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public required string Name { get; set; }
+
+    public required string Host { get; set; }
+
+    public int Port { get; set; } = 22;
+
+    public required string User { get; set; }
+
+    /// <summary>The pinned host key, as "SHA256:" and unpadded base64 (what ssh-keygen -l prints).</summary>
+    public required string HostKeyFingerprint { get; set; }
+
+    /// <summary>Path of the private key file on the control plane, or a secret reference resolved at connect time.</summary>
+    public required string PrivateKeyPath { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,8 @@
+namespace VPNLens.Core.Phases;
+
+public enum PhaseStatus
+{
+    Succeeded,
+    Failed,
+    Skipped,
+}

@@ -1,0 +1,34 @@
+namespace VPNLens.Core.Results;
+
+/// <summary>The stored outcome of one protocol in a run: headline figures for lists, the node's section for detail.</summary>
+public sealed class ProtocolResult
+{
+    public long Id { get; set; }
+
+    public Guid RunId { get; set; }
+
+    public required string Protocol { get; set; }
+
+    public bool Succeeded { get; set; }
+
+    public string? ErrorPhase { get; set; }
+
+    public string? ErrorMessage { get; set; }
+
+    public double? UploadMedianBitsPerSecond { get; set; }
+
+    public double? DownloadMedianBitsPerSecond { get; set; }
+
+    public double? LatencyIdleP50Ms { get; set; }
+
+    public double? UdpJitterMs { get; set; }
+
+    public double? UdpLossPercent { get; set; }
+
+    public double? SetupMs { get; set; }
+
+    public double? RecoveryMs { get; set; }
+
+    /// <summary>This protocol's section of the results body, verbatim.</summary>
+    public required string Json { get; set; }
+}

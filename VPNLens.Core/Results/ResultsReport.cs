@@ -1,0 +1,58 @@
+using System.Text.Json;
+
+namespace VPNLens.Core.Results;
+
+// The final results body a node posts, as docs/node-protocol.md defines it.
+
+public sealed record ResultsReport(
+    string Status,
+    ReportError? Error,
+    Dictionary<string, JsonElement>? Environment,
+    Dictionary<string, JsonElement>? Settings,
+    IReadOnlyList<ProtocolReport> Protocols);
+
+public sealed record ReportError(string? Protocol, string? Phase, string Message);
+
+public sealed record ProtocolReport(
+    string Protocol,
+    string Status,
+    ReportError? Error,
+    string? Interface,
+    int? Mtu,
+    string? Peer,
+    Dictionary<string, JsonElement>? Versions,
+    double? SetupMs,
+    IReadOnlyList<LadderRung>? Ladder,
+    PingReport? LatencyIdle,
+    PingReport? LatencyLoaded,
+    IReadOnlyList<TcpSample>? TcpUpload,
+    IReadOnlyList<TcpSample>? TcpDownload,
+    IReadOnlyList<UdpSample>? Udp,
+    CpuReport? Cpu,
+    RecoveryReport? Recovery)
+{
+    public bool Succeeded => Status == "succeeded";
+}
+
+public sealed record LadderRung(string Rung, double Ms);
+
+public sealed record PingReport(int Sent, int Received, IReadOnlyList<double>? RttMs);
+
+public sealed record TcpSample(
+    double BitsPerSecond,
+    long? Retransmits,
+    long? Bytes,
+    double? CpuLocalPercent,
+    double? CpuRemotePercent,
+    IReadOnlyList<double>? Intervals);
+
+public sealed record UdpSample(
+    double BitsPerSecond,
+    double? JitterMs,
+    long? LostPackets,
+    long? Packets,
+    double? LostPercent);
+
+public sealed record CpuReport(string? Daemon, double? DaemonCpuSeconds, double? SystemCpuSeconds, long? BytesMoved);
+
+public sealed record RecoveryReport(string? Method, double? Ms);
