@@ -1,0 +1,336 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# VPNLens lab: a control-plane VPN endpoint and N Benchmark Nodes as network
+# namespaces on this machine, joined by veth to a bridge in the root namespace,
+# all in 198.18.0.0/15. See docs/lab.md.
+#
+#   lab.sh up [--nodes N] [--recreate]   build it (a healthy lab of N nodes is left as is)
+#   lab.sh down [--keep-files]           remove everything; safe to repeat
+#   lab.sh status                        what is up; exit 1 when something is missing
+#   lab.sh exec <host> <cmd...>          run a command on root | cp | node<N>
+#   lab.sh ssh <node> [cmd...]           ssh to a node as the control plane does
+#   lab.sh install-scripts [--node N] [--from DIR]
+#                                        copy scripts/ (without lab/, test/) to
+#                                        $VPNLENS_HOME/scripts on the node(s), over ssh
+set -Eeuo pipefail
+
+LAB_SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+readonly LAB_SCRIPT_DIR
+readonly LAB_SCRIPTS_SRC="${VPNLENS_LAB_SCRIPTS_SRC:-$(dirname "$LAB_SCRIPT_DIR")}"
+
+# shellcheck source=lib/common.sh
+source "$LAB_SCRIPT_DIR/lib/common.sh"
+# shellcheck source=lib/netns.sh
+source "$LAB_SCRIPT_DIR/lib/netns.sh"
+# shellcheck source=lib/sshd.sh
+source "$LAB_SCRIPT_DIR/lib/sshd.sh"
+# shellcheck source=lib/wireguard.sh
+source "$LAB_SCRIPT_DIR/lib/wireguard.sh"
+# shellcheck source=lib/nebula.sh
+source "$LAB_SCRIPT_DIR/lib/nebula.sh"
+# shellcheck source=lib/services.sh
+source "$LAB_SCRIPT_DIR/lib/services.sh"
+
+UP_IN_PROGRESS=0
+
+usage() {
+  sed -n '2,/^set -Eeuo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
+}
+
+# One lab at a time: up, down and install-scripts hold this lock.
+lab_lock() {
+  exec 9>"$LAB_LOCK"
+  flock -w 120 9 || die "another lab.sh holds $LAB_LOCK"
+}
+
+# --- up -------------------------------------------------------------------------
+lab_is_healthy() {
+  local want=$1 n name
+  [[ -f "$LAB_MARKER" && "$(lab_node_count)" == "$want" ]] || return 1
+  netns_exists "$LAB_CP_NS" || return 1
+  for ((n = 1; n <= want; n++)); do netns_exists "$(node_ns "$n")" || return 1; done
+  for name in $(lab_proc_names); do lab_proc_running "$name" || return 1; done
+  return 0
+}
+
+lab_dirs_create() {
+  install -d -m 0755 "$LAB_DIR"
+  : >"$LAB_MARKER"
+  install -d -m 0700 "$LAB_PID_DIR"
+  install -d -m 0755 "$LAB_LOG_DIR"
+}
+
+lab_build_network() {
+  local count=$1 n
+  net_bridge_up
+  net_cp_up
+  for ((n = 1; n <= count; n++)); do net_node_up "$n"; done
+}
+
+lab_build_keys() {
+  local count=$1
+  ssh_client_key_create
+  wg_keys_create "$count"
+  neb_ca_create
+}
+
+lab_build_cp() {
+  local count=$1 n
+  wg_server_up "$count"
+  neb_lighthouse_up
+  backend_up
+  for ((n = 1; n <= count; n++)); do iperf_up "$n"; done
+}
+
+lab_build_node() {
+  local n=$1
+  node_dirs_create "$n"
+  direct_node_conf_write "$n"
+  wg_node_conf_write "$n"
+  neb_node_conf_write "$n"
+  sshd_node_up "$n"
+}
+
+underlay_reachable() { ip netns exec "$(node_ns "$1")" ping -c 1 -W 1 "$LAB_CP_IP"; }
+
+lab_check_nodes() {
+  local count=$1 n
+  for ((n = 1; n <= count; n++)); do
+    sshd_node_wait "$n"
+    wait_until 5 "$(node_name "$n") to reach $LAB_CP_IP" underlay_reachable "$n"
+  done
+}
+
+lab_up() {
+  local count=1 recreate=0 n
+  while (($#)); do
+    case $1 in
+      --nodes)
+        count=${2:-}
+        shift 2 || die "--nodes needs a number"
+        ;;
+      --nodes=*)
+        count=${1#*=}
+        shift
+        ;;
+      --recreate)
+        recreate=1
+        shift
+        ;;
+      *) die "up: unknown option '$1'" ;;
+    esac
+  done
+  validate_node_count "$count"
+  count=$((10#$count))
+  validate_root
+  validate_lab_dir
+  validate_tools
+  lab_lock
+  if ((!recreate)) && lab_is_healthy "$count"; then
+    log_info "lab already up with $count node(s); nothing to do (--recreate builds a fresh one)"
+    return 0
+  fi
+  lab_teardown 0
+  UP_IN_PROGRESS=1
+  lab_dirs_create
+  log_info "building the lab in $LAB_DIR with $count node(s)"
+  sshd_privsep_dir
+  lab_build_network "$count"
+  lab_build_keys "$count"
+  lab_build_cp "$count"
+  for ((n = 1; n <= count; n++)); do lab_build_node "$n"; done
+  lab_check_nodes "$count"
+  ssh_write_nodes_json "$count"
+  printf 'LAB_NODES=%s\n' "$count" >"$LAB_STATE"
+  UP_IN_PROGRESS=0
+  log_info "lab up: control plane at $LAB_GW_IP (bridge $LAB_BRIDGE), VPN endpoint $LAB_CP_NS at $LAB_CP_IP, nodes in $LAB_NODES_JSON"
+}
+
+# --- down -------------------------------------------------------------------------
+# lab_teardown KEEP_FILES: stop what the lab started, empty and delete its
+# namespaces, links and sockets. Never fails because something is already gone.
+lab_teardown() {
+  local keep=${1:-0}
+  lab_stop_all
+  net_teardown
+  wg_stale_sockets_remove
+  if ((keep)) || [[ ! -d "$LAB_DIR" ]]; then return 0; fi
+  if [[ -f "$LAB_MARKER" ]]; then
+    rm -rf -- "$LAB_DIR"
+  else
+    log_warn "$LAB_DIR has no $(basename "$LAB_MARKER") marker; not removing it"
+  fi
+}
+
+lab_down() {
+  local keep=0
+  while (($#)); do
+    case $1 in
+      --keep-files)
+        keep=1
+        shift
+        ;;
+      *) die "down: unknown option '$1'" ;;
+    esac
+  done
+  validate_root
+  validate_lab_dir
+  lab_lock
+  lab_teardown "$keep"
+  log_info "lab down"
+}
+
+# --- status -----------------------------------------------------------------------
+lab_status() {
+  local ok=0 count n name ns state
+  count=$(lab_node_count)
+  printf 'lab dir     %s (%s)\n' "$LAB_DIR" "$([[ -f "$LAB_MARKER" ]] && echo present || echo absent)"
+  printf 'nodes       %s\n' "$count"
+  if link_exists "$LAB_BRIDGE"; then
+    printf 'bridge      %s %s\n' "$LAB_BRIDGE" "$(ip -4 -o addr show dev "$LAB_BRIDGE" | awk '{print $4}' | head -n1)"
+  else
+    printf 'bridge      %s missing\n' "$LAB_BRIDGE"
+    ok=1
+  fi
+  local namespaces=("$LAB_CP_NS")
+  for ((n = 1; n <= count; n++)); do namespaces+=("$(node_ns "$n")"); done
+  for ns in "${namespaces[@]}"; do
+    if netns_exists "$ns"; then state=present; else
+      state=missing
+      ok=1
+    fi
+    printf 'netns       %-10s %s\n' "$ns" "$state"
+  done
+  for name in $(lab_proc_names); do
+    if lab_proc_running "$name"; then state="running (pid $(lab_proc_pid "$name"))"; else
+      state=dead
+      ok=1
+    fi
+    printf 'process     %-16s %s\n' "$name" "$state"
+  done
+  if netns_exists "$LAB_CP_NS"; then
+    printf 'wireguard   %s peers, %s with a handshake\n' \
+      "$(ip netns exec "$LAB_CP_NS" wg show "$LAB_WG_IF_CP" peers 2>/dev/null | wc -l)" \
+      "$(ip netns exec "$LAB_CP_NS" wg show "$LAB_WG_IF_CP" latest-handshakes 2>/dev/null | awk '$2 > 0' | wc -l)"
+  fi
+  [[ -f "$LAB_NODES_JSON" ]] && printf 'nodes.json  %s\n' "$LAB_NODES_JSON"
+  ((count > 0)) || ok=1
+  return "$ok"
+}
+
+# --- exec, ssh, install-scripts ------------------------------------------------------
+# host_node_number HOST: N for node<N> or vl-node<N>.
+host_node_number() {
+  [[ "$1" =~ ^(vl-)?node([0-9]+)$ ]] || return 1
+  printf '%s' "$((10#${BASH_REMATCH[2]}))"
+}
+
+validate_node_exists() {
+  netns_exists "$(node_ns "$1")" || die "$(node_name "$1") is not up (lab.sh up --nodes $1)"
+}
+
+lab_exec() {
+  local host=${1:-} n
+  (($# >= 2)) || die "usage: lab.sh exec <root|cp|node<N>> <cmd...>"
+  shift
+  validate_root
+  case $host in
+    root) exec "$@" ;;
+    cp | "$LAB_CP_NS") exec ip netns exec "$LAB_CP_NS" "$@" ;;
+  esac
+  n=$(host_node_number "$host") || die "unknown host '$host' (root, cp, node<N>)"
+  validate_node_exists "$n"
+  exec ip netns exec "$(node_ns "$n")" env \
+    "VPNLENS_HOME=$(node_dir "$n")/home" "VPNLENS_CONF_DIR=$(node_dir "$n")/conf" \
+    "VPNLENS_STATE_DIR=$(node_dir "$n")/state" "$@"
+}
+
+lab_ssh_cmd() {
+  local n
+  (($# >= 1)) || die "usage: lab.sh ssh <node<N>> [cmd...]"
+  n=$(host_node_number "$1") || die "unknown node '$1'"
+  shift
+  validate_node_exists "$n"
+  lab_ssh "$n" "$@"
+}
+
+# Copy the node-side scripts the way the control plane ships them: over ssh into
+# $VPNLENS_HOME/scripts, replacing the previous copy in one move.
+install_scripts_node() {
+  local n=$1 src=$2 remote
+  # shellcheck disable=SC2016 # expanded on the node, where sshd set VPNLENS_HOME
+  remote='set -e; d="$VPNLENS_HOME/scripts"; rm -rf "$d.new"; mkdir -p "$d.new"
+    tar -C "$d.new" -xf -; rm -rf "$d"; mv "$d.new" "$d"'
+  log_info "installing $src (without lab/, test/) on $(node_name "$n")"
+  tar -C "$src" --exclude=./lab --exclude=./test -cf - . | lab_ssh "$n" "$remote"
+}
+
+lab_install_scripts() {
+  local only="" src="$LAB_SCRIPTS_SRC" count n
+  while (($#)); do
+    case $1 in
+      --node)
+        only=$(host_node_number "node${2:-}") || die "--node needs a number"
+        shift 2
+        ;;
+      --from)
+        src=${2:-}
+        shift 2 || die "--from needs a directory"
+        ;;
+      *) die "install-scripts: unknown option '$1'" ;;
+    esac
+  done
+  validate_root
+  [[ -d "$src" ]] || die "no scripts directory at '$src'"
+  count=$(lab_node_count)
+  ((count > 0)) || die "the lab is not up"
+  for ((n = 1; n <= count; n++)); do
+    [[ -z "$only" || "$only" == "$n" ]] || continue
+    install_scripts_node "$n" "$src"
+  done
+}
+
+# --- traps and dispatch ---------------------------------------------------------------
+on_exit() {
+  local rc=$?
+  set +e
+  if ((UP_IN_PROGRESS)); then
+    log_error "up did not finish (exit $rc); tearing the half-built lab down (files kept in $LAB_DIR)"
+    UP_IN_PROGRESS=0
+    lab_teardown 1
+  fi
+  return "$rc"
+}
+
+ERR_REPORTED=0
+on_err() {
+  ((ERR_REPORTED)) && return 0
+  ERR_REPORTED=1
+  log_error "failed at line $1: $2"
+}
+
+main() {
+  trap on_exit EXIT
+  trap 'on_err "$LINENO" "$BASH_COMMAND"' ERR
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  local cmd=${1:-help}
+  (($#)) && shift
+  case $cmd in
+    up) lab_up "$@" ;;
+    down) lab_down "$@" ;;
+    status) lab_status "$@" || exit 1 ;;
+    exec) lab_exec "$@" ;;
+    ssh) lab_ssh_cmd "$@" ;;
+    install-scripts) lab_install_scripts "$@" ;;
+    help | -h | --help) usage ;;
+    *)
+      usage >&2
+      die "unknown command '$cmd'"
+      ;;
+  esac
+}
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  main "$@"
+fi
