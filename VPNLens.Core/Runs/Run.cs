@@ -38,6 +38,9 @@ public sealed class Run
     /// <summary>Process group of run.sh on the node, so a timeout or cancel can stop it.</summary>
     public int? RemotePid { get; set; }
 
+    /// <summary>True while a timed-out or cancelled run's script may still be running on the node; the node is not free until it is stopped.</summary>
+    public bool RemoteStopPending { get; set; }
+
     /// <summary>The final results body exactly as the node posted it.</summary>
     public string? ResultsJson { get; set; }
 

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+using VPNLens.Core.Webhooks;
+using VPNLens.Web.Callbacks;
+using VPNLens.Web.Runs;
+
+namespace VPNLens.Web.Api;
+
+/// <summary>Where nodes post signed phase events and results (docs/node-protocol.md). Authenticated by signature, not by user.</summary>
+public static class CallbacksApi
+{
+    public static IEndpointRouteBuilder MapCallbacksApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/runs/{id:guid}").AllowAnonymous().WithTags("Callbacks");
+        group.MapPost("/phases", (Guid id, HttpRequest request, CallbackIntake intake, IOptions<CallbackOptions> options, CancellationToken ct) =>
+            HandleAsync(request, options.Value.MaxBodyBytes, message => intake.AcceptPhaseAsync(id, message, ct), ct));
+        group.MapPost("/results", (Guid id, HttpRequest request, CallbackIntake intake, IOptions<CallbackOptions> options, CancellationToken ct) =>
+            HandleAsync(request, options.Value.MaxBodyBytes, message => intake.AcceptResultsAsync(id, message, ct), ct));
+        return app;
+    }
+
+    private static async Task<IResult> HandleAsync(HttpRequest request, int maxBytes, Func<SignedMessage, Task<CallbackResult>> accept, CancellationToken cancellationToken)
+    {
+        var body = await CallbackBody.ReadAsync(request, maxBytes, cancellationToken);
+        if (body is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large", detail: $"Callbacks are limited to {maxBytes} bytes.");
+        }
+
+        var message = new SignedMessage(
+            request.Headers[WebhookSignature.IdHeader],
+            request.Headers[WebhookSignature.TimestampHeader],
+            request.Headers[WebhookSignature.SignatureHeader],
+            body);
+        var result = await accept(message);
+        return result.Outcome switch
+        {
+            CallbackOutcome.Applied => Results.Ok(new { status = "applied" }),
+            CallbackOutcome.Duplicate => Results.Ok(new { status = "duplicate" }),
+            CallbackOutcome.UnknownRun => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown run", detail: result.Detail),
+            CallbackOutcome.Unauthorized => Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Bad signature", detail: result.Detail),
+            CallbackOutcome.Malformed => Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed callback", detail: result.Detail),
+            CallbackOutcome.RunNotRunning => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Run not running", detail: result.Detail),
+            _ => throw new InvalidOperationException($"Unhandled callback outcome {result.Outcome}."),
+        };
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using VPNLens.Web.Nodes;
+using VPNLens.Web.Persistence;
+
+namespace VPNLens.Web.Api;
+
+public static class NodesApi
+{
+    public static IEndpointRouteBuilder MapNodesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/nodes").RequireAuthorization(Authorization.AdminPolicy).WithTags("Nodes");
+        group.MapGet("/", ListAsync);
+        group.MapPost("/", CreateAsync);
+        group.MapPost("/{id:guid}/probe", ProbeAsync);
+        return app;
+    }
+
+    public sealed record NodeDto(Guid Id, string Name, string Host, int Port, string User, string HostKeyFingerprint);
+
+    private static async Task<Ok<List<NodeDto>>> ListAsync(IDbContextFactory<AppDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var nodes = await db.Nodes.AsNoTracking().OrderBy(n => n.Name).ToListAsync(cancellationToken);
+        return TypedResults.Ok(nodes.Select(n => new NodeDto(n.Id, n.Name, n.Host, n.Port, n.User, n.HostKeyFingerprint)).ToList());
+    }
+
+    private static async Task<Results<Created<NodeDto>, ValidationProblem>> CreateAsync(
+        NodeInput input, IDbContextFactory<AppDbContext> dbFactory, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = input.Validate();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (errors.Count == 0 && await db.Nodes.AnyAsync(n => n.Name == input.Name!.Trim(), cancellationToken))
+        {
+            errors["name"] = [$"A node named {input.Name} already exists."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var node = input.ToNode(time.GetUtcNow());
+        db.Nodes.Add(node);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/nodes/{node.Id}", new NodeDto(node.Id, node.Name, node.Host, node.Port, node.User, node.HostKeyFingerprint));
+    }
+
+    private static async Task<Results<Ok<NodeProbe>, NotFound>> ProbeAsync(
+        Guid id, IDbContextFactory<AppDbContext> dbFactory, IRemoteNodeClient remote, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var node = await db.Nodes.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
+        return node is null ? TypedResults.NotFound() : TypedResults.Ok(await remote.ProbeAsync(node, cancellationToken));
+    }
+}

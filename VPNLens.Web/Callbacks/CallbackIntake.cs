@@ -1,0 +1,179 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using VPNLens.Core.Phases;
+using VPNLens.Core.Results;
+using VPNLens.Core.Runs;
+using VPNLens.Core.Webhooks;
+using VPNLens.Web.Persistence;
+using VPNLens.Web.Runs;
+
+namespace VPNLens.Web.Callbacks;
+
+public enum CallbackOutcome
+{
+    Applied,
+    Duplicate,
+    UnknownRun,
+    Unauthorized,
+    Malformed,
+    RunNotRunning,
+}
+
+public sealed record CallbackResult(CallbackOutcome Outcome, string Detail);
+
+public sealed record SignedMessage(string? Id, string? Timestamp, string? Signature, byte[] Body);
+
+/// <summary>
+/// Verifies, parses and applies the node's signed callbacks. Each applied message is recorded by its
+/// webhook-id in the same transaction as its effect, so a redelivery is applied exactly once.
+/// </summary>
+public sealed class CallbackIntake(
+    IDbContextFactory<AppDbContext> dbFactory,
+    RunTransitions transitions,
+    RunEvents events,
+    TimeProvider time,
+    ILogger<CallbackIntake> logger)
+{
+    public async Task<CallbackResult> AcceptPhaseAsync(Guid runId, SignedMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        var refusal = Authenticate(run, message);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var parsed = PhaseReport.Parse(message.Body, run!.Protocols);
+        if (!parsed.IsValid)
+        {
+            return new CallbackResult(CallbackOutcome.Malformed, parsed.Error!);
+        }
+
+        var report = parsed.Value!;
+        var phase = new PhaseEvent
+        {
+            RunId = runId,
+            Protocol = report.Protocol,
+            Phase = report.Phase,
+            Status = report.ParsedStatus,
+            StartedAt = report.StartedAt,
+            EndedAt = report.EndedAt,
+            Detail = report.Detail,
+            ReceivedAt = time.GetUtcNow(),
+        };
+
+        var outcome = await ApplyOnceAsync(db, runId, message.Id!, "phase", requireRunning: true, async () =>
+        {
+            db.PhaseEvents.Add(phase);
+            await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
+
+        if (outcome.Outcome == CallbackOutcome.Applied)
+        {
+            await events.PublishAsync(new PhaseRecorded(runId, phase));
+        }
+
+        return outcome;
+    }
+
+    public async Task<CallbackResult> AcceptResultsAsync(Guid runId, SignedMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        var refusal = Authenticate(run, message);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var parsed = ResultsParser.Parse(message.Body);
+        if (!parsed.IsValid)
+        {
+            return new CallbackResult(CallbackOutcome.Malformed, parsed.Error!);
+        }
+
+        var report = parsed.Value!;
+        var (state, reason) = ResultsOutcome.Of(report);
+        var rows = ResultsOutcome.Rows(runId, report, message.Body);
+        var ended = false;
+        var outcome = await ApplyOnceAsync(db, runId, message.Id!, "results", requireRunning: false, async () =>
+        {
+            ended = await transitions.EndAsync(db, runId, state, reason, [RunState.Running], cancellationToken);
+            if (!ended)
+            {
+                throw new RunNotRunningException();
+            }
+
+            await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.ResultsJson, System.Text.Encoding.UTF8.GetString(message.Body)), cancellationToken);
+            db.ProtocolResults.AddRange(rows);
+            await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
+
+        if (outcome.Outcome == CallbackOutcome.Applied && ended)
+        {
+            await transitions.AnnounceEndAsync(runId, state, reason);
+        }
+
+        return outcome;
+    }
+
+    private CallbackResult? Authenticate(Run? run, SignedMessage message)
+    {
+        if (run is null)
+        {
+            return new CallbackResult(CallbackOutcome.UnknownRun, "There is no such run.");
+        }
+
+        var verification = WebhookSignature.Verify(
+            WebhookSecret.Parse(run.CallbackSecret), message.Id, message.Timestamp, message.Signature, message.Body, time.GetUtcNow());
+        return verification switch
+        {
+            WebhookVerification.Valid => null,
+            WebhookVerification.MissingHeaders => new CallbackResult(CallbackOutcome.Unauthorized, "webhook-id, webhook-timestamp and webhook-signature are required."),
+            WebhookVerification.MalformedTimestamp => new CallbackResult(CallbackOutcome.Unauthorized, "webhook-timestamp must be Unix seconds."),
+            WebhookVerification.TimestampOutOfTolerance => new CallbackResult(CallbackOutcome.Unauthorized, "webhook-timestamp is more than 5 minutes from the server's clock."),
+            _ => new CallbackResult(CallbackOutcome.Unauthorized, "webhook-signature does not match."),
+        };
+    }
+
+    private async Task<CallbackResult> ApplyOnceAsync(
+        AppDbContext db, Guid runId, string messageId, string kind, bool requireRunning, Func<Task> apply, CancellationToken cancellationToken)
+    {
+        // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default) takes the write lock up front: no lock upgrade, no "database is locked".
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await db.WebhookDeliveries.AnyAsync(d => d.MessageId == messageId, cancellationToken))
+        {
+            return new CallbackResult(CallbackOutcome.Duplicate, "Already applied.");
+        }
+
+        if (requireRunning && !await db.Runs.AnyAsync(r => r.Id == runId && r.State == RunState.Running, cancellationToken))
+        {
+            return new CallbackResult(CallbackOutcome.RunNotRunning, "The run is not running; nothing was changed.");
+        }
+
+        try
+        {
+            db.WebhookDeliveries.Add(new WebhookDelivery { MessageId = messageId, RunId = runId, Kind = kind, ReceivedAt = time.GetUtcNow() });
+            await db.SaveChangesAsync(cancellationToken);
+            await apply();
+            await transaction.CommitAsync(cancellationToken);
+            return new CallbackResult(CallbackOutcome.Applied, "Applied.");
+        }
+        catch (RunNotRunningException)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return new CallbackResult(CallbackOutcome.RunNotRunning, "The run already ended; nothing was changed.");
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        {
+            logger.LogInformation("Callback {MessageId} for run {RunId} raced a redelivery; applied once", messageId, runId);
+            await transaction.RollbackAsync(cancellationToken);
+            return new CallbackResult(CallbackOutcome.Duplicate, "Already applied.");
+        }
+    }
+
+    private sealed class RunNotRunningException : Exception;
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using VPNLens.Core.Results;
+using VPNLens.Core.Runs;
+
+namespace VPNLens.Web.Callbacks;
+
+/// <summary>What a results body means for the run, and the per-protocol rows it stores.</summary>
+internal static class ResultsOutcome
+{
+    public static (RunState State, string? Reason) Of(ResultsReport report)
+    {
+        if (report.Status == "succeeded")
+        {
+            return (RunState.Succeeded, null);
+        }
+
+        var error = report.Error;
+        var where = error?.Protocol is null ? string.Empty : $"{error.Protocol}{(error.Phase is null ? string.Empty : $" / {error.Phase}")}: ";
+        return (RunState.Failed, where + (error?.Message ?? "The node reported the run failed."));
+    }
+
+    public static IEnumerable<ProtocolResult> Rows(Guid runId, ResultsReport report, byte[] body)
+    {
+        using var document = JsonDocument.Parse(body);
+        var sections = document.RootElement.GetProperty("protocols").EnumerateArray().ToList();
+        var rows = new List<ProtocolResult>();
+        for (var i = 0; i < report.Protocols.Count; i++)
+        {
+            var protocol = report.Protocols[i];
+            if (rows.Any(r => r.Protocol == protocol.Protocol))
+            {
+                continue;
+            }
+
+            var summary = ProtocolSummary.From(protocol);
+            rows.Add(new ProtocolResult
+            {
+                RunId = runId,
+                Protocol = protocol.Protocol,
+                Succeeded = protocol.Succeeded,
+                ErrorPhase = protocol.Error?.Phase,
+                ErrorMessage = protocol.Error?.Message,
+                UploadMedianBitsPerSecond = summary.UploadBitsPerSecond?.Median,
+                DownloadMedianBitsPerSecond = summary.DownloadBitsPerSecond?.Median,
+                LatencyIdleP50Ms = summary.LatencyIdle?.P50Ms,
+                UdpJitterMs = summary.UdpJitterMs?.Median,
+                UdpLossPercent = summary.UdpLossPercent?.Median,
+                SetupMs = summary.SetupMs,
+                RecoveryMs = summary.RecoveryMs,
+                Json = sections[i].GetRawText(),
+            });
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,62 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VPNLens.Core.Runs;
+using VPNLens.Web.Persistence;
+using VPNLens.Web.Runs;
+
+namespace VPNLens.Web.Email;
+
+/// <summary>Mails the requester when a run ends. Runs on its own queue: a slow or broken mail server never holds up benchmarks.</summary>
+public sealed class RunNotificationJob(
+    IDbContextFactory<AppDbContext> dbFactory,
+    IEmailSender sender,
+    IOptions<AppOptions> app,
+    ILogger<RunNotificationJob> logger)
+{
+    public const string QueueName = "notifications";
+
+    [AutomaticRetry(Attempts = 4, DelaysInSeconds = [5, 30, 120, 600], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    [Queue(QueueName)]
+    public async Task SendAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        if (run is null || run.EmailStatus == EmailStatus.Sent)
+        {
+            return;
+        }
+
+        if (!sender.IsConfigured)
+        {
+            await SetAsync(db, runId, EmailStatus.NotConfigured, "No SMTP server is configured (Smtp:Host).", cancellationToken);
+            return;
+        }
+
+        var nodeName = await db.Nodes.Where(n => n.Id == run.NodeId).Select(n => n.Name).FirstOrDefaultAsync(cancellationToken) ?? "a deleted node";
+        var message = RunEmailComposer.Compose(run, nodeName, app.Value.PermalinkFor(run.PublicToken));
+        await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.EmailAttempts, r => r.EmailAttempts + 1), cancellationToken);
+        try
+        {
+            await sender.SendAsync(message, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Emailing the results of run {RunId} failed; Hangfire retries with backoff", runId);
+            await SetAsync(db, runId, EmailStatus.Failed, ex.Message, cancellationToken);
+            throw;
+        }
+
+        await SetAsync(db, runId, EmailStatus.Sent, null, cancellationToken);
+    }
+
+    private static async Task SetAsync(AppDbContext db, Guid runId, EmailStatus status, string? error, CancellationToken cancellationToken) =>
+        await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.EmailStatus, status).SetProperty(r => r.EmailError, error), cancellationToken);
+}
+
+/// <summary>Queues the notification email as a Hangfire job, so it survives restarts and is retried.</summary>
+public sealed class HangfireRunFinishedNotifier(IBackgroundJobClient jobs) : IRunFinishedNotifier
+{
+    public void RunFinished(Guid runId) =>
+        jobs.Create<RunNotificationJob>(job => job.SendAsync(runId, CancellationToken.None), new Hangfire.States.EnqueuedState(RunNotificationJob.QueueName));
+}

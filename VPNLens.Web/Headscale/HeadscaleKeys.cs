@@ -1,0 +1,100 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+
+namespace VPNLens.Web.Headscale;
+
+public sealed class HeadscaleOptions
+{
+    public const string Section = "Headscale";
+
+    /// <summary>Headscale's URL, e.g. https://hs.example.com, for its API.</summary>
+    public Uri? Url { get; set; }
+
+    /// <summary>An API key from `headscale apikeys create`; a secret.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The Headscale user the benchmark nodes join as.</summary>
+    public string User { get; set; } = "vpnlens";
+
+    /// <summary>A reusable pre-auth key made by hand (`headscale preauthkeys create --reusable`); used instead of the API when set.</summary>
+    public string? PreAuthKey { get; set; }
+}
+
+/// <summary>Hands a node the reusable pre-auth key that lets `tailscale up` join headlessly.</summary>
+public interface IHeadscaleKeys
+{
+    Task<string> PreAuthKeyAsync(CancellationToken cancellationToken);
+}
+
+public sealed class HeadscaleUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Uses the configured key, or creates one reusable key through Headscale's API and keeps it in memory.</summary>
+public sealed class HeadscaleKeys(IHttpClientFactory httpFactory, IOptions<HeadscaleOptions> options, TimeProvider time) : IHeadscaleKeys, IDisposable
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private string? created;
+
+    public async Task<string> PreAuthKeyAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (!string.IsNullOrWhiteSpace(settings.PreAuthKey))
+        {
+            return settings.PreAuthKey;
+        }
+
+        if (settings.Url is null || string.IsNullOrWhiteSpace(settings.ApiKey))
+        {
+            throw new HeadscaleUnavailableException("Tailscale needs Headscale: set Headscale__PreAuthKey, or Headscale__Url and Headscale__ApiKey so VPNLens can create a reusable pre-auth key.");
+        }
+
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return created ??= await CreateAsync(settings, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public void Dispose() => gate.Dispose();
+
+    private async Task<string> CreateAsync(HeadscaleOptions settings, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(settings.Url!, "api/v1/preauthkey"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey);
+        request.Content = JsonContent.Create(new
+        {
+            user = settings.User,
+            reusable = true,
+            ephemeral = true,
+            expiration = time.GetUtcNow().AddDays(90),
+            aclTags = Array.Empty<string>(),
+        });
+        try
+        {
+            using var http = httpFactory.CreateClient(nameof(HeadscaleKeys));
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new HeadscaleUnavailableException($"Headscale refused to create a pre-auth key: HTTP {(int)response.StatusCode}.");
+            }
+
+            var body = await response.Content.ReadFromJsonAsync<CreatePreAuthKeyResponse>(cancellationToken);
+            return body?.PreAuthKey?.Key is { Length: > 0 } key
+                ? key
+                : throw new HeadscaleUnavailableException("Headscale answered without a pre-auth key.");
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new HeadscaleUnavailableException($"Cannot reach Headscale at {settings.Url}: {ex.Message}", ex);
+        }
+    }
+
+    private sealed record CreatePreAuthKeyResponse([property: JsonPropertyName("preAuthKey")] PreAuthKeyBody? PreAuthKey);
+
+    private sealed record PreAuthKeyBody([property: JsonPropertyName("key")] string? Key);
+}

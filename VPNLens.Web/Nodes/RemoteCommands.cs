@@ -1,0 +1,56 @@
+using System.Globalization;
+
+namespace VPNLens.Web.Nodes;
+
+/// <summary>The shell the control plane runs on a node, in one place so it can be read and tested.</summary>
+internal static class RemoteCommands
+{
+    public const string Home = "${VPNLENS_HOME:-$HOME/vpnlens}";
+
+    public static string ResolveHome => $"printf '%s' \"{Home}\"";
+
+    public static string ReadBundleHash(string home) => $"cat {Quote(home + "/scripts/.bundle-sha256")} 2>/dev/null || true";
+
+    public static string PrepareRunDirectory(string home, Guid runId) =>
+        $"umask 077 && mkdir -p {Quote($"{home}/runs/{runId}")} {Quote(home + "/incoming")}";
+
+    public static string InstallBundle(string home, string archive, string sha256) =>
+        $"set -e; d={Quote(home)}; rm -rf \"$d/scripts.new\"; mkdir -p \"$d/scripts.new\"; " +
+        $"tar -xzf {Quote(archive)} -C \"$d/scripts.new\"; printf '%s\\n' {Quote(sha256)} > \"$d/scripts.new/.bundle-sha256\"; " +
+        $"rm -rf \"$d/scripts\"; mv \"$d/scripts.new\" \"$d/scripts\"; rm -f {Quote(archive)}";
+
+    /// <summary>Starts run.sh in its own session, detached from SSH: no terminal, no output back, survives logout.</summary>
+    public static string StartDetached(string home, Guid runId, bool sudo)
+    {
+        var run = $"{home}/runs/{runId}";
+        var prefix = sudo ? "sudo -n " : string.Empty;
+        return $"chmod 600 {Quote(run + "/params.json")} && cd {Quote(run)} && " +
+               $"{prefix}setsid nohup {Quote(home + "/scripts/run.sh")} {Quote(run + "/params.json")} </dev/null >/dev/null 2>&1 & " +
+               $"p=$!; for _ in $(seq 1 50); do [ -s {Quote(run + "/run.pid")} ] && break; sleep 0.1; done; " +
+               $"if [ -s {Quote(run + "/run.pid")} ]; then cat {Quote(run + "/run.pid")}; else echo \"$p\"; fi";
+    }
+
+    /// <summary>Stops the run's process group (TERM, then KILL), then stops every VPN on the node.</summary>
+    public static string Stop(string home, Guid runId, int? pid, bool sudo)
+    {
+        var prefix = sudo ? "sudo -n " : string.Empty;
+        var pidFile = Quote($"{home}/runs/{runId}/run.pid");
+        var known = pid?.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
+        return $"p={Quote(known)}; [ -z \"$p\" ] && [ -s {pidFile} ] && p=$(cat {pidFile}); " +
+               $"if [ -n \"$p\" ]; then {prefix}kill -TERM -- \"-$p\" 2>/dev/null || {prefix}kill -TERM \"$p\" 2>/dev/null || true; " +
+               $"for _ in $(seq 1 50); do kill -0 \"$p\" 2>/dev/null || break; sleep 0.1; done; " +
+               $"{prefix}kill -KILL -- \"-$p\" 2>/dev/null || true; fi; " +
+               $"if [ -x {Quote(home + "/scripts/switch.sh")} ]; then {prefix}{Quote(home + "/scripts/switch.sh")} stop >/dev/null 2>&1; fi; echo stopped";
+    }
+
+    public static string ProbeTools =>
+        "for t in bash curl jq openssl iperf3 ping ip wg wg-quick wireguard-go tailscale tailscaled nebula openvpn; do " +
+        "p=$(command -v \"$t\" 2>/dev/null || true); printf '%s=%s\\n' \"$t\" \"$p\"; done";
+
+    /// <summary>Single-quotes a value for POSIX sh.</summary>
+    public static string Quote(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    }
+}

@@ -1,0 +1,195 @@
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+using VPNLens.Core.Nodes;
+using VPNLens.Core.Runs;
+
+namespace VPNLens.Web.Nodes;
+
+/// <summary>Reaches nodes with SSH.NET: key authentication, the pinned host key, keep-alives and timeouts.</summary>
+public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<ScriptBundle> bundle, ILogger<SshRemoteNodeClient> logger)
+    : IRemoteNodeClient
+{
+    public async Task<int> StartRunAsync(Node node, RunParameters parameters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(parameters);
+        return await WithConnectionAsync(node, async (ssh, sftp) =>
+        {
+            var home = await ExecuteAsync(ssh, RemoteCommands.ResolveHome, cancellationToken);
+            await EnsureScriptsAsync(ssh, sftp, home, cancellationToken);
+            await ExecuteAsync(ssh, RemoteCommands.PrepareRunDirectory(home, parameters.RunId), cancellationToken);
+            using (var paramsStream = new MemoryStream(Encoding.UTF8.GetBytes(parameters.ToJson())))
+            {
+                // The run directory is 0700, so the file is private before its own chmod 600.
+                await sftp.UploadFileAsync(paramsStream, $"{home}/runs/{parameters.RunId}/params.json", cancellationToken);
+            }
+
+            var pidText = await ExecuteAsync(ssh, RemoteCommands.StartDetached(home, parameters.RunId, IsSudo(node)), cancellationToken);
+            if (!int.TryParse(pidText.Trim(), out var pid) || pid <= 1)
+            {
+                throw new RemoteNodeException($"run.sh did not start on {node.Name}: it printed \"{pidText.Trim()}\" instead of its pid.");
+            }
+
+            logger.LogInformation("Started run {RunId} on node {Node} as process group {Pid}", parameters.RunId, node.Name, pid);
+            return pid;
+        }, cancellationToken);
+    }
+
+    public async Task StopRunAsync(Node node, Guid runId, int? pid, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        await WithConnectionAsync(node, async (ssh, _) =>
+        {
+            var home = await ExecuteAsync(ssh, RemoteCommands.ResolveHome, cancellationToken);
+            await ExecuteAsync(ssh, RemoteCommands.Stop(home, runId, pid, IsSudo(node)), cancellationToken);
+            logger.LogInformation("Stopped run {RunId} on node {Node} and tore its VPNs down", runId, node.Name);
+            return 0;
+        }, cancellationToken, needsSftp: false);
+    }
+
+    public async Task<NodeProbe> ProbeAsync(Node node, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        string? presented = null;
+        try
+        {
+            return await WithConnectionAsync(node, async (ssh, _) =>
+            {
+                var output = await ExecuteAsync(ssh, RemoteCommands.ProbeTools, cancellationToken);
+                var tools = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(line => line.Split('=', 2))
+                    .Where(parts => parts.Length == 2)
+                    .ToDictionary(parts => parts[0], parts => string.IsNullOrEmpty(parts[1]) ? null : parts[1]);
+                return new NodeProbe(true, null, node.HostKeyFingerprint, tools);
+            }, cancellationToken, needsSftp: false, onHostKey: fp => presented = fp);
+        }
+        catch (RemoteNodeException ex)
+        {
+            return new NodeProbe(false, ex.Message, presented, new Dictionary<string, string?>());
+        }
+    }
+
+    private static bool IsSudo(Node node) => node.User != "root";
+
+    private async Task EnsureScriptsAsync(SshClient ssh, SftpClient sftp, string home, CancellationToken cancellationToken)
+    {
+        var scripts = bundle.Value;
+        var installed = (await ExecuteAsync(ssh, RemoteCommands.ReadBundleHash(home), cancellationToken)).Trim();
+        if (installed == scripts.Sha256)
+        {
+            return;
+        }
+
+        var archive = $"{home}/incoming/scripts-{scripts.Sha256[..12]}.tar.gz";
+        await ExecuteAsync(ssh, $"umask 077 && mkdir -p {RemoteCommands.Quote(home + "/incoming")}", cancellationToken);
+        using (var stream = new MemoryStream(scripts.Archive))
+        {
+            await sftp.UploadFileAsync(stream, archive, cancellationToken);
+        }
+
+        await ExecuteAsync(ssh, RemoteCommands.InstallBundle(home, archive, scripts.Sha256), cancellationToken);
+    }
+
+    private async Task<string> ExecuteAsync(SshClient ssh, string commandText, CancellationToken cancellationToken)
+    {
+        using var command = ssh.CreateCommand(commandText);
+        command.CommandTimeout = options.Value.CommandTimeout;
+        try
+        {
+            await command.ExecuteAsync(cancellationToken);
+        }
+        catch (SshOperationTimeoutException ex)
+        {
+            throw new RemoteNodeException($"A command on the node did not finish within {options.Value.CommandTimeout.TotalSeconds:0} s.", ex);
+        }
+
+        if (command.ExitStatus is not 0)
+        {
+            var error = command.Error.Trim();
+            throw new RemoteNodeException($"A command on the node failed (exit {command.ExitStatus}): {(error.Length > 0 ? error : command.Result.Trim())}");
+        }
+
+        return command.Result;
+    }
+
+    private async Task<T> WithConnectionAsync<T>(
+        Node node,
+        Func<SshClient, SftpClient, Task<T>> action,
+        CancellationToken cancellationToken,
+        bool needsSftp = true,
+        Action<string>? onHostKey = null)
+    {
+        var connection = Connection(node);
+        using var ssh = new SshClient(connection) { KeepAliveInterval = options.Value.KeepAliveInterval };
+        using var sftp = new SftpClient(connection) { KeepAliveInterval = options.Value.KeepAliveInterval };
+        string? mismatch = null;
+        void CheckHostKey(object? sender, HostKeyEventArgs e)
+        {
+            var presented = "SHA256:" + e.FingerPrintSHA256;
+            onHostKey?.Invoke(presented);
+            e.CanTrust = HostKeyFingerprint.Matches(node.HostKeyFingerprint, presented);
+            if (!e.CanTrust)
+            {
+                mismatch = presented;
+            }
+        }
+
+        ssh.HostKeyReceived += CheckHostKey;
+        sftp.HostKeyReceived += CheckHostKey;
+        try
+        {
+            await ssh.ConnectAsync(cancellationToken);
+            if (needsSftp)
+            {
+                await sftp.ConnectAsync(cancellationToken);
+            }
+
+            return await action(ssh, sftp);
+        }
+        catch (SshConnectionException) when (mismatch is not null)
+        {
+            throw new RemoteNodeException($"Host key mismatch for {node.Name} ({node.Host}:{node.Port}): it presented {mismatch}, but {node.HostKeyFingerprint} is pinned. If the node was rebuilt, pin its new fingerprint; otherwise someone may be in between.");
+        }
+        catch (SshAuthenticationException ex)
+        {
+            throw new RemoteNodeException($"{node.Name} refused the SSH key for user {node.User}: {ex.Message}", ex);
+        }
+        catch (SocketException ex)
+        {
+            throw new RemoteNodeException($"Cannot reach {node.Name} at {node.Host}:{node.Port}: {ex.SocketErrorCode} ({ex.Message}).", ex);
+        }
+        catch (SshOperationTimeoutException ex)
+        {
+            throw new RemoteNodeException($"{node.Name} at {node.Host}:{node.Port} did not answer within {options.Value.ConnectTimeout.TotalSeconds:0} s.", ex);
+        }
+        catch (SshException ex)
+        {
+            throw new RemoteNodeException($"SSH to {node.Name} failed: {ex.Message}", ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RemoteNodeException($"{node.Name} at {node.Host}:{node.Port} did not answer within {options.Value.ConnectTimeout.TotalSeconds:0} s.", ex);
+        }
+    }
+
+    private Renci.SshNet.ConnectionInfo Connection(Node node)
+    {
+        PrivateKeyFile key;
+        try
+        {
+            key = new PrivateKeyFile(node.PrivateKeyPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SshException or ArgumentException)
+        {
+            throw new RemoteNodeException($"Cannot read the private key for {node.Name} at {node.PrivateKeyPath}: {ex.Message}", ex);
+        }
+
+        return new Renci.SshNet.ConnectionInfo(node.Host, node.Port, node.User, new PrivateKeyAuthenticationMethod(node.User, key))
+        {
+            Timeout = options.Value.ConnectTimeout,
+        };
+    }
+}

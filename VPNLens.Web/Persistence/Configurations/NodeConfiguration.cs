@@ -1,0 +1,19 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using VPNLens.Core.Nodes;
+
+namespace VPNLens.Web.Persistence.Configurations;
+
+internal sealed class NodeConfiguration : IEntityTypeConfiguration<Node>
+{
+    public void Configure(EntityTypeBuilder<Node> builder)
+    {
+        builder.HasKey(n => n.Id);
+        builder.Property(n => n.Name).HasMaxLength(100);
+        builder.HasIndex(n => n.Name).IsUnique();
+        builder.Property(n => n.Host).HasMaxLength(255);
+        builder.Property(n => n.User).HasMaxLength(64);
+        builder.Property(n => n.HostKeyFingerprint).HasMaxLength(60);
+        builder.Property(n => n.PrivateKeyPath).HasMaxLength(1024);
+    }
+}

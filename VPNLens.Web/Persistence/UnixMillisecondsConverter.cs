@@ -1,0 +1,6 @@
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace VPNLens.Web.Persistence;
+
+internal sealed class UnixMillisecondsConverter()
+    : ValueConverter<DateTimeOffset, long>(v => v.ToUnixTimeMilliseconds(), v => DateTimeOffset.FromUnixTimeMilliseconds(v));

@@ -1,0 +1,48 @@
+using Hangfire;
+using MudBlazor.Services;
+using VPNLens.Web.Api;
+using VPNLens.Web.Components;
+using VPNLens.Web.Hosting;
+using VPNLens.Web.Persistence;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddVpnLensOptions();
+builder.Services.AddPersistence(builder.Configuration);
+builder.Services.AddPersistentDataProtection(builder.Configuration);
+builder.Services.AddVpnLensIdentity();
+builder.Services.AddBenchmarkQueue(builder.Configuration);
+builder.Services.AddRemoteNodes();
+builder.Services.AddVpnLensHealthChecks();
+builder.Services.AddKnownProxies(builder.Configuration);
+builder.Services.AddProblemDetails();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+
+var app = builder.Build();
+
+await app.Services.MigrateDatabaseAsync();
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    await scope.ServiceProvider.GetRequiredService<AdminSeeder>().SeedAsync();
+}
+
+app.UseForwardedHeaders();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapVpnLensHealthChecks();
+app.MapRunsApi();
+app.MapCallbacksApi();
+app.MapNodesApi();
+app.MapHangfireDashboardWithAuthorizationPolicy(Authorization.AdminPolicy, "/hangfire", new DashboardOptions { Authorization = [], AppPath = "/" });
+app.MapStaticAssets();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+await app.RunAsync();
+
+/// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

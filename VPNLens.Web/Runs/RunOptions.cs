@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace VPNLens.Web.Runs;
+
+public sealed class RunOptions
+{
+    public const string Section = "Runs";
+
+    /// <summary>How long a dispatched run has to post its final results before it is TimedOut.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
+    public TimeSpan Deadline { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often the deadline monitor looks for runs past their deadline.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan DeadlineCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Measurement settings for new runs; tests and the lab shorten them.</summary>
+    public VPNLens.Core.Runs.RunSettings Settings { get; set; } = new();
+}
+
+public sealed class CallbackOptions
+{
+    public const string Section = "Callbacks";
+
+    /// <summary>The base URL nodes post callbacks to, e.g. https://api.example.com/ or http://198.18.0.1:5080/.</summary>
+    [Required]
+    public Uri BaseUrl { get; set; } = new("http://198.18.0.1:5080/");
+
+    /// <summary>The largest callback body accepted.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+}
+
+public sealed class AppOptions
+{
+    public const string Section = "App";
+
+    /// <summary>Where people reach the dashboard; permalinks in emails start with it.</summary>
+    [Required]
+    public Uri PublicUrl { get; set; } = new("http://127.0.0.1:5080/");
+
+    public string PermalinkFor(string token) => new Uri(PublicUrl, $"r/{token}").ToString();
+}
