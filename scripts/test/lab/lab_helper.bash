@@ -1,0 +1,90 @@
+# shellcheck shell=bash
+# Shared by the lab bats tests: paths, a root check, and the probes that say what a
+# lab left behind. These tests use the real tools and take over the machine's one
+# lab (namespaces vl-*, bridge vl-br0): a lab that is up when they start is rebuilt.
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+load '/usr/lib/bats/bats-file/load'
+
+LAB_TEST_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$LAB_TEST_DIR/../../.." && pwd)"
+LAB_SH="$REPO_DIR/scripts/lab/lab.sh"
+export VPNLENS_LAB_DIR="${VPNLENS_LAB_DIR:-/run/vpnlens-lab}"
+LAB_DIR="$VPNLENS_LAB_DIR"
+
+require_root() {
+  [[ "$(id -u)" -eq 0 ]] || skip "lab tests need root"
+}
+
+lab() { "$LAB_SH" "$@"; }
+
+# Run CMD in node N's namespace with its VPNLENS_* environment, closing bats' fd 3
+# so daemons started there cannot hold the test open.
+on_node() {
+  local n=$1
+  shift
+  "$LAB_SH" exec "node$n" "$@" 3>&-
+}
+
+on_cp() { "$LAB_SH" exec cp "$@" 3>&-; }
+
+# What a lab can leave behind, one line per object; empty when clean.
+lab_leftovers() {
+  ip netns list | awk '{print $1}' | grep -E '^vl-' | sed 's/^/netns /' || true
+  ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^vl' | sed 's/^/link /' || true
+  if [[ -d /var/run/wireguard ]]; then
+    find /var/run/wireguard -maxdepth 1 -name 'vl*' | sed 's/^/socket /'
+  fi
+  ip route show | grep -E '^(unreachable )?198\.1[89]\.' | sed 's/^/route /' || true
+}
+
+# Pids recorded by the lab (pid and start time), to check after `down`.
+lab_recorded_pids() {
+  local f
+  for f in "$LAB_DIR"/pids/*.pid; do
+    [[ -e "$f" ]] && cut -d' ' -f1,2 "$f"
+  done
+  return 0
+}
+
+proc_start_time() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  # shellcheck disable=SC2086 # fields
+  set -- $stat
+  printf '%s' "${20}"
+}
+
+# Pids on stdin become "pid starttime" lines.
+with_start_time() {
+  local pid
+  while read -r pid; do
+    printf '%s %s\n' "$pid" "$(proc_start_time "$pid")"
+  done
+}
+
+# Of "pid starttime" lines on stdin, print those still running (zombies excluded).
+still_running() {
+  local pid start stat
+  while read -r pid start; do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    stat=${stat##*) }
+    # shellcheck disable=SC2086 # fields
+    set -- $stat
+    [[ "$1" != Z && "$1" != X && "${20}" == "$start" ]] && echo "$pid"
+  done
+  return 0
+}
+
+# poll SECONDS CMD...: run CMD every 0.2 s until it succeeds or time runs out.
+poll() {
+  local seconds=$1
+  shift
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
