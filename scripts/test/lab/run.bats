@@ -310,3 +310,10 @@ check_setup_recovery() {
   while IFS= read -r line; do echo "# $line" >&3; done <"$summary"
   [[ -s "$summary" ]]
 }
+
+@test "the test's signature check reproduces the contract's known vector" {
+  local body="$BATS_TEST_TMPDIR/vector.body"
+  printf '%s' '{"test": 2432232314}' >"$body"
+  run webhook_signature whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw msg_p5jXN8AQM9LWM0D4loKWxJek 1614265330 "$body"
+  assert_output 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='
+}
