@@ -1,0 +1,98 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using VPNLens.Web.Persistence;
+
+namespace VPNLens.Tests.Infrastructure;
+
+/// <summary>
+/// The real app (Program) on a real SQLite file and its own Hangfire file in a fresh temporary folder.
+/// Tests change settings, not code; the few seams they replace are named where they do it.
+/// </summary>
+public sealed class VpnLensApp : WebApplicationFactory<Program>
+{
+    public const string ApiToken = "test-api-token-0123456789";
+
+    private readonly Dictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? configureServices;
+    private readonly string? kestrelUrl;
+
+    public VpnLensApp(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null, string? kestrelUrl = null, string? dataDirectory = null)
+    {
+        DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("vpnlens-test-").FullName;
+        this.settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:App"] = $"Data Source={Path.Combine(DataDirectory, "vpnlens.db")}",
+            ["ConnectionStrings:Hangfire"] = Path.Combine(DataDirectory, "hangfire.db"),
+            ["DataProtection:KeysPath"] = Path.Combine(DataDirectory, "keys"),
+            ["Api:Token"] = ApiToken,
+            ["Admin:Email"] = "admin@vpnlens.test",
+            ["Admin:Password"] = "Admin-Password-1234",
+            ["App:PublicUrl"] = "http://127.0.0.1:5080/",
+            ["Runs:DeadlineCheckInterval"] = "00:00:00.200",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            this.settings[key] = value;
+        }
+
+        this.configureServices = configureServices;
+        this.kestrelUrl = kestrelUrl;
+        if (kestrelUrl is not null)
+        {
+            UseKestrel(options => options.ListenAnyIP(new Uri(kestrelUrl).Port));
+        }
+    }
+
+    public string DataDirectory { get; }
+
+    public HttpClient CreateApiClient()
+    {
+        var client = kestrelUrl is null ? CreateClient() : new HttpClient { BaseAddress = new Uri(kestrelUrl) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", ApiToken);
+        return client;
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> action)
+    {
+        var factory = Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        return await action(db);
+    }
+
+    public Task WithDbAsync(Func<AppDbContext, Task> action) => WithDbAsync(async db =>
+    {
+        await action(db);
+        return 0;
+    });
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (configureServices is not null)
+        {
+            builder.ConfigureTestServices(configureServices);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a finishing background thread; the temp folder is cleaned by the OS.
+        }
+    }
+}
