@@ -108,14 +108,15 @@ protocol_phases() {
 
 # teardown_protocol: always, after every protocol, whatever happened before.
 teardown_protocol() {
-  local rc=0
+  local rc=0 why="$PROTO_DIR/.teardown-failure"
+  rm -f "$why"
   phase_begin "$PROTOCOL" teardown
-  stop_everything || rc=1
+  VPNLENS_FAILURE_FILE=$why stop_everything || rc=1
   rm -f "$(auth_key_file)"
   if ((rc == 0)); then
     phase_end succeeded "no VPN state left"
   else
-    phase_end failed "$(failure_reason 1 "$PROTO_DIR/.failure")"
+    phase_end failed "$(failure_reason 1 "$why")"
   fi
 }
 

@@ -69,7 +69,9 @@ driver_up() {
 wg_interfaces_here() {
   local iface
   for iface in $(wg show interfaces 2>/dev/null) $(ip -o link show type wireguard 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
-    link_exists "$iface" && printf '%s\n' "$iface"
+    if link_exists "$iface"; then
+      printf '%s\n' "$iface"
+    fi
   done | sort -u
 }
 

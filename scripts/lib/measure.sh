@@ -10,6 +10,7 @@ LOAD_RAMP_BYTES=${LOAD_RAMP_BYTES:-1048576}
 
 measure_stop_everything() {
   stop_everything || phase_fail "stop everything left VPN state behind (see run.log)"
+  phase_detail "no VPN state left in this network namespace"
 }
 
 # The per-run auth key file for tailscale, 0600 in the state dir; removed at teardown.

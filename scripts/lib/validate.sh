@@ -9,7 +9,8 @@ is_valid_uuid() {
 }
 
 is_valid_http_url() {
-  [[ "$1" =~ ^https?://[A-Za-z0-9.:\[\]_-]+(/[A-Za-z0-9._~%!$\&\'()*+,\;=:@/-]*)?$ ]]
+  local re='^https?://([A-Za-z0-9._-]+|\[[0-9A-Fa-f:]+\])(:[0-9]{1,5})?(/[^[:space:]]*)?$'
+  [[ "$1" =~ $re ]]
 }
 
 # A Standard Webhooks secret: whsec_ followed by non-empty base64.
