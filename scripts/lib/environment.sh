@@ -21,7 +21,7 @@ offloads_json() {
             name["tcp-segmentation-offload"] = "tso"; name["rx-udp-gro-forwarding"] = "rx-udp-gro-forwarding"
             name["large-receive-offload"] = "lro"; name["tx-udp-segmentation"] = "tx-udp-segmentation" }
     ($1 in name) { split($2, v, " "); printf "%s\t%s\n", name[$1], v[1] }
-  ' <<<"$out" | jq -Rn '[inputs | split("\t") | {(.[0]): .[1]}] | add // {}'
+  ' <<<"$out" | jq -cRn '[inputs | split("\t") | {(.[0]): .[1]}] | add // {}'
 }
 
 # environment_json UNDERLAY_IF

@@ -33,7 +33,9 @@ check_route() {
     return 1
   fi
   [[ " $out " == *" dev $iface "* ]] || {
-    echo "$peer is routed $(grep -o 'dev [^ ]*' <<<"$out" | head -n 1 || echo elsewhere), not via $iface"
+    local dev=elsewhere
+    [[ " $out " =~ \ dev\ ([^ ]+) ]] && dev=${BASH_REMATCH[1]}
+    echo "$peer goes out via $dev, not via $iface"
     return 1
   }
 }
