@@ -18,7 +18,7 @@ readonly SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 setup_fakes() {
   export FAKE_STATE="$BATS_TEST_TMPDIR/fake"
   mkdir -p "$FAKE_STATE/net"
-  export PATH="$TEST_DIR/fakes/bin:$PATH"
+  export PATH="$TEST_DIR/fakes/cmd:$PATH"
   export VPNLENS_HOME="$BATS_TEST_TMPDIR/home"
   export VPNLENS_STATE_DIR="$BATS_TEST_TMPDIR/state"
   export VPNLENS_CONF_DIR="$BATS_TEST_TMPDIR/conf"

@@ -129,7 +129,7 @@ fake_daemons_alive() {
   printf 'vlwg-t1 wireguard 1420\n' >>"$FAKE_STATE/net/links"
   # an ip that cannot delete links
   mkdir -p "$BATS_TEST_TMPDIR/bin"
-  printf '#!/bin/sh\ncase "$*" in *delete*) echo "RTNETLINK answers: Operation not permitted" >&2; exit 2;; esac\nexec "%s/fakes/bin/ip" "$@"\n' "$TEST_DIR" >"$BATS_TEST_TMPDIR/bin/ip"
+  printf '#!/bin/sh\ncase "$*" in *delete*) echo "RTNETLINK answers: Operation not permitted" >&2; exit 2;; esac\nexec "%s/fakes/cmd/ip" "$@"\n' "$TEST_DIR" >"$BATS_TEST_TMPDIR/bin/ip"
   chmod +x "$BATS_TEST_TMPDIR/bin/ip"
   PATH="$BATS_TEST_TMPDIR/bin:$PATH" run "$SCRIPTS_DIR/switch.sh" stop
   assert_failure

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by the fake executables in fakes/bin. They never touch the real network or real
+# Shared by the fake executables in fakes/cmd. They never touch the real network or real
 # processes: the "network" is a set of files under $FAKE_STATE/net, the "process table"
 # for pgrep/pkill is $FAKE_STATE/procs (only processes the fakes started), and every call
 # is appended to $FAKE_STATE/calls.log as "<command> <args...>".
