@@ -53,21 +53,40 @@ ts_auth_key_arg() {
   fi
 }
 
+# _ts_up_settled OUT: "tailscale up" has ended, or is showing a login URL.
+_ts_up_settled() {
+  [[ -e "$1.rc" ]] || grep -qiE 'to authenticate, visit|/register/' "$1"
+}
+
 driver_up() {
-  local out rc=0
+  local out rc
   ts_start_daemon
   ts_wait_daemon
   out="$(ts_dir)/up.out"
+  rm -f "$out" "$out.rc"
   log_info "tailscale: up --login-server=$TS_LOGIN_SERVER --hostname=$TS_HOSTNAME"
-  timeout --foreground -k 5 "$((TS_UP_TIMEOUT_SECONDS + 5))" \
-    tailscale --socket="$(ts_socket)" up --reset \
-    --login-server="$TS_LOGIN_SERVER" "$(ts_auth_key_arg)" \
-    --hostname="$TS_HOSTNAME" --accept-dns=false --accept-routes=false \
-    --timeout="${TS_UP_TIMEOUT_SECONDS}s" </dev/null >"$out" 2>&1 || rc=$?
+  (
+    rc=0
+    timeout --foreground -k 5 "$((TS_UP_TIMEOUT_SECONDS + 5))" \
+      tailscale --socket="$(ts_socket)" up --reset \
+      --login-server="$TS_LOGIN_SERVER" "$(ts_auth_key_arg)" \
+      --hostname="$TS_HOSTNAME" --accept-dns=false --accept-routes=false \
+      --timeout="${TS_UP_TIMEOUT_SECONDS}s" </dev/null >"$out" 2>&1 || rc=$?
+    echo "$rc" >"$out.rc"
+  ) &
+  local pid=$!
+  poll_until "$(((TS_UP_TIMEOUT_SECONDS + 15) * 1000))" _ts_up_settled "$out" || true
+  if [[ ! -e "$out.rc" ]]; then
+    # a login URL (or a hang): nobody will ever click it, so stop waiting now
+    kill_tree "$pid"
+    wait "$pid" 2>/dev/null || true
+  fi
   cat "$out" >&2
   if grep -qiE 'to authenticate, visit|/register/' "$out"; then
     die "tailscale asked for an interactive login: Headscale did not accept the auth key"
   fi
+  wait "$pid" 2>/dev/null || true
+  rc=$(cat "$out.rc" 2>/dev/null || echo 124)
   ((rc == 0)) || die "tailscale up failed (exit $rc): $(grep -v '^[[:space:]]*$' "$out" | tail -n 1)"
 }
 
