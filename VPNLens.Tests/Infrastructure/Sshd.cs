@@ -65,6 +65,9 @@ public sealed class Sshd : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("sshd did not start.");
+
+        // A safety net for a test whose setup fails after this point (xunit skips DisposeAsync then).
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(process);
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         await WaitForPortAsync(port, process);
@@ -80,12 +83,8 @@ public sealed class Sshd : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
+        Stop(process);
+        await process.WaitForExitAsync();
         process.Dispose();
         try
         {
@@ -94,6 +93,21 @@ public sealed class Sshd : IAsyncDisposable
         catch (IOException)
         {
             // best effort; it is a temp folder
+        }
+    }
+
+    private static void Stop(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone or disposed
         }
     }
 
