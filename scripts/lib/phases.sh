@@ -49,12 +49,12 @@ phase_end() {
   file=$(phase_file)
   [[ -s "$file" ]] || return 0
   body="$RUN_DIR/.phase-event.json"
-  protocol=$(jq -r .protocol "$file")
-  phase=$(jq -r .phase "$file")
-  jq -c --arg status "$status" --arg detail "$detail" --arg ended "$(iso_now)" \
-    --arg started "$(iso_from_ms "$(jq -r .startedMs "$file")")" \
-    '{protocol, phase, status: $status, startedAt: $started, endedAt: $ended,
-      detail: (if $detail == "" then null else $detail[0:4000] end)}' "$file" >"$body" || return 0
+  jq -c --arg status "$status" --arg detail "$detail" --arg ended "$(iso_now)" '
+    def iso: (. / 1000 | floor | strftime("%Y-%m-%dT%H:%M:%S")) + "."
+      + ("00" + (. % 1000 | tostring))[-3:] + "Z";
+    {protocol, phase, status: $status, startedAt: (.startedMs | iso), endedAt: $ended,
+     detail: (if $detail == "" then null else $detail[0:4000] end)}' "$file" >"$body" || return 0
+  IFS=$'\t' read -r protocol phase < <(jq -r '[.protocol, .phase] | @tsv' "$body")
   rm -f "$file"
   if [[ "$status" == failed ]]; then
     log_error "$protocol: $phase failed: $detail"

@@ -326,7 +326,7 @@ check_setup_recovery() {
     def mbit: . / 1e6 | . * 10 | round / 10;
     def med: sort | if length == 0 then null else .[(length / 2 | floor)] end;
     .protocols[] |
-    "\(.protocol): tcp up \([.tcpUpload[]?.bitsPerSecond] | med | mbit) Mbit/s, tcp down \([.tcpDownload[]?.bitsPerSecond] | med | mbit) Mbit/s, udp \([.udp[]?.bitsPerSecond] | med | mbit) Mbit/s (loss \([.udp[]?.lostPercent] | med)%), rtt idle median \(.latencyIdle.rttMs | med) ms, loaded \(.latencyLoaded.rttMs | med) ms, setup \(.setupMs) ms, recovery \(.recovery.ms // "skipped") ms, mtu \(.mtu)"' >"$summary"
+    "\(.protocol): tcp up \([.tcpUpload[]?.bitsPerSecond] | med | mbit) Mbit/s, tcp down \([.tcpDownload[]?.bitsPerSecond] | med | mbit) Mbit/s, udp \([.udp[]?.bitsPerSecond] | med | mbit) Mbit/s (loss \([.udp[]?.lostPercent] | med)%), rtt idle median \(.latencyIdle.rttMs | med) ms, loaded \(.latencyLoaded.rttMs | med) ms, setup \(.setupMs) ms, recovery \(if .recovery.ms then "\(.recovery.ms) ms" else "skipped" end), mtu \(.mtu)"' >"$summary"
   local line
   while IFS= read -r line; do echo "# $line" >&3; done <"$summary"
   [[ -s "$summary" ]]
