@@ -8,7 +8,10 @@ webhook_signature() {
   local secret=$1 id=$2 ts=$3 body=$4 key_hex
   key_hex=$(printf '%s' "${secret#whsec_}" | base64 -d | od -An -v -tx1 | tr -d ' \n')
   printf 'v1,%s\n' "$(
-    { printf '%s.%s.' "$id" "$ts"; cat -- "$body"; } |
+    {
+      printf '%s.%s.' "$id" "$ts"
+      cat -- "$body"
+    } |
       openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key_hex" -binary | base64 -w0
   )"
 }
