@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2030,SC2031,SC2317,SC2153  # bats runs each @test in a subshell and calls functions indirectly
 # run.sh end to end with every tool faked: phases, callbacks, results.json, and the
 # failure paths (a failing phase, a rung, a bring-up, an unexpected error, TERM).
 
@@ -24,8 +25,10 @@ results() { jq -r "$1" "$RUNDIR/results.json"; }
 
 # expect_phases PROTOCOL "phase status ..." : the phase events posted for PROTOCOL
 expect_phases() {
+  local words
+  read -r -a words <<<"$2"
   run phase_events "$1"
-  assert_output "$(printf '%s\n' $2 | paste -d' ' - -)"
+  assert_output "$(printf '%s %s\n' "${words[@]}")"
 }
 
 all_succeeded() {
