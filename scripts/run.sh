@@ -93,10 +93,14 @@ protocol_phases() {
   PROTO_DAEMON_PID=''
   phase_run stop_everything measure_stop_everything
   [[ "$PROTOCOL" == tailscale ]] && write_auth_key_file
+  # no callbacks between "up" and the last rung: they would be counted in setupMs
+  PHASE_DEFER_POST=1
   phase_run bring_up measure_bring_up
   for rung in "${LADDER_RUNGS[@]}"; do
     phase_run "rung_$rung" measure_rung "$rung"
   done
+  PHASE_DEFER_POST=''
+  phase_flush
   phase_run latency_idle measure_latency_idle
   phase_run tcp_upload measure_tcp_upload
   phase_run tcp_download measure_tcp_download
@@ -170,6 +174,7 @@ stop_protocol_subshell() {
 
 # finish_run STATUS MESSAGE: write results.json and post it.
 finish_run() {
+  phase_flush
   results_write "$1" "$2"
   RUN_FINISHED=1
   log_info "run $RUN_ID finished: $1${2:+ ($2)}; results in $RUN_DIR/results.json"
@@ -212,7 +217,7 @@ main() {
   printf '%s\n' "$$" >"$RUN_DIR/run.pid"
   VPNLENS_FAILURE_FILE="$RUN_DIR/.failure"
   rm -f "$VPNLENS_FAILURE_FILE" "$RUN_DIR/.closed" "$RUN_DIR/.webhook-seq" "$RUN_DIR/.phase"
-  rm -rf "$RUN_DIR/protocols"
+  rm -rf "$RUN_DIR/protocols" "$RUN_DIR/.outbox"
   trap on_exit EXIT
   trap 'on_signal TERM' TERM
   trap 'on_signal INT' INT
