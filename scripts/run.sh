@@ -15,7 +15,8 @@ shopt -s inherit_errexit
 source "$(dirname "${BASH_SOURCE[0]}")/lib/node.sh"
 
 readonly RUN_TOOLS=(jq curl openssl iperf3 ping ip timeout setsid awk base64 od)
-# After a signal the control plane is already tearing the run down: report briefly.
+# After a signal the control plane is already tearing the run down: report briefly (all
+# the callbacks still to send share this many seconds of retries).
 WEBHOOK_BUDGET_AFTER_SIGNAL_S=${WEBHOOK_BUDGET_AFTER_SIGNAL_S:-20}
 
 RUN_FINISHED='' TERMINATED_BY='' CURRENT_PROTOCOL='' PROTOCOL_PID='' PARAMS_CALLBACK_OK=''
@@ -190,7 +191,9 @@ on_exit() {
   trap - ERR
   set +e
   [[ -n "$RUN_FINISHED" ]] && return 0
-  [[ -n "$TERMINATED_BY" ]] && WEBHOOK_BUDGET_S=$WEBHOOK_BUDGET_AFTER_SIGNAL_S
+  if [[ -n "$TERMINATED_BY" ]]; then
+    WEBHOOK_DEADLINE_MS=$(($(now_ms) + WEBHOOK_BUDGET_AFTER_SIGNAL_S * 1000))
+  fi
   if [[ -n "$CURRENT_PROTOCOL" ]]; then
     stop_protocol_subshell
     reason=$(failure_reason "$rc" "$PROTO_DIR/.failure")

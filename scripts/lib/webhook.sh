@@ -11,6 +11,8 @@ _VPNLENS_WEBHOOK_SH=1
 WEBHOOK_BACKOFF_FIRST_S=${WEBHOOK_BACKOFF_FIRST_S:-1}
 WEBHOOK_BACKOFF_MAX_S=${WEBHOOK_BACKOFF_MAX_S:-30}
 WEBHOOK_BUDGET_S=${WEBHOOK_BUDGET_S:-300}
+# When set (ms since the epoch), no retry starts after it, whatever the budget says.
+WEBHOOK_DEADLINE_MS=${WEBHOOK_DEADLINE_MS:-}
 
 # webhook_key_hex SECRET: the HMAC key, i.e. base64-decoded part after "whsec_", as hex.
 webhook_key_hex() {
@@ -84,7 +86,9 @@ webhook_post() {
       return 1
     fi
     pause=$(webhook_backoff_s "$attempt")
-    if ((waited + pause > WEBHOOK_BUDGET_S)); then
+    if ((waited + pause > WEBHOOK_BUDGET_S)) || {
+      [[ -n "$WEBHOOK_DEADLINE_MS" ]] && (($(now_ms) + pause * 1000 > WEBHOOK_DEADLINE_MS))
+    }; then
       log_error "webhook $id -> $url: HTTP $code after $attempt attempts over ${waited} s, giving up"
       return 1
     fi

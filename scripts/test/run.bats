@@ -121,6 +121,29 @@ all_succeeded() {
   expect_phases nebula "$(all_succeeded)"
 }
 
+@test "each non-standard iperf3 outcome becomes a failed phase carrying iperf3's message" {
+  local scenario expected
+  while IFS='|' read -r scenario expected; do
+    rm -rf "$FAKE_STATE/webhooks.jsonl" "$FAKE_STATE/iperf3.queue" "$RUNDIR"
+    write_params "$PARAMS" '["direct"]'
+    queue iperf3 "$scenario"
+    run "$SCRIPTS_DIR/run.sh" "$PARAMS"
+    assert_success
+    run webhooks 'select(.body.phase == "tcp_upload") | [.body.status, .body.detail] | @tsv'
+    assert_output "$(printf 'failed\t%s' "$expected")"
+    assert_equal "$(results '.protocols[0].error | "\(.phase): \(.message)"')" "tcp_upload: $expected"
+    assert_equal "$(results '.protocols[0].tcpUpload')" "[]"
+  done <<'CASES'
+refused|iperf3: unable to connect to server: Connection refused
+refused:1|iperf3: unable to connect to server: Connection refused
+busy|iperf3: the server is busy running a test. try again later
+server_terminated|iperf3: the server has terminated
+param_error|iperf3: parameter error - only one test end condition (-t, -n, -k) may be specified
+truncated|iperf3 did not finish in time and was killed
+truncated:0|iperf3 printed invalid or truncated JSON (exit 0)
+CASES
+}
+
 @test "a rung that does not pass in time fails the protocol naming the rung" {
   write_params "$PARAMS" '["wireguard"]'
   export FAKE_PING_DEFAULT=none

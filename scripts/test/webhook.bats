@@ -95,6 +95,15 @@ teardown() { teardown_fakes; }
   assert_equal "$attempts" 14
 }
 
+@test "after a signal, retries stop at the shared deadline" {
+  WEBHOOK_DEADLINE_MS=$(($(now_ms) + 1500))
+  queue curl-webhook 503 503 503 503 503
+  run webhook_post http://127.0.0.1:9/api/runs/x/phases "$SECRET" msg_x_5 "$BODY"
+  assert_failure
+  # the 1 s pause ends before the deadline, the 2 s one would not: it is not taken
+  assert_equal "$(wc -l <"$FAKE_STATE/webhooks.jsonl")" 2
+}
+
 @test "message ids count up through the run, and a 409 closes the run" {
   RUN_DIR="$BATS_TEST_TMPDIR/run"
   mkdir -p "$RUN_DIR"
