@@ -121,7 +121,7 @@ teardown_protocol() {
   if ((rc == 0)); then
     phase_end succeeded "no VPN state left"
   else
-    phase_end failed "$(failure_reason 1 "$why")"
+    phase_end failed "$(head -c 4000 "$why" 2>/dev/null || echo "VPN state left behind (see run.log)")"
   fi
 }
 

@@ -96,7 +96,7 @@ teardown() { teardown_fakes; }
 }
 
 @test "after a signal, retries stop at the shared deadline" {
-  WEBHOOK_DEADLINE_MS=$(($(now_ms) + 1500))
+  export WEBHOOK_DEADLINE_MS=$(($(now_ms) + 1500))
   queue curl-webhook 503 503 503 503 503
   run webhook_post http://127.0.0.1:9/api/runs/x/phases "$SECRET" msg_x_5 "$BODY"
   assert_failure
