@@ -165,13 +165,14 @@ read_os_release() {
 # --- files ----------------------------------------------------------------------------------------
 
 # write_file NODE_PATH MODE CONTENT: writes only when content or mode differ; returns 0 if it wrote.
+# A missing parent directory is created 0755; an existing one is left as it is.
 write_file() {
   local path=$1 mode=$2 content=$3 target tmp
   target=$(at "$path")
   if [[ -f "$target" && "$(cat "$target")" == "$content" && "$(stat -c %a "$target")" == "${mode#0}" ]]; then
     return 1
   fi
-  install -d -m 0755 "$(dirname "$target")"
+  [[ -d "$(dirname "$target")" ]] || install -d -m 0755 "$(dirname "$target")"
   tmp=$(mktemp "$target.XXXXXX")
   printf '%s\n' "$content" >"$tmp"
   chmod "$mode" "$tmp"
@@ -242,7 +243,7 @@ install_wireguard_go_if_needed() {
     log_info "the kernel has WireGuard: wg-quick uses it, no wireguard-go needed"
     return 0
   fi
-  log_info "the kernel ($(uname -r)) has no WireGuard module: installing wireguard-go (userspace)"
+  log_info "the kernel ($(uname -r)) has no WireGuard module: wg-quick needs wireguard-go (userspace)"
   apt_install wireguard-go
 }
 
@@ -253,9 +254,8 @@ tailscale_repo_line() {
 # Tailscale's own repository, added only on --add-tailscale-repo: its signing key from
 # pkgs.tailscale.com, and a sources line pinned to that key (written here, not downloaded).
 add_tailscale_repo() {
-  local keyring list_file key_url
+  local keyring key_url
   keyring=$(at "$TS_KEYRING")
-  list_file=$(at "$TS_LIST")
   [[ -n "$OS_CODENAME" ]] || die "$(at /etc/os-release) has no VERSION_CODENAME: cannot pick Tailscale's repository"
   [[ "$OS_CODENAME" =~ ^[a-z]+$ ]] || die "unexpected VERSION_CODENAME '$OS_CODENAME'"
   if [[ ! -s "$keyring" ]]; then
@@ -296,8 +296,10 @@ install_tailscale() {
     return 0
   fi
   log_warn "tailscale is not installable from this machine's apt repositories; tailscale runs need it."
-  log_warn "  Add Tailscale's repository and install it with: $0 --add-tailscale-repo ... (the same arguments)"
-  log_warn "  or by hand: https://tailscale.com/kb/1174/install-debian-bookworm (and its Ubuntu pages)"
+  log_warn "  Run this again with --add-tailscale-repo to add Tailscale's repository, or add it by hand:"
+  log_warn "    curl -fsSL -o $TS_KEYRING https://pkgs.tailscale.com/stable/${OS_ID:-debian}/${OS_CODENAME:-CODENAME}.noarmor.gpg"
+  log_warn "    echo '$(tailscale_repo_line)' > $TS_LIST"
+  log_warn "    apt-get update && apt-get install tailscale && systemctl disable --now tailscaled"
 }
 
 install_packages() {
@@ -351,32 +353,30 @@ ensure_user() {
   changed "user $SSH_USER created (no password: key login only)"
 }
 
+# The commands RemoteCommands.cs runs with `sudo -n` when the SSH user is not root, and nothing else.
 sudoers_content() {
-  local home=$1 scripts="$1/$NODE_HOME_DIR/scripts" kill_cmd
-  printf '%s\n' \
-    "# Managed by VPNLens node-bootstrap.sh: what the control plane runs as root (RemoteCommands.cs)." \
-    "# It uploads these scripts as $SSH_USER itself, so this limits mistakes, not a stolen key:" \
-    "# whoever holds the control plane's private key is root on this node." \
-    "Cmnd_Alias VPNLENS_RUN = /usr/bin/setsid nohup $scripts/run.sh *" \
-    "Cmnd_Alias VPNLENS_STOP = $scripts/switch.sh stop"
-  for kill_cmd in /usr/bin/kill /bin/kill; do
-    printf 'Cmnd_Alias VPNLENS_KILL%s = %s -TERM *, %s -KILL *\n' "${kill_cmd//\//_}" "$kill_cmd" "$kill_cmd"
-  done
-  printf '%s ALL=(root) NOPASSWD: VPNLENS_RUN, VPNLENS_STOP, VPNLENS_KILL_usr_bin_kill, VPNLENS_KILL_bin_kill\n' "$SSH_USER"
+  local scripts="$1/$NODE_HOME_DIR/scripts"
+  cat <<EOF
+# Managed by VPNLens node-bootstrap.sh: what the control plane runs as root (RemoteCommands.cs).
+# The control plane uploads these scripts as $SSH_USER itself, so this rules out mistakes, not a
+# stolen key: whoever holds the control plane's private key is root on this node.
+Cmnd_Alias VPNLENS_RUN = /usr/bin/setsid nohup $scripts/run.sh *
+Cmnd_Alias VPNLENS_STOP = $scripts/switch.sh stop
+Cmnd_Alias VPNLENS_KILL = /usr/bin/kill -TERM *, /usr/bin/kill -KILL *, /bin/kill -TERM *, /bin/kill -KILL *
+$SSH_USER ALL=(root) NOPASSWD: VPNLENS_RUN, VPNLENS_STOP, VPNLENS_KILL
+EOF
 }
 
 configure_sudo() {
-  local home=$1 content candidate
-  content=$(sudoers_content "$home")
-  if [[ -f "$(at "$SUDOERS_FILE")" && "$(cat "$(at "$SUDOERS_FILE")")" == "$content" ]]; then
-    write_file "$SUDOERS_FILE" 0440 "$content" || true
-    return 0
+  local content candidate target
+  content=$(sudoers_content "$1")
+  target=$(at "$SUDOERS_FILE")
+  if [[ ! -f "$target" || "$(cat "$target")" != "$content" ]]; then
+    # a broken file in /etc/sudoers.d breaks sudo for everyone: check it before it goes there
+    candidate="$TMP_DIR/sudoers"
+    printf '%s\n' "$content" >"$candidate"
+    visudo -c -s -q -f "$candidate" >/dev/null || die "the generated sudoers rules do not pass visudo -cs; nothing installed"
   fi
-  candidate="$TMP_DIR/sudoers"
-  printf '%s\n' "$content" >"$candidate"
-  # a broken file in /etc/sudoers.d breaks sudo for everyone: check it before it goes there
-  visudo -c -q -f "$candidate" >/dev/null || die "the generated sudoers rules do not pass visudo -c; nothing installed"
-  ensure_dir "$(dirname "$SUDOERS_FILE")" 0750
   write_file "$SUDOERS_FILE" 0440 "$content" || true
 }
 
@@ -395,9 +395,11 @@ install_authorized_key() {
   ensure_owner "$file" "$owner"
 }
 
+# sshd starts at boot: ssh.service (Debian) or ssh.socket (Ubuntu 24.04 and later).
 ensure_ssh_enabled() {
   command -v systemctl >/dev/null 2>&1 || return 0
-  systemctl is-enabled --quiet ssh 2>/dev/null && return 0
+  systemctl is-enabled --quiet ssh.service 2>/dev/null && return 0
+  systemctl is-enabled --quiet ssh.socket 2>/dev/null && return 0
   run_cmd_fatal "enabling ssh.service" systemctl enable --now ssh
   changed "ssh.service enabled"
 }
@@ -409,7 +411,7 @@ configure_user() {
   uid=$(passwd_field "$SSH_USER" 3)
   gid=$(passwd_field "$SSH_USER" 4)
   [[ "$home" == /* ]] || die "$SSH_USER's home '$home' is not an absolute path"
-  ensure_dir "$home" 0750
+  [[ -d "$(at "$home")" ]] || ensure_dir "$home" 0750
   ensure_owner "$home" "$uid:$gid"
   install_authorized_key "$home" "$uid:$gid"
   configure_sudo "$home"
@@ -423,10 +425,12 @@ readme_content() {
 VPNLens Benchmark Node configuration (written by node-bootstrap.sh; the contract is
 docs/node-protocol.md in the VPNLens repository).
 
-One directory per protocol, each with a shell-sourceable protocol.env of KEY=value lines:
+One directory per protocol, each with a protocol.env of KEY=value lines (read as data:
+# comments and quotes are fine, nothing is expanded or executed):
 
   $CONF_DIR/direct/protocol.env      $CONF_DIR/wireguard/protocol.env
   $CONF_DIR/tailscale/protocol.env   $CONF_DIR/nebula/protocol.env
+  $CONF_DIR/openvpn/protocol.env
 
 Keys every protocol has:
   PEER_IP      the control-plane endpoint's address through this protocol (ping, iperf3 target)
@@ -440,6 +444,8 @@ Driver keys:
   tailscale  TS_LOGIN_SERVER (the Headscale URL), TS_HOSTNAME, TS_INTERFACE (default tailscale0);
              the pre-auth key comes with each run, never from a file here
   nebula     NEBULA_CONFIG (nebula YAML with tun.dev = NEBULA_INTERFACE), NEBULA_INTERFACE
+  openvpn    OPENVPN_CONFIG (a client config), OPENVPN_INTERFACE (its tun device); this script
+             does not install openvpn: apt-get install openvpn where you want that driver
 
 With the compose.yaml deployment (docs/deployment.md):
 
@@ -453,10 +459,9 @@ With the compose.yaml deployment (docs/deployment.md):
                            WG_INTERFACE=$WG_INTERFACE
                            WG_CONFIG=$CONF_DIR/wireguard/$WG_INTERFACE.conf
                            (node-bootstrap.sh --wg-config FILE writes both, MTU $WG_MTU enforced)
-  tailscale/protocol.env   PEER_IP=<vpnlens-endpoint's 100.64.x.y: headscale nodes list>
-                           BACKEND_URL=http://<that address>:5201 is not HTTP; use the app's
-                           https://api.<DOMAIN>/healthz only if the tunnel routes it, else any
-                           HTTP server on the endpoint
+  tailscale/protocol.env   PEER_IP=<vpnlens-endpoint's address: headscale nodes list>
+                           BACKEND_URL=http://<that address>:8088/
+                           IPERF_PORT=5201
                            TS_LOGIN_SERVER=https://hs.<DOMAIN>
                            TS_HOSTNAME=<this node's name>
 
@@ -468,7 +473,7 @@ EOF
 configure_conf_dir() {
   local protocol
   ensure_dir "$CONF_DIR" 0755
-  for protocol in direct wireguard tailscale nebula; do
+  for protocol in direct wireguard tailscale nebula openvpn; do
     ensure_dir "$CONF_DIR/$protocol" 0750
   done
   write_file "$CONF_DIR/README" 0644 "$(readme_content)" || true
@@ -510,8 +515,9 @@ EOF
 install_wg_config() {
   local source=$WG_CONFIG_SOURCE config
   [[ -n "$source" ]] || return 0
-  grep -q '^[[:space:]]*\[Interface\]' "$source" && grep -q '^[[:space:]]*\[Peer\]' "$source" ||
-    die "$source is not a wg-quick config (no [Interface] and [Peer] sections)"
+  if ! grep -q '^[[:space:]]*\[Interface\]' "$source" || ! grep -q '^[[:space:]]*\[Peer\]' "$source"; then
+    die "$source is not a wg-quick config (it needs an [Interface] and a [Peer] section)"
+  fi
   is_full_tunnel "$source" &&
     die "$source routes everything through the tunnel (AllowedIPs 0.0.0.0/0 or ::/0): the node's SSH and callbacks would ride the link under test. In wg-easy, set this client's Allowed IPs to 198.19.251.0/24, 198.19.250.0/24."
   grep -Eiq '^[[:space:]]*MTU[[:space:]]*=[[:space:]]*'"$WG_MTU"'[[:space:]]*$' "$source" ||
@@ -527,18 +533,19 @@ install_wg_config() {
 
 # --- host key -------------------------------------------------------------------------------------
 
-host_key_fingerprint() {
-  local key
-  key=$(at "$HOST_KEY")
-  if [[ ! -f "$key" ]]; then
-    if [[ -z "$ROOT" ]]; then
-      run_cmd_fatal "generating SSH host keys" ssh-keygen -A
-    else
-      run_cmd_fatal "generating SSH host keys" ssh-keygen -A -f "$ROOT"
-    fi
-    changed "SSH host keys generated"
+# Installing openssh-server makes the host keys; this covers an image that shipped without them.
+ensure_host_key() {
+  [[ -f "$(at "$HOST_KEY")" ]] && return 0
+  if [[ -z "$ROOT" ]]; then
+    run_cmd_fatal "generating SSH host keys" ssh-keygen -A
+  else
+    run_cmd_fatal "generating SSH host keys" ssh-keygen -A -f "$ROOT"
   fi
-  ssh-keygen -l -E sha256 -f "$key" | awk '{ print $2 }'
+  changed "SSH host keys generated"
+}
+
+host_key_fingerprint() {
+  ssh-keygen -l -E sha256 -f "$(at "$HOST_KEY")" | awk '{ print $2 }'
 }
 
 # --- main -----------------------------------------------------------------------------------------
@@ -585,6 +592,7 @@ parse_args() {
   if [[ -n "$key_file" ]]; then
     [[ -z "$AUTHORIZED_KEY" ]] || usage_error "give --authorized-key-file or --authorized-key, not both"
     [[ -r "$key_file" ]] || usage_error "cannot read --authorized-key-file $key_file"
+    grep -q 'PRIVATE KEY' "$key_file" && validate_ssh_public_key "PRIVATE KEY" "$key_file"
     AUTHORIZED_KEY=$(grep -v '^[[:space:]]*\(#\|$\)' "$key_file" || true)
     [[ "$AUTHORIZED_KEY" != *$'\n'* ]] || usage_error "$key_file holds more than one key: give the control plane's one key"
     validate_ssh_public_key "$AUTHORIZED_KEY" "$key_file"
@@ -629,6 +637,7 @@ main() {
   configure_user
   configure_conf_dir
   install_wg_config
+  ensure_host_key
   local fingerprint
   fingerprint=$(host_key_fingerprint)
   print_summary "$fingerprint"
