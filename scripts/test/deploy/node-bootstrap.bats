@@ -284,6 +284,7 @@ setup() {
     assert_dir_exists "$ROOT_DIR/etc/vpnlens/$dir"
   done
   # the keys in the contract's protocol.env section: `KEY` in its tables' rows
+  # shellcheck disable=SC2016 # the backticks are literal
   keys=$(sed -n '/^## Per-protocol configuration/,/^## Phases/p' "$REPO_DIR/docs/node-protocol.md" |
     grep '^|' | grep -oE '`[A-Z][A-Z0-9_]+`' | tr -d '`' | sort -u)
   [[ $(wc -w <<<"$keys") -ge 10 ]] || fail "found only these keys in docs/node-protocol.md: $keys"
@@ -318,7 +319,7 @@ write_wg_config() {
 [Interface]
 PrivateKey = aGVsbG8taGVsbG8taGVsbG8taGVsbG8taGVsbG8taGU=
 Address = 198.19.251.2/24
-DNS = 1.1.1.1
+DNS = 198.18.0.53
 $1
 
 [Peer]
