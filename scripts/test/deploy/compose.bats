@@ -234,9 +234,18 @@ EOF
   assert_line "./deploy/headscale/config.yaml:/etc/headscale/config.yaml:ro"
 }
 
-@test "iperf3 peers: direct on the host's stack, wireguard inside wg-easy's namespace" {
+@test "iperf3 peers: direct on the host's stack, wireguard in wg-easy's namespace, tailscale in the endpoint's" {
   assert_equal "$(yq_compose '.services["iperf3-direct"].network_mode')" host
   assert_equal "$(yq_compose '.services["iperf3-wireguard"].network_mode')" "service:wg-easy"
+  assert_equal "$(yq_compose '.services["iperf3-tailscale"].network_mode')" "service:tailscale-endpoint"
+  assert_equal "$(yq_compose '.services["backend-tailscale"].network_mode')" "service:tailscale-endpoint"
+  run yq_compose '.services | to_entries[] | select(.key | test("tailscale")) | "\(.key) \(.value.profiles | join(","))"'
+  assert_line "tailscale-endpoint tailscale"
+  assert_line "iperf3-tailscale tailscale"
+  assert_line "backend-tailscale tailscale"
+  run env_of tailscale-endpoint
+  assert_equal "$(jq -r .TS_AUTHKEY <<<"$output")" '${TS_ENDPOINT_AUTHKEY:-}'
+  assert_equal "$(jq -r .TS_USERSPACE <<<"$output")" false
   run grep -E '^USER ' "$REPO_DIR/deploy/iperf3/Dockerfile"
   assert_output "USER nobody"
 }
