@@ -24,6 +24,7 @@ install_bench_packages() {
 
 main() {
   install_prerequisites
+  run_under_reaper "$@"
   install_bench_packages
   exec "$REPO_DIR/bench/bench.sh" "$@"
 }
