@@ -246,6 +246,9 @@ EOF
   run env_of tailscale-endpoint
   assert_equal "$(jq -r .TS_AUTHKEY <<<"$output")" '${TS_ENDPOINT_AUTHKEY:-}'
   assert_equal "$(jq -r .TS_USERSPACE <<<"$output")" false
+  assert_equal "$(jq -r .TS_EXTRA_ARGS <<<"$output")" '--login-server=https://hs.${DOMAIN:?set DOMAIN in .env}'
+  run yq_compose '.services["tailscale-endpoint"].extra_hosts[]'
+  assert_output "hs.\${DOMAIN:?set DOMAIN in .env}:$(yq_compose '.services.caddy.networks.vpnlens.ipv4_address')"
   run grep -E '^USER ' "$REPO_DIR/deploy/iperf3/Dockerfile"
   assert_output "USER nobody"
 }
