@@ -54,6 +54,7 @@ app_start() {
   log_info "starting app '$name' on 127.0.0.1:$port and $BENCH_GATEWAY:$port"
   (
     cd "$BENCH_APP_DIR" || exit 1
+    [[ -z "$BENCH_LOCK_FD" ]] || exec {BENCH_LOCK_FD}>&-
     export ASPNETCORE_URLS="http://127.0.0.1:$port;http://$BENCH_GATEWAY:$port"
     export ConnectionStrings__App="Data Source=$data/vpnlens.db"
     export ConnectionStrings__Hangfire="$data/hangfire.db"

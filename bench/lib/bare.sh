@@ -12,7 +12,7 @@ bare_up() {
   local proto=$1 log="$BENCH_WORK/logs/bare.log"
   case "$proto" in
     wireguard)
-      setsid -w "${NODE_EXEC[@]}" env WG_QUICK_USERSPACE_IMPLEMENTATION=wireguard-go \
+      without_lock setsid -w "${NODE_EXEC[@]}" env WG_QUICK_USERSPACE_IMPLEMENTATION=wireguard-go \
         wg-quick up "$(node_conf wireguard WG_CONFIG)" </dev/null >>"$log" 2>&1 || return 1
       ;;
     nebula)

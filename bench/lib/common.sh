@@ -87,12 +87,17 @@ bench_record() {
   printf '%s %s\n' "$2" "$(proc_starttime "$2" || echo 0)" >"$BENCH_PIDS/$1.pid"
 }
 
-# bench_spawn NAME LOG CMD...: start CMD in the background (stdin /dev/null, output to LOG) and
-# record it. The pid stays CMD's own through exec chains (lab.sh exec, ip netns exec).
+# bench_spawn NAME LOG CMD...: start CMD in the background (stdin /dev/null, output to LOG, without
+# the lab lock's descriptor) and record it. The pid stays CMD's own through exec chains (lab.sh
+# exec, ip netns exec).
 bench_spawn() {
   local name=$1 log=$2
   shift 2
-  "$@" </dev/null >>"$log" 2>&1 &
+  if [[ -n "${BENCH_LOCK_FD:-}" ]]; then
+    "$@" </dev/null >>"$log" 2>&1 {BENCH_LOCK_FD}>&- &
+  else
+    "$@" </dev/null >>"$log" 2>&1 &
+  fi
   bench_record "$name" "$!"
 }
 

@@ -35,7 +35,17 @@ bench_lab_release() {
   BENCH_LOCK_FD=''
 }
 
-bench_lab() { VPNLENS_LAB_LOCK="$BENCH_INNER_LAB_LOCK" VPNLENS_LAB_DIR="$BENCH_LAB_DIR" "$LAB_SH" "$@"; }
+# without_lock CMD...: CMD without the lab lock's descriptor, so that nothing it leaves running
+# (a daemon, a detached run) can keep the lab locked after the suite ends.
+without_lock() {
+  if [[ -n "$BENCH_LOCK_FD" ]]; then
+    "$@" {BENCH_LOCK_FD}>&-
+  else
+    "$@"
+  fi
+}
+
+bench_lab() { VPNLENS_LAB_LOCK="$BENCH_INNER_LAB_LOCK" VPNLENS_LAB_DIR="$BENCH_LAB_DIR" without_lock "$LAB_SH" "$@"; }
 
 bench_lab_up() {
   log_info "building the lab (1 node)"

@@ -89,7 +89,7 @@ measure_switch_readiness() {
   switch="$(node_dir)/home/scripts/switch.sh"
   [[ -x "$switch" ]] || return 0
   start_probe "probe-switch" "$proto" "$prefix.probe.json"
-  "${NODE_EXEC[@]}" "$switch" up "$proto" >"$prefix.ladder.json" 2>"$prefix.log" </dev/null ||
+  without_lock "${NODE_EXEC[@]}" "$switch" up "$proto" >"$prefix.ladder.json" 2>"$prefix.log" </dev/null ||
     log_warn "pair $pair: switch.sh up $proto failed; see $prefix.log"
   "${NODE_EXEC[@]}" "$switch" stop >/dev/null 2>>"$prefix.log" </dev/null || log_warn "pair $pair: switch.sh stop failed"
   bench_stop probe-switch 5
