@@ -15,6 +15,7 @@ public static class DashboardExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddSingleton<RunSnapshots>();
+        services.AddSingleton<Nodes.NodeCatalog>();
         return services;
     }
 

@@ -12,7 +12,7 @@ public sealed record RunSnapshot(Run Run, string NodeName, IReadOnlyList<PhaseEv
     public RunProgress Progress => RunProgress.Of(Run.Protocols, Phases, Run.State, Run.StartedAt is not null);
 }
 
-public sealed record NodeStatus(Node Node, Run? Current, Run? LastFinished, int Queued);
+public sealed record NodeStatus(Node Node, Run? Current, RunProgress? CurrentProgress, Run? LastFinished, int Queued);
 
 public sealed record QueueEntry(Run Run, string NodeName, int Position);
 
@@ -58,9 +58,18 @@ public sealed class RunSnapshots(IDbContextFactory<AppDbContext> dbFactory)
                 .Where(r => r.NodeId == node.Id && r.FinishedAt != null)
                 .OrderByDescending(r => r.FinishedAt)
                 .FirstOrDefaultAsync(cancellationToken);
+            var current = active.FirstOrDefault(r => r.NodeId == node.Id && (r.State == RunState.Running || r.RemoteStopPending));
+            RunProgress? progress = null;
+            if (current is not null)
+            {
+                var phases = await db.PhaseEvents.AsNoTracking().Where(e => e.RunId == current.Id).ToListAsync(cancellationToken);
+                progress = RunProgress.Of(current.Protocols, phases, current.State, current.StartedAt is not null);
+            }
+
             statuses.Add(new NodeStatus(
                 node,
-                active.FirstOrDefault(r => r.NodeId == node.Id && (r.State == RunState.Running || r.RemoteStopPending)),
+                current,
+                progress,
                 last,
                 active.Count(r => r.NodeId == node.Id && r.State == RunState.Queued)));
         }
