@@ -33,7 +33,7 @@ public static class FigureFormat
         _ => string.Create(Invariant, $"{ms.Value:0.###} ms"),
     };
 
-    public static string Percent(double? percent) => percent is null ? None : string.Create(Invariant, $"{percent.Value:0.###} %");
+    public static string Percent(double? percent) => percent is null ? None : string.Create(Invariant, $"{percent.Value:0.####} %");
 
     /// <summary>"91 % of direct" for a share of 0.91.</summary>
     public static string Share(double? share) => share is null ? string.Empty : string.Create(Invariant, $"{share.Value * 100:0} % of direct");
