@@ -18,10 +18,12 @@ public sealed class VpnLensApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> settings;
     private readonly Action<IServiceCollection>? configureServices;
     private readonly string? kestrelUrl;
+    private readonly bool ownsData;
 
     public VpnLensApp(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null, string? kestrelUrl = null, string? dataDirectory = null)
     {
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("vpnlens-test-").FullName;
+        ownsData = dataDirectory is null;
         this.settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:App"] = $"Data Source={Path.Combine(DataDirectory, "vpnlens.db")}",
@@ -48,6 +50,9 @@ public sealed class VpnLensApp : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>Leave the databases behind on dispose, for a second app to start on them as after a restart.</summary>
+    public bool KeepData { get; set; }
 
     public HttpClient CreateApiClient()
     {
@@ -86,6 +91,11 @@ public sealed class VpnLensApp : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!ownsData || KeepData)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -12,6 +12,7 @@ public static class NodesApi
         var group = app.MapGroup("/api/nodes").RequireAuthorization(Authorization.AdminPolicy).WithTags("Nodes");
         group.MapGet("/", ListAsync);
         group.MapPost("/", CreateAsync);
+        group.MapPut("/{id:guid}", UpdateAsync);
         group.MapPost("/{id:guid}/probe", ProbeAsync);
         return app;
     }
@@ -44,6 +45,32 @@ public static class NodesApi
         db.Nodes.Add(node);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/nodes/{node.Id}", new NodeDto(node.Id, node.Name, node.Host, node.Port, node.User, node.HostKeyFingerprint));
+    }
+
+    private static async Task<Results<Ok<NodeDto>, NotFound, ValidationProblem>> UpdateAsync(
+        Guid id, NodeInput input, IDbContextFactory<AppDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var node = await db.Nodes.FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
+        if (node is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var errors = input.Validate();
+        if (errors.Count == 0 && await db.Nodes.AnyAsync(n => n.Id != id && n.Name == input.Name!.Trim(), cancellationToken))
+        {
+            errors["name"] = [$"A node named {input.Name} already exists."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        input.ApplyTo(node);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(new NodeDto(node.Id, node.Name, node.Host, node.Port, node.User, node.HostKeyFingerprint));
     }
 
     private static async Task<Results<Ok<NodeProbe>, NotFound>> ProbeAsync(

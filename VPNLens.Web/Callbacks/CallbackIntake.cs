@@ -96,6 +96,12 @@ public sealed class CallbackIntake(
         }
 
         var report = parsed.Value!;
+        var foreign = report.Protocols.Select(p => p.Protocol).Where(p => !run!.Protocols.Contains(p)).ToList();
+        if (foreign.Count > 0)
+        {
+            return new CallbackResult(CallbackOutcome.Malformed, $"The results name protocols this run does not measure: {string.Join(", ", foreign)}.");
+        }
+
         var (state, reason) = ResultsOutcome.Of(report);
         var rows = ResultsOutcome.Rows(runId, report, message.Body);
         var ended = false;

@@ -24,7 +24,8 @@ internal static class RemoteCommands
     {
         var run = $"{home}/runs/{runId}";
         var prefix = sudo ? "sudo -n " : string.Empty;
-        return $"chmod 600 {Quote(run + "/params.json")} && cd {Quote(run)} && " +
+        // Only run.sh itself goes to the background: a backgrounded list would keep the SSH channel open.
+        return $"chmod 600 {Quote(run + "/params.json")} && cd {Quote(run)} || exit 1; " +
                $"{prefix}setsid nohup {Quote(home + "/scripts/run.sh")} {Quote(run + "/params.json")} </dev/null >/dev/null 2>&1 & " +
                $"p=$!; for _ in $(seq 1 50); do [ -s {Quote(run + "/run.pid")} ] && break; sleep 0.1; done; " +
                $"if [ -s {Quote(run + "/run.pid")} ]; then cat {Quote(run + "/run.pid")}; else echo \"$p\"; fi";

@@ -7,7 +7,7 @@ public sealed class RunOptions
     public const string Section = "Runs";
 
     /// <summary>How long a dispatched run has to post its final results before it is TimedOut.</summary>
-    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Deadline { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How often the deadline monitor looks for runs past their deadline.</summary>

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Http;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using StandardWebhooks;
 using VPNLens.Core.Webhooks;
 

@@ -124,6 +124,15 @@ public sealed class CallbacksApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Results_for_protocols_the_run_does_not_measure_get_400()
+    {
+        var body = SignedCallbacks.Results().Replace("\"nebula\"", "\"openvpn\"", StringComparison.Ordinal);
+        using var response = await client.SendAsync(SignedCallbacks.Request(run.Id, "results", run.CallbackSecret, body), TestContext.Current.CancellationToken);
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(RunState.Running, await StateAsync(run.Id));
+    }
+
+    [Fact]
     public async Task A_failed_run_report_fails_the_run_with_the_nodes_reason()
     {
         const string body = """{"status":"failed","error":{"protocol":"wireguard","phase":"bring_up","message":"wg-quick is not installed"},"protocols":[]}""";

@@ -1,0 +1,31 @@
+namespace VPNLens.Tests.Infrastructure;
+
+/// <summary>
+/// A scripts folder whose run.sh behaves like a node script that hangs (it never calls back) and whose
+/// switch.sh records that stop-everything ran: the shape of the failures the control plane must survive.
+/// </summary>
+public static class StubScripts
+{
+    public static string Create()
+    {
+        var dir = Directory.CreateTempSubdirectory("vpnlens-stub-scripts-").FullName;
+        Write(Path.Combine(dir, "run.sh"), """
+            #!/bin/sh
+            run_dir=$(dirname "$1")
+            echo $$ > "$run_dir/run.pid"
+            cp "$1" "$run_dir/seen-params.json"
+            exec sleep 600
+            """);
+        Write(Path.Combine(dir, "switch.sh"), """
+            #!/bin/sh
+            echo "$1" >> "$VPNLENS_HOME/switch.log"
+            """);
+        return dir;
+    }
+
+    private static void Write(string path, string content)
+    {
+        File.WriteAllText(path, content.Replace("\r", string.Empty, StringComparison.Ordinal) + "\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using VPNLens.Core.Phases;
+using VPNLens.Core.Runs;
+using VPNLens.Tests.Infrastructure;
+
+namespace VPNLens.Tests.Lab;
+
+/// <summary>A WireGuard and Nebula run from POST /api/runs to Succeeded on the lab node.</summary>
+[Collection(AppCollection.Name)]
+[Trait("Category", "Lab")]
+public sealed class EndToEndTests : LabAppTests
+{
+    protected override string Deadline => "00:03:00";
+
+    [Fact]
+    public async Task A_wireguard_and_nebula_run_reaches_succeeded_with_every_phase_and_result_stored()
+    {
+        var id = await QueueAsync();
+
+        var run = await WaitForEndAsync(id);
+
+        Assert.True(run.State == RunState.Succeeded, $"run ended {run.State}: {run.FailureReason}");
+        var phases = await App.WithDbAsync(db => db.PhaseEvents.AsNoTracking().Where(e => e.RunId == id).ToListAsync());
+        foreach (var protocol in new[] { "direct", "wireguard", "nebula" })
+        {
+            var reported = phases.Where(p => p.Protocol == protocol).Select(p => p.Phase).ToHashSet();
+            Assert.True(Phase.InOrder.All(reported.Contains), $"{protocol} reported {string.Join(", ", reported)}");
+            var failed = phases.Where(p => p.Protocol == protocol && p.Status == PhaseStatus.Failed).Select(p => $"{p.Phase}: {p.Detail}").ToList();
+            Assert.True(failed.Count == 0, string.Join("; ", failed));
+        }
+
+        var results = await App.WithDbAsync(db => db.ProtocolResults.AsNoTracking().Where(r => r.RunId == id).ToListAsync());
+        Assert.Equal(["direct", "nebula", "wireguard"], results.Select(r => r.Protocol).Order());
+        foreach (var result in results)
+        {
+            Assert.True(result.Succeeded, $"{result.Protocol}: {result.ErrorPhase} {result.ErrorMessage}");
+            Assert.True(result.UploadMedianBitsPerSecond > 0, $"{result.Protocol} upload");
+            Assert.True(result.DownloadMedianBitsPerSecond > 0, $"{result.Protocol} download");
+            Assert.True(result.LatencyIdleP50Ms > 0, $"{result.Protocol} latency");
+            TestContext.Current.SendDiagnosticMessage($"{result.Protocol}: up {result.UploadMedianBitsPerSecond / 1e6:0} Mbit/s, down {result.DownloadMedianBitsPerSecond / 1e6:0} Mbit/s, p50 {result.LatencyIdleP50Ms:0.###} ms, setup {result.SetupMs} ms, recovery {result.RecoveryMs} ms");
+        }
+
+        Assert.All(results.Where(r => r.Protocol != "direct"), r => Assert.True(r.RecoveryMs > 0 && r.SetupMs > 0, $"{r.Protocol} setup/recovery"));
+        using var wireguard = JsonDocument.Parse(results.Single(r => r.Protocol == "wireguard").Json);
+        Assert.Equal(1420, wireguard.RootElement.GetProperty("mtu").GetInt32());
+    }
+}

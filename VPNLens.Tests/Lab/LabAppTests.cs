@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using VPNLens.Core.Phases;
+using VPNLens.Core.Runs;
+using VPNLens.Tests.Infrastructure;
+
+namespace VPNLens.Tests.Lab;
+
+/// <summary>
+/// The base of the lab tests. Everything real: the app on Kestrel, the lab's node in its own network namespace reached over SSH,
+/// the repository's node scripts, wireguard-go and nebula tunnels to the lab's endpoint host, iperf3, and
+/// signed callbacks back to the app. Nothing is stubbed.
+/// </summary>
+public abstract class LabAppTests : IAsyncLifetime
+{
+    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(4);
+
+    private Infrastructure.Lab lab = null!;
+    private HttpClient client = null!;
+    private Guid nodeId;
+
+    protected VpnLensApp App { get; private set; } = null!;
+
+    /// <summary>How long a run has before it is TimedOut, as Runs:Deadline.</summary>
+    protected abstract string Deadline { get; }
+
+    public async ValueTask InitializeAsync()
+    {
+        Assert.SkipUnless(ProcessRunner.IsRoot, "The lab needs root (network namespaces, tun); the README's test command runs as root.");
+        lab = await Infrastructure.Lab.UpAsync();
+        var port = Sshd.FreePort();
+        var url = $"http://{Infrastructure.Lab.GatewayAddress}:{port}";
+        App = new VpnLensApp(
+            new Dictionary<string, string?>
+            {
+                ["Callbacks:BaseUrl"] = url + "/",
+                ["Ssh:ScriptsPath"] = Repository.Scripts,
+                ["Runs:Deadline"] = Deadline,
+                ["Runs:Settings:TcpSeconds"] = "2",
+                ["Runs:Settings:UdpSeconds"] = "2",
+                ["Runs:Settings:OmitSeconds"] = "1",
+                ["Runs:Settings:Repeats"] = "1",
+                ["Runs:Settings:MaxRepeats"] = "2",
+                ["Runs:Settings:UdpTargetMbps"] = "50",
+                ["Runs:Settings:PingCount"] = "5",
+            },
+            kestrelUrl: url);
+        App.StartServer();
+        client = App.CreateApiClient();
+        using var created = await client.PostAsJsonAsync("/api/nodes", lab.NodeInput(), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        nodeId = (await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        client?.Dispose();
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+
+        if (lab is not null)
+        {
+            await lab.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    protected async Task<Guid> QueueAsync(params string[] protocols)
+    {
+        using var response = await client.PostAsJsonAsync(
+            "/api/runs",
+            new { nodeId, protocols = protocols.Length == 0 ? ["wireguard", "nebula"] : protocols, email = "ops@example.com" },
+            TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+    }
+
+    protected Task<Run> WaitForEndAsync(Guid id) => WaitForAsync(id, r => r.State.IsTerminal() && !r.RemoteStopPending, RunLimit);
+
+    protected async Task<Run> WaitForAsync(Guid id, Func<Run, bool> condition, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            var run = await App.WithDbAsync(db => db.Runs.AsNoTracking().SingleAsync(r => r.Id == id));
+            if (condition(run))
+            {
+                return run;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Run {id} is still {run.State} after {limit.TotalSeconds} s ({run.FailureReason}).");
+            }
+
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+    }
+}

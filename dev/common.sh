@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Shared by the ./vpnlens subcommands: logging, root and tool checks, package installs.
+# shellcheck disable=SC2034 # constants are used by the files that source this one
+
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly REPO_DIR
+readonly STATE_DIR="${VPNLENS_STATE:-$REPO_DIR/.vpnlens}"
+
+# What the app, the lab and the tests need from Debian. Installed only when missing.
+readonly DEBIAN_PACKAGES=(
+  ca-certificates curl jq openssl python3 python3-yaml iproute2 iputils-ping procps psmisc ethtool
+  openssh-server openssh-client iperf3 wireguard-tools wireguard-go nebula openvpn
+  caddy shellcheck bats bats-assert bats-support bats-file chromium
+)
+
+log_info() { printf '%s [vpnlens] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+log_error() { printf '%s [vpnlens] ERROR %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+die() {
+  log_error "$@"
+  exit 1
+}
+
+validate_root() {
+  [[ "$(id -u)" -eq 0 ]] || die "run this as root (sudo ...): the lab creates network namespaces and tunnels"
+}
+
+is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+install_missing_packages() {
+  local missing=() package
+  for package in "${DEBIAN_PACKAGES[@]}"; do
+    is_installed "$package" || missing+=("$package")
+  done
+  if ((${#missing[@]} == 0)); then
+    log_info "Debian packages: all present"
+    return 0
+  fi
+  log_info "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+validate_dotnet() {
+  command -v dotnet >/dev/null ||
+    die "the .NET 10 SDK is not installed; install it from Microsoft's Debian packages (dotnet-sdk-10.0), then run this again"
+  local major
+  major=$(dotnet --version | cut -d. -f1)
+  [[ "$major" -ge 10 ]] || die "the .NET SDK is $(dotnet --version); VPNLens needs 10 or later"
+}
+
+install_prerequisites() {
+  validate_root
+  install_missing_packages
+  validate_dotnet
+  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+  (cd "$REPO_DIR" && dotnet tool restore >/dev/null)
+}

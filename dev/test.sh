@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# ./vpnlens test: every test, with the real parts the tests need started by the project's own scripts:
+# ShellCheck and bats over the node scripts, the deployment checks, dotnet format, the xunit suite
+# (unit, integration on SQLite, real sshd, the lab end to end, the browser), and the lab's own bats.
+# Ends with one line "N passed, N failed"; exits non-zero when anything failed.
+# shellcheck source-path=SCRIPTDIR
+set -Eeuo pipefail
+
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+readonly RESULTS_DIR="$REPO_DIR/artifacts/test-results"
+PASSED=0
+FAILED=0
+FAILED_STAGES=()
+
+teardown() {
+  set +e
+  "$REPO_DIR/scripts/lab/lab.sh" down >/dev/null 2>&1
+}
+
+# Adds a stage's counts; a stage that failed without counting anything still counts as one failure.
+record() {
+  local stage=$1 status=$2 passed=$3 failed=$4
+  if [[ "$status" -ne 0 && "$failed" -eq 0 ]]; then failed=1; fi
+  PASSED=$((PASSED + passed))
+  FAILED=$((FAILED + failed))
+  ((failed == 0)) || FAILED_STAGES+=("$stage")
+  log_info "$stage: $passed passed, $failed failed"
+}
+
+# Runs a bats-based runner with TAP output and counts its "ok" and "not ok" lines.
+run_tap_stage() {
+  local stage=$1 log="$RESULTS_DIR/$1.tap" status=0
+  shift
+  log_info "== $stage"
+  BATS_FORMATTER=tap "$@" 2>&1 | tee "$log" || status=$?
+  record "$stage" "$status" "$(grep -cE '^ok ' "$log" || true)" "$(grep -cE '^not ok ' "$log" || true)"
+}
+
+run_format_check() {
+  local status=0
+  log_info "== dotnet format"
+  dotnet format "$REPO_DIR/VPNLens.sln" --verify-no-changes --no-restore -v quiet || status=$?
+  record "dotnet-format" "$status" "$((status == 0 ? 1 : 0))" "$((status == 0 ? 0 : 1))"
+}
+
+run_dotnet_tests() {
+  local log="$RESULTS_DIR/dotnet.log" status=0
+  log_info "== dotnet test"
+  dotnet build "$REPO_DIR/VPNLens.sln" -c Debug --nologo -v quiet
+  dotnet test --solution "$REPO_DIR/VPNLens.sln" --no-build 2>&1 | tee "$log" || status=$?
+  record "dotnet-test" "$status" \
+    "$(grep -oE 'succeeded: [0-9]+' "$log" | awk '{s += $2} END {print s + 0}')" \
+    "$(grep -oE 'failed: [0-9]+' "$log" | awk '{s += $2} END {print s + 0}')"
+}
+
+main() {
+  install_prerequisites
+  trap teardown EXIT
+  rm -rf "$RESULTS_DIR"
+  install -d "$RESULTS_DIR"
+  cd "$REPO_DIR"
+
+  run_tap_stage node-scripts scripts/test/run-unit.sh
+  run_tap_stage deployment scripts/test/run-deploy.sh
+  run_format_check
+  run_dotnet_tests
+  run_tap_stage lab scripts/test/run-lab.sh
+
+  echo
+  if ((${#FAILED_STAGES[@]} > 0)); then
+    log_error "failed: ${FAILED_STAGES[*]} (logs in $RESULTS_DIR)"
+  fi
+  echo "$PASSED passed, $FAILED failed"
+  ((FAILED == 0))
+}
+
+[[ "${BASH_SOURCE[0]}" == "$0" ]] && main "$@"

@@ -1,0 +1,197 @@
+# shellcheck shell=bash disable=SC2034,SC2016
+# The phases of one protocol (docs/node-protocol.md, "Phases"), each a function that
+# phase_run calls. They share the protocol's state in PROTO_* variables and write what
+# they measure into the protocol's results file as soon as they have it.
+[[ -n "${_VPNLENS_MEASURE_SH:-}" ]] && return 0
+_VPNLENS_MEASURE_SH=1
+
+# A load is "on" once the interface has sent this many bytes since the test started.
+LOAD_RAMP_BYTES=${LOAD_RAMP_BYTES:-1048576}
+
+measure_stop_everything() {
+  stop_everything || phase_fail "stop everything left VPN state behind (see run.log)"
+  phase_detail "no VPN state left in this network namespace"
+}
+
+# The per-run auth key file for tailscale, 0600 in the state dir; removed at teardown.
+auth_key_file() { printf '%s/tailscale-authkey\n' "$VPNLENS_STATE_DIR"; }
+
+write_auth_key_file() {
+  [[ -n "${TAILSCALE_AUTH_KEY:-}" ]] || return 0
+  ensure_state_dir
+  (
+    umask 077
+    printf '%s\n' "$TAILSCALE_AUTH_KEY" >"$(auth_key_file)"
+  )
+  TS_AUTH_KEY_FILE=$(auth_key_file)
+}
+
+measure_bring_up() {
+  load_driver "$PROTOCOL" required
+  driver_check
+  PROTO_IFACE=$(driver_interface)
+  PROTO_PEER=$PEER_IP
+  PROTO_PORT=$IPERF_PORT
+  PROTO_BACKEND=$BACKEND_URL
+  result_update '.interface = $i | .peer = $p' --arg i "$PROTO_IFACE" --arg p "$PROTO_PEER"
+  PROTO_UP_STARTED_MS=$(now_ms)
+  driver_up
+  phase_detail "$PROTOCOL up on $PROTO_IFACE, peer $PROTO_PEER"
+}
+
+# measure_rung RUNG: one rung of the Verification Ladder as its own phase.
+measure_rung() {
+  local rung=$1
+  ladder_rung "$rung" "$PROTO_IFACE" "$PROTO_PEER" "$PROTO_BACKEND" "$S_LADDER_TIMEOUT" ||
+    phase_fail "$RUNG_ERROR"
+  result_update '.ladder += [{rung: $r, ms: $ms}]' --arg r "$rung" --argjson ms "$RUNG_MS"
+  case "$rung" in
+    interface)
+      result_set mtu "$(link_mtu "$PROTO_IFACE" || echo null)"
+      ;;
+    ping)
+      # setup time: from the up command to the first reply through the tunnel
+      result_set setupMs "$(($(now_ms) - PROTO_UP_STARTED_MS))"
+      ;;
+    backend)
+      result_set versions "$(driver_versions)"
+      PROTO_DAEMON_PID=$(driver_daemon_pid)
+      ;;
+  esac
+  phase_detail "$rung in ${RUNG_MS} ms"
+}
+
+# describe_latency JSON: "20/20 replies"
+describe_latency() { jq -r '"\(.received)/\(.sent) replies"' <<<"$1"; }
+
+measure_latency_idle() {
+  local out="$PROTO_DIR/latency-idle.json"
+  ping_measure "$PROTO_PEER" "$S_PING_COUNT" "$S_PING_INTERVAL" "$out" || phase_fail "$PING_ERROR"
+  result_set latencyIdle "$(cat "$out")"
+  phase_detail "$(describe_latency "$(cat "$out")")"
+}
+
+# tcp_once MODE N: one iperf3 TCP test, CPU counted around it.
+tcp_once() {
+  local mode=$1 n=$2 prefix="$PROTO_DIR/tcp-$1-$2"
+  cpu_window_begin "$PROTO_DAEMON_PID"
+  iperf_run "$mode" "$PROTO_PEER" "$PROTO_PORT" "$S_TCP_SECONDS" "$S_OMIT" 0 "$prefix" ||
+    phase_fail "$IPERF_ERROR"
+  cpu_window_end "$(jq -r '.bytes // 0' "$prefix.sample")"
+  cp "$prefix.sample" "$REPEAT_SAMPLE_FILE"
+}
+
+# udp_once N: one iperf3 UDP test at the target rate.
+udp_once() {
+  local prefix="$PROTO_DIR/udp-$1"
+  iperf_run udp "$PROTO_PEER" "$PROTO_PORT" "$S_UDP_SECONDS" "$S_OMIT" "$S_UDP_MBPS" "$prefix" ||
+    phase_fail "$IPERF_ERROR"
+  cp "$prefix.sample" "$REPEAT_SAMPLE_FILE"
+}
+
+# describe_samples FILE: "median 812.3 Mbit/s over 3 runs (RSD 1.2 %)"
+describe_samples() {
+  jq -r --arg rsd "$REPEAT_RSD" 'map(.bitsPerSecond) | sort as $v | ($v | length) as $n
+    | (if $n % 2 == 1 then $v[($n - 1) / 2] else ($v[$n / 2 - 1] + $v[$n / 2]) / 2 end) as $m
+    | "median \($m / 1e6 * 10 | round / 10) Mbit/s over \($n) runs (RSD \($rsd) %)"' "$1"
+}
+
+# measure_throughput KEY COMMAND...: repeat until stable; keep every sample, even when a
+# later repeat fails.
+measure_throughput() {
+  local key=$1 samples="$PROTO_DIR/$1.json" rc=0
+  shift
+  repeat_until_stable "$samples" "$S_REPEATS" "$S_MAX_REPEATS" "$S_RSD" "$@" || rc=$?
+  [[ -s "$samples" ]] && result_set "$key" "$(cat "$samples")"
+  ((rc == 0)) || return "$rc"
+  phase_detail "$(describe_samples "$samples")"
+}
+
+measure_tcp_upload() { measure_throughput tcpUpload tcp_once upload; }
+measure_tcp_download() { measure_throughput tcpDownload tcp_once download; }
+measure_udp() { measure_throughput udp udp_once; }
+
+tx_bytes() { cat "$VPNLENS_SYS_NET/$1/statistics/tx_bytes" 2>/dev/null || echo 0; }
+
+# _load_is_on IFACE TX0 PREFIX: enough bytes left IFACE, or the load test already ended.
+_load_is_on() {
+  (($(tx_bytes "$1") - $2 >= LOAD_RAMP_BYTES)) && return 0
+  [[ -e "$3.done" ]] && return 0
+  echo "no load on $1 yet"
+  return 1
+}
+
+# _load_error PREFIX: why the background load test has no result.
+_load_error() {
+  if [[ -s "$1.error" ]]; then
+    cat "$1.error"
+  elif [[ -s "$1.sample" ]]; then
+    echo "the iperf3 load ended before the ping started"
+  else
+    echo "iperf3 load test ended without a result"
+  fi
+}
+
+# Latency under load: ping while an iperf3 TCP upload saturates the tunnel. The ping starts
+# once the interface's byte counter shows the load, not after a guessed pause.
+measure_latency_loaded() {
+  local out="$PROTO_DIR/latency-loaded.json" prefix="$PROTO_DIR/tcp-loaded" tx0 seconds pid wait_s
+  seconds=$(awk -v c="$S_PING_COUNT" -v i="$S_PING_INTERVAL" 'BEGIN { printf "%d", c * i + 5.999 }')
+  wait_s=$((S_OMIT + 10))
+  rm -f "$prefix".*
+  tx0=$(tx_bytes "$PROTO_IFACE")
+  (
+    iperf_run upload "$PROTO_PEER" "$PROTO_PORT" "$seconds" "$S_OMIT" 0 "$prefix" || true
+    : >"$prefix.done"
+  ) &
+  pid=$!
+  if ! poll_until "$((wait_s * 1000))" _load_is_on "$PROTO_IFACE" "$tx0" "$prefix"; then
+    kill_tree "$pid"
+    wait "$pid" || true
+    phase_fail "no load on $PROTO_IFACE within ${wait_s} s of starting iperf3"
+  fi
+  if [[ -e "$prefix.done" ]]; then
+    wait "$pid" || true
+    phase_fail "$(_load_error "$prefix")"
+  fi
+  ping_measure "$PROTO_PEER" "$S_PING_COUNT" "$S_PING_INTERVAL" "$out" || {
+    kill_tree "$pid"
+    wait "$pid" || true
+    phase_fail "$PING_ERROR"
+  }
+  [[ -e "$prefix.done" ]] && log_warn "latency_loaded: the load ended before the last ping"
+  wait "$pid" || true
+  [[ -s "$prefix.sample" ]] || phase_fail "$(_load_error "$prefix")"
+  result_set latencyLoaded "$(cat "$out")"
+  phase_detail "$(describe_latency "$(cat "$out")") under $(jq -r '.bitsPerSecond / 1e6 * 10 | round / 10' "$prefix.sample") Mbit/s"
+}
+
+measure_cpu() {
+  local report
+  report=$(cpu_report)
+  result_set cpu "$report"
+  phase_detail "$(jq -r '"\(.daemon // "kernel/none"): \(.daemonCpuSeconds // 0) s daemon, \(.systemCpuSeconds) s system CPU for \(.bytesMoved) bytes"' <<<"$report")"
+}
+
+_probe_ping() { ping -n -c 1 -W 0.2 "$1" >/dev/null 2>&1; }
+
+# Recovery: restart the VPN daemon, then time until a reply comes back through the tunnel
+# (a tight probe: one ping with a 200 ms timeout after another).
+measure_recovery() {
+  local start rc=0 ms
+  start=$(now_ms)
+  driver_restart || rc=$?
+  if ((rc == DRIVER_NOT_APPLICABLE)); then
+    phase_skip "no tunnel to restart"
+    return 0
+  fi
+  ((rc == 0)) || phase_fail "restarting $PROTOCOL failed (exit $rc)"
+  if ! POLL_FIRST_PAUSE_MS=20 POLL_MAX_PAUSE_MS=20 \
+    poll_until "$((S_RECOVERY_TIMEOUT * 1000))" _probe_ping "$PROTO_PEER"; then
+    phase_fail "no reply from $PROTO_PEER within ${S_RECOVERY_TIMEOUT} s of restarting $PROTOCOL"
+  fi
+  ms=$(($(now_ms) - start))
+  result_set recovery "$(jq -cn --argjson ms "$ms" '{method: "restart", ms: $ms}')"
+  PROTO_DAEMON_PID=$(driver_daemon_pid)
+  phase_detail "traffic again ${ms} ms after the restart"
+}

@@ -1,0 +1,92 @@
+# shellcheck shell=bash disable=SC2153
+# Phase mechanics: every phase is announced to the control plane when it ends, with its
+# start and end times, status and detail. The phase in progress is kept on disk
+# ($RUN_DIR/.phase) so that whoever outlives a failure (run.sh's protocol loop, its EXIT
+# trap) can report the phase that was running, with the reason left by die/record_failure.
+[[ -n "${_VPNLENS_PHASES_SH:-}" ]] && return 0
+_VPNLENS_PHASES_SH=1
+
+phase_file() { printf '%s/.phase\n' "$RUN_DIR"; }
+
+# next_message_id: msg_<runId>_<sequence>, the sequence kept on disk for the whole run.
+next_message_id() {
+  local file="$RUN_DIR/.webhook-seq" seq=0
+  [[ -r "$file" ]] && read -r seq <"$file"
+  seq=$((seq + 1))
+  printf '%s\n' "$seq" >"$file"
+  printf 'msg_%s_%s\n' "$RUN_ID" "$seq"
+}
+
+run_is_closed() { [[ -e "$RUN_DIR/.closed" ]]; }
+
+# post_callback KIND BODY_FILE: POST to {callbackUrl}/KIND. A 409 means the control plane
+# has finished this run: remember it so the run stops measuring.
+post_callback() {
+  local kind=$1 body=$2
+  if webhook_post "$CALLBACK_URL/$kind" "$WEBHOOK_SECRET" "$(next_message_id)" "$body"; then
+    return 0
+  fi
+  if [[ "$WEBHOOK_STATUS" == 409 ]]; then
+    log_warn "the control plane says run $RUN_ID is already finished"
+    : >"$RUN_DIR/.closed"
+  fi
+  return 1
+}
+
+# phase_begin PROTOCOL PHASE
+phase_begin() {
+  jq -cn --arg p "$1" --arg ph "$2" --argjson t "$(now_ms)" \
+    '{protocol: $p, phase: $ph, startedMs: $t}' >"$(phase_file)"
+  log_info "== $1: $2"
+}
+
+phase_in_progress() { [[ -s "$(phase_file)" ]]; }
+
+# phase_end STATUS DETAIL: post the event for the phase in progress; a failure also marks
+# the protocol failed in its results. Never fails: a lost callback must not stop a teardown.
+phase_end() {
+  local status=$1 detail=$2 file body protocol phase
+  file=$(phase_file)
+  [[ -s "$file" ]] || return 0
+  body="$RUN_DIR/.phase-event.json"
+  protocol=$(jq -r .protocol "$file")
+  phase=$(jq -r .phase "$file")
+  jq -c --arg status "$status" --arg detail "$detail" --arg ended "$(iso_now)" \
+    --arg started "$(iso_from_ms "$(jq -r .startedMs "$file")")" \
+    '{protocol, phase, status: $status, startedAt: $started, endedAt: $ended,
+      detail: (if $detail == "" then null else $detail[0:4000] end)}' "$file" >"$body" || return 0
+  rm -f "$file"
+  if [[ "$status" == failed ]]; then
+    log_error "$protocol: $phase failed: $detail"
+    [[ -n "${RESULT_FILE:-}" ]] && result_fail "$phase" "$detail"
+  else
+    log_info "$protocol: $phase $status${detail:+: $detail}"
+  fi
+  post_callback phases "$body" || true
+}
+
+# The phase being run sets these to say how it went (default: succeeded, no detail).
+phase_detail() { PHASE_DETAIL=$*; }
+phase_skip() {
+  PHASE_STATUS=skipped
+  PHASE_DETAIL=$*
+}
+
+# phase_fail MESSAGE: end the phase (and so the protocol) as failed with MESSAGE.
+phase_fail() {
+  log_error "$*"
+  record_failure "$*"
+  return 1
+}
+
+# phase_run PHASE COMMAND [ARGS...]: begin, run, end. Runs under set -e: a failing command
+# (phase_fail, die, or a bug) leaves the phase file for the caller to report.
+phase_run() {
+  local phase=$1
+  shift
+  run_is_closed && die "the control plane has closed this run (HTTP 409); stopping"
+  phase_begin "$PROTOCOL" "$phase"
+  PHASE_STATUS=succeeded PHASE_DETAIL=''
+  "$@"
+  phase_end "$PHASE_STATUS" "$PHASE_DETAIL"
+}

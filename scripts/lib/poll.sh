@@ -1,0 +1,40 @@
+# shellcheck shell=bash disable=SC2034
+# Waiting for a condition: poll with a deadline and a growing pause, never a fixed sleep.
+[[ -n "${_VPNLENS_POLL_SH:-}" ]] && return 0
+_VPNLENS_POLL_SH=1
+
+# The pause grows from POLL_FIRST_PAUSE_MS, doubling, up to POLL_MAX_PAUSE_MS.
+POLL_FIRST_PAUSE_MS=${POLL_FIRST_PAUSE_MS:-50}
+POLL_MAX_PAUSE_MS=${POLL_MAX_PAUSE_MS:-1000}
+
+# pause_ms MS: sleep that many milliseconds (a seam tests may replace).
+pause_ms() {
+  sleep "$(printf '%d.%03d' "$(($1 / 1000))" "$(($1 % 1000))")"
+}
+
+# poll_until TIMEOUT_MS COMMAND [ARGS...]
+# Runs COMMAND until it succeeds or TIMEOUT_MS has passed (it always runs at least once).
+# Sets POLL_ELAPSED_MS to the time until success (or until giving up), and POLL_OUTPUT to
+# what the last attempt printed (stdout and stderr), which names why it is still failing.
+poll_until() {
+  local timeout_ms=$1
+  shift
+  local start now pause=$POLL_FIRST_PAUSE_MS remaining
+  start=$(now_ms)
+  while :; do
+    if POLL_OUTPUT=$("$@" 2>&1); then
+      POLL_ELAPSED_MS=$(($(now_ms) - start))
+      return 0
+    fi
+    now=$(now_ms)
+    remaining=$((start + timeout_ms - now))
+    if ((remaining <= 0)); then
+      POLL_ELAPSED_MS=$((now - start))
+      return 1
+    fi
+    ((pause > remaining)) && pause=$remaining
+    pause_ms "$pause"
+    pause=$((pause * 2))
+    ((pause > POLL_MAX_PAUSE_MS)) && pause=$POLL_MAX_PAUSE_MS
+  done
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bats
+# The environment block of the results.
+
+load helpers
+
+setup() {
+  setup_fakes
+  load_node_libs
+}
+
+teardown() { teardown_fakes; }
+
+@test "the environment block has every field of the contract, typed" {
+  run environment_json fake0
+  assert_success
+  run jq -r '[(.hostname | type), (.kernel | type), (.cpuCores | type), .iperf3Version,
+    (.congestionControl | type), (.tcpRmem | test("^[0-9]+ [0-9]+ [0-9]+$")), (.tcpWmem | type),
+    (.rmemMax | type), (.wmemMax | type), .underlayInterface, .underlayMtu] | @tsv' <<<"$output"
+  assert_output "$(printf 'string\tstring\tnumber\t3.12\tstring\ttrue\tstring\tnumber\tnumber\tfake0\t1500')"
+}
+
+@test "offloads come from ethtool -k, without [fixed]" {
+  run offloads_json fake0
+  assert_output '{"tso":"on","gso":"on","gro":"on","lro":"off","tx-udp-segmentation":"off","rx-udp-gro-forwarding":"off"}'
+}
+
+@test "without ethtool the offloads are an empty object" {
+  mkdir -p "$BATS_TEST_TMPDIR/noethtool"
+  ln -s "$(command -v jq)" "$BATS_TEST_TMPDIR/noethtool/jq"
+  PATH="$BATS_TEST_TMPDIR/noethtool" run offloads_json fake0
+  assert_output '{}'
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bats
+# Signed callbacks: the Standard Webhooks signature and the retry policy.
+
+load helpers
+
+setup() {
+  setup_fakes
+  load_node_libs
+  SLEPT=()
+  backoff_sleep() { SLEPT+=("$1"); }
+  BODY="$BATS_TEST_TMPDIR/body.json"
+  printf '{"phase":"udp"}' >"$BODY"
+}
+
+teardown() { teardown_fakes; }
+
+@test "the signature matches the Standard Webhooks test vector in the contract" {
+  printf '%s' '{"test": 2432232314}' >"$BATS_TEST_TMPDIR/vector.json"
+  run webhook_sign whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw msg_p5jXN8AQM9LWM0D4loKWxJek 1614265330 "$BATS_TEST_TMPDIR/vector.json"
+  assert_success
+  assert_output 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='
+}
+
+@test "a different body, id or timestamp gives a different signature" {
+  printf '%s' '{"test": 2432232315}' >"$BATS_TEST_TMPDIR/other.json"
+  run webhook_sign "$SECRET" msg_p5jXN8AQM9LWM0D4loKWxJek 1614265330 "$BATS_TEST_TMPDIR/other.json"
+  refute_output 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='
+  printf '%s' '{"test": 2432232314}' >"$BATS_TEST_TMPDIR/vector.json"
+  run webhook_sign "$SECRET" msg_p5jXN8AQM9LWM0D4loKWxJek 1614265331 "$BATS_TEST_TMPDIR/vector.json"
+  refute_output 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='
+}
+
+@test "the HMAC key is the base64-decoded part after whsec_" {
+  run webhook_key_hex whsec_AAECAw==
+  assert_output 00010203
+}
+
+@test "a delivered callback is one POST with the three webhook headers and the body" {
+  webhook_post http://127.0.0.1:9/api/runs/x/phases "$SECRET" msg_x_1 "$BODY"
+  assert_equal "$WEBHOOK_STATUS" 202
+  run webhooks '[.id, .body.phase, (.sig | startswith("v1,")), (.ts | test("^[0-9]+$"))] | @tsv'
+  assert_output "$(printf 'msg_x_1\tudp\ttrue\ttrue')"
+}
+
+@test "an unreachable control plane is retried with backoff 1, 2, 4 s, same webhook-id, fresh signature" {
+  queue curl-webhook 000 503 502 200
+  webhook_post http://127.0.0.1:9/api/runs/x/results "$SECRET" msg_x_7 "$BODY"
+  assert_equal "$WEBHOOK_STATUS" 200
+  assert_equal "${SLEPT[*]}" "1 2 4"
+  run webhooks '.id'
+  assert_output "$(printf 'msg_x_7\n%.0s' 1 2 3 4)"
+  # every attempt is signed for its own timestamp
+  while IFS=$'\t' read -r id ts sig; do
+    assert_equal "$sig" "$(webhook_sign "$SECRET" "$id" "$ts" "$BODY")"
+  done < <(jq -r '[.id, .ts, .sig] | @tsv' "$FAKE_STATE/webhooks.jsonl")
+}
+
+@test "408 and 429 are retried" {
+  queue curl-webhook 408 429 204
+  webhook_post http://127.0.0.1:9/api/runs/x/phases "$SECRET" msg_x_2 "$BODY"
+  assert_equal "$WEBHOOK_STATUS" 204
+  assert_equal "$(wc -l <"$FAKE_STATE/webhooks.jsonl")" 3
+}
+
+@test "other 4xx answers are final: no retry" {
+  local code
+  for code in 400 401 404 409 413; do
+    rm -f "$FAKE_STATE/webhooks.jsonl"
+    queue curl-webhook "$code" 202
+    run webhook_post http://127.0.0.1:9/api/runs/x/phases "$SECRET" msg_x_3 "$BODY"
+    assert_failure
+    assert_equal "$(wc -l <"$FAKE_STATE/webhooks.jsonl")" 1
+    rm -f "$FAKE_STATE/curl-webhook.queue"
+  done
+}
+
+@test "the backoff doubles up to 30 s and gives up after about five minutes" {
+  run webhook_backoff_s 1
+  assert_output 1
+  run webhook_backoff_s 5
+  assert_output 16
+  run webhook_backoff_s 6
+  assert_output 30
+  run webhook_backoff_s 20
+  assert_output 30
+  queue curl-webhook $(printf '503 %.0s' {1..30})
+  run webhook_post http://127.0.0.1:9/api/runs/x/phases "$SECRET" msg_x_4 "$BODY"
+  assert_failure
+  local attempts
+  attempts=$(wc -l <"$FAKE_STATE/webhooks.jsonl")
+  # 1+2+4+8+16 then 30 s pauses: 14 attempts fit in 300 s
+  assert_equal "$attempts" 14
+}
+
+@test "message ids count up through the run, and a 409 closes the run" {
+  RUN_DIR="$BATS_TEST_TMPDIR/run"
+  mkdir -p "$RUN_DIR"
+  CALLBACK_URL=http://127.0.0.1:9/api/runs/$RUN_ID WEBHOOK_SECRET=$SECRET
+  post_callback phases "$BODY"
+  queue curl-webhook 409
+  run post_callback phases "$BODY"
+  assert_failure
+  run webhooks '.id'
+  assert_output "$(printf 'msg_%s_1\nmsg_%s_2' "$RUN_ID" "$RUN_ID")"
+  assert_file_exists "$RUN_DIR/.closed"
+  run run_is_closed
+  assert_success
+}
