@@ -1,5 +1,5 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
 
 namespace VPNLens.Web.Account;
 
@@ -12,11 +12,18 @@ public static class AccountEndpoints
 
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost(LogoutPath, async (SignInManager<IdentityUser> signIn, [FromForm] string? returnUrl) =>
+        // Validated here rather than by form binding, so a missing token is a 400 and not an exception.
+        app.MapPost(LogoutPath, async (HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn) =>
         {
+            if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Sign-out refused", detail: "Sign out with the dashboard's Sign out button.");
+            }
+
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
             await signIn.SignOutAsync();
-            return TypedResults.LocalRedirect(LocalUrl.OrDefault(returnUrl, LoginPath));
-        }).AllowAnonymous();
+            return Results.LocalRedirect(LocalUrl.OrDefault(form["returnUrl"], LoginPath));
+        }).DisableAntiforgery().AllowAnonymous();
         return app;
     }
 }
