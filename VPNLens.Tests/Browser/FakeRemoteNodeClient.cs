@@ -26,10 +26,20 @@ public sealed class FakeRemoteNodeClient : IRemoteNodeClient
         ArgumentNullException.ThrowIfNull(node);
         var tools = new Dictionary<string, string?>
         {
-            ["bash"] = "/usr/bin/bash", ["curl"] = "/usr/bin/curl", ["jq"] = "/usr/bin/jq", ["openssl"] = "/usr/bin/openssl",
-            ["iperf3"] = "/usr/bin/iperf3", ["ping"] = "/usr/bin/ping", ["ip"] = "/usr/sbin/ip",
-            ["wg"] = "/usr/bin/wg", ["wg-quick"] = "/usr/bin/wg-quick", ["wireguard-go"] = "/usr/local/bin/wireguard-go",
-            ["tailscale"] = "/usr/bin/tailscale", ["tailscaled"] = "/usr/sbin/tailscaled", ["nebula"] = "/usr/local/bin/nebula", ["openvpn"] = null,
+            ["bash"] = "/usr/bin/bash",
+            ["curl"] = "/usr/bin/curl",
+            ["jq"] = "/usr/bin/jq",
+            ["openssl"] = "/usr/bin/openssl",
+            ["iperf3"] = "/usr/bin/iperf3",
+            ["ping"] = "/usr/bin/ping",
+            ["ip"] = "/usr/sbin/ip",
+            ["wg"] = "/usr/bin/wg",
+            ["wg-quick"] = "/usr/bin/wg-quick",
+            ["wireguard-go"] = "/usr/local/bin/wireguard-go",
+            ["tailscale"] = "/usr/bin/tailscale",
+            ["tailscaled"] = "/usr/sbin/tailscaled",
+            ["nebula"] = "/usr/local/bin/nebula",
+            ["openvpn"] = null,
         };
         return Task.FromResult(new NodeProbe(true, null, node.HostKeyFingerprint, tools));
     }
