@@ -171,6 +171,29 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Expect(page.Locator($"[data-testid=recent-run][data-run='{run.Id}'] [data-testid=run-state]")).ToHaveAttributeAsync("data-state", "succeeded");
         await Screenshot(page, "06-dashboard");
 
+        // A later run of the same node, compared with this one.
+        var later = new Run
+        {
+            PublicToken = PublicToken.Generate(),
+            RequesterEmail = SignIn.AdminEmail,
+            NodeId = run.NodeId,
+            Protocols = run.Protocols,
+            State = RunState.Succeeded,
+            QueuedAt = DateTimeOffset.UtcNow,
+            StartedAt = DateTimeOffset.UtcNow,
+            FinishedAt = DateTimeOffset.UtcNow,
+            CallbackSecret = VPNLens.Core.Webhooks.WebhookSecret.Generate(),
+            ResultsJson = Fixtures.FourProtocolsScaled("wireguard", "tcpUpload", 1.1),
+        };
+        await app.WithDbAsync(async db =>
+        {
+            db.Runs.Add(later);
+            await db.SaveChangesAsync();
+        });
+        await GoInteractiveAsync(permalink, $"/compare?a={run.PublicToken}&b={later.PublicToken}");
+        await Expect(permalink.Locator("[data-testid=compare-protocol][data-protocol=wireguard] tr[data-metric=tcp_upload]")).ToContainTextAsync("+10 %");
+        await Screenshot(permalink, "07-compare", fullPage: true);
+
         using var csv = await callbacks.GetAsync(new Uri($"r/{run.PublicToken}/results.csv", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
     }
