@@ -10,7 +10,7 @@ readonly STATE_DIR="${VPNLENS_STATE:-$REPO_DIR/.vpnlens}"
 readonly DEBIAN_PACKAGES=(
   ca-certificates curl jq openssl python3 python3-yaml iproute2 iputils-ping procps psmisc ethtool
   openssh-server openssh-client iperf3 wireguard-tools wireguard-go nebula openvpn
-  caddy shellcheck bats bats-assert bats-support bats-file chromium
+  caddy shellcheck bats bats-assert bats-support bats-file chromium tini
 )
 
 log_info() { printf '%s [vpnlens] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -55,4 +55,14 @@ install_prerequisites() {
   validate_dotnet
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
   (cd "$REPO_DIR" && dotnet tool restore >/dev/null)
+}
+
+# Re-runs the calling script under tini as a child subreaper, so the daemons and detached
+# scripts the lab and the tests start are reaped when they end, even where pid 1 does not reap.
+run_under_reaper() {
+  if [[ -n "${VPNLENS_UNDER_REAPER:-}" ]] || ! command -v tini >/dev/null; then
+    return 0
+  fi
+  export VPNLENS_UNDER_REAPER=1
+  exec tini -s -g -- "$0" "$@"
 }

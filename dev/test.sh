@@ -57,6 +57,7 @@ run_dotnet_tests() {
 
 main() {
   install_prerequisites
+  run_under_reaper "$@"
   trap teardown EXIT
   rm -rf "$RESULTS_DIR"
   install -d "$RESULTS_DIR"

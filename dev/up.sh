@@ -105,6 +105,7 @@ TXT
 
 main() {
   install_prerequisites
+  run_under_reaper "$@"
   trap teardown EXIT
   trap 'exit 130' INT TERM
   ensure_config

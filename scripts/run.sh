@@ -15,7 +15,8 @@ shopt -s inherit_errexit
 source "$(dirname "${BASH_SOURCE[0]}")/lib/node.sh"
 
 readonly RUN_TOOLS=(jq curl openssl iperf3 ping ip timeout setsid awk base64 od)
-# After a signal the control plane is already tearing the run down: report briefly.
+# After a signal the control plane is already tearing the run down: report briefly (all
+# the callbacks still to send share this many seconds of retries).
 WEBHOOK_BUDGET_AFTER_SIGNAL_S=${WEBHOOK_BUDGET_AFTER_SIGNAL_S:-20}
 
 RUN_FINISHED='' TERMINATED_BY='' CURRENT_PROTOCOL='' PROTOCOL_PID='' PARAMS_CALLBACK_OK=''
@@ -93,10 +94,14 @@ protocol_phases() {
   PROTO_DAEMON_PID=''
   phase_run stop_everything measure_stop_everything
   [[ "$PROTOCOL" == tailscale ]] && write_auth_key_file
+  # no callbacks between "up" and the last rung: they would be counted in setupMs
+  PHASE_DEFER_POST=1
   phase_run bring_up measure_bring_up
   for rung in "${LADDER_RUNGS[@]}"; do
     phase_run "rung_$rung" measure_rung "$rung"
   done
+  PHASE_DEFER_POST=''
+  phase_flush
   phase_run latency_idle measure_latency_idle
   phase_run tcp_upload measure_tcp_upload
   phase_run tcp_download measure_tcp_download
@@ -116,7 +121,7 @@ teardown_protocol() {
   if ((rc == 0)); then
     phase_end succeeded "no VPN state left"
   else
-    phase_end failed "$(failure_reason 1 "$why")"
+    phase_end failed "$(head -c 4000 "$why" 2>/dev/null || echo "VPN state left behind (see run.log)")"
   fi
 }
 
@@ -170,6 +175,7 @@ stop_protocol_subshell() {
 
 # finish_run STATUS MESSAGE: write results.json and post it.
 finish_run() {
+  phase_flush
   results_write "$1" "$2"
   RUN_FINISHED=1
   log_info "run $RUN_ID finished: $1${2:+ ($2)}; results in $RUN_DIR/results.json"
@@ -185,7 +191,9 @@ on_exit() {
   trap - ERR
   set +e
   [[ -n "$RUN_FINISHED" ]] && return 0
-  [[ -n "$TERMINATED_BY" ]] && WEBHOOK_BUDGET_S=$WEBHOOK_BUDGET_AFTER_SIGNAL_S
+  if [[ -n "$TERMINATED_BY" ]]; then
+    WEBHOOK_DEADLINE_MS=$(($(now_ms) + WEBHOOK_BUDGET_AFTER_SIGNAL_S * 1000))
+  fi
   if [[ -n "$CURRENT_PROTOCOL" ]]; then
     stop_protocol_subshell
     reason=$(failure_reason "$rc" "$PROTO_DIR/.failure")
@@ -212,7 +220,7 @@ main() {
   printf '%s\n' "$$" >"$RUN_DIR/run.pid"
   VPNLENS_FAILURE_FILE="$RUN_DIR/.failure"
   rm -f "$VPNLENS_FAILURE_FILE" "$RUN_DIR/.closed" "$RUN_DIR/.webhook-seq" "$RUN_DIR/.phase"
-  rm -rf "$RUN_DIR/protocols"
+  rm -rf "$RUN_DIR/protocols" "$RUN_DIR/.outbox"
   trap on_exit EXIT
   trap 'on_signal TERM' TERM
   trap 'on_signal INT' INT

@@ -12,7 +12,6 @@ TS_UP_TIMEOUT_SECONDS=${TS_UP_TIMEOUT_SECONDS:-60}
 ts_dir() { printf '%s/tailscale\n' "$VPNLENS_STATE_DIR"; }
 ts_socket() { printf '%s/tailscaled.sock\n' "$(ts_dir)"; }
 ts_interface() { printf '%s\n' "${TS_INTERFACE:-tailscale0}"; }
-ts_cli() { tailscale --socket="$(ts_socket)" "$@"; }
 
 driver_check() {
   local file
@@ -115,7 +114,8 @@ ts_stop_systemd_unit() {
   pid=$(systemctl show -p MainPID --value tailscaled 2>/dev/null) || return 0
   [[ "$pid" =~ ^[1-9][0-9]*$ ]] || return 0
   [[ "$(readlink "$VPNLENS_PROC/$pid/ns/net")" == "$(readlink "$VPNLENS_PROC/$$/ns/net")" ]] || return 0
-  log_info "tailscale: systemctl stop tailscaled"
+  log_info "tailscale: tailscale down, systemctl stop tailscaled"
+  timeout --foreground -k 2 10 tailscale down </dev/null >&2 || log_warn "tailscale down failed"
   systemctl stop tailscaled
 }
 

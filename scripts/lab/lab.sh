@@ -293,6 +293,8 @@ lab_install_scripts() {
 # --- traps and dispatch ---------------------------------------------------------------
 on_exit() {
   local rc=$?
+  trap - ERR
+  trap '' INT TERM
   set +e
   if ((UP_IN_PROGRESS)); then
     log_error "up did not finish (exit $rc); tearing the half-built lab down (files kept in $LAB_DIR)"

@@ -92,7 +92,6 @@ load_driver() {
   for fn in "${DRIVER_FUNCTIONS[@]}"; do
     declare -F "$fn" >/dev/null || die "driver $protocol does not define $fn"
   done
-  DRIVER_PROTOCOL=$protocol
 }
 
 # validate_common_keys PROTOCOL: the keys every protocol.env has.

@@ -42,19 +42,21 @@ phase_begin() {
 
 phase_in_progress() { [[ -s "$(phase_file)" ]]; }
 
-# phase_end STATUS DETAIL: post the event for the phase in progress; a failure also marks
-# the protocol failed in its results. Never fails: a lost callback must not stop a teardown.
+# phase_end STATUS DETAIL: queue the event for the phase in progress and post the queue
+# (unless PHASE_DEFER_POST is set); a failure also marks the protocol failed in its results.
+# Never fails: a lost callback must not stop a teardown.
 phase_end() {
   local status=$1 detail=$2 file body protocol phase
   file=$(phase_file)
   [[ -s "$file" ]] || return 0
-  body="$RUN_DIR/.phase-event.json"
-  protocol=$(jq -r .protocol "$file")
-  phase=$(jq -r .phase "$file")
-  jq -c --arg status "$status" --arg detail "$detail" --arg ended "$(iso_now)" \
-    --arg started "$(iso_from_ms "$(jq -r .startedMs "$file")")" \
-    '{protocol, phase, status: $status, startedAt: $started, endedAt: $ended,
-      detail: (if $detail == "" then null else $detail[0:4000] end)}' "$file" >"$body" || return 0
+  body=$(outbox_next)
+  jq -c --arg status "$status" --arg detail "$detail" --arg ended "$(iso_now)" '
+    def iso: (. / 1000 | floor | strftime("%Y-%m-%dT%H:%M:%S")) + "."
+      + ("00" + (. % 1000 | tostring))[-3:] + "Z";
+    {protocol, phase, status: $status, startedAt: (.startedMs | iso), endedAt: $ended,
+     detail: (if $detail == "" then null else $detail[0:4000] end)}' "$file" >"$body.tmp" || return 0
+  mv -f "$body.tmp" "$body"
+  IFS=$'\t' read -r protocol phase < <(jq -r '[.protocol, .phase] | @tsv' "$body")
   rm -f "$file"
   if [[ "$status" == failed ]]; then
     log_error "$protocol: $phase failed: $detail"
@@ -62,7 +64,28 @@ phase_end() {
   else
     log_info "$protocol: $phase $status${detail:+: $detail}"
   fi
-  post_callback phases "$body" || true
+  [[ -n "${PHASE_DEFER_POST:-}" ]] || phase_flush
+}
+
+# Events wait in $RUN_DIR/.outbox, numbered, until posted: the bring-up and the ladder are
+# timed without callbacks in between (a slow control plane must not inflate setupMs), and
+# whoever reports a failure posts the waiting events first, in order.
+outbox_next() {
+  local dir="$RUN_DIR/.outbox" seq=0
+  mkdir -p "$dir"
+  [[ -r "$dir/.seq" ]] && read -r seq <"$dir/.seq"
+  seq=$((seq + 1))
+  printf '%s\n' "$seq" >"$dir/.seq"
+  printf '%s/%06d.json\n' "$dir" "$seq"
+}
+
+phase_flush() {
+  local event
+  for event in "$RUN_DIR"/.outbox/*.json; do
+    [[ -e "$event" ]] || continue
+    post_callback phases "$event" || true
+    rm -f "$event"
+  done
 }
 
 # The phase being run sets these to say how it went (default: succeeded, no detail).

@@ -11,19 +11,30 @@ _VPNLENS_WEBHOOK_SH=1
 WEBHOOK_BACKOFF_FIRST_S=${WEBHOOK_BACKOFF_FIRST_S:-1}
 WEBHOOK_BACKOFF_MAX_S=${WEBHOOK_BACKOFF_MAX_S:-30}
 WEBHOOK_BUDGET_S=${WEBHOOK_BUDGET_S:-300}
+# When set (ms since the epoch), no retry starts after it, whatever the budget says.
+WEBHOOK_DEADLINE_MS=${WEBHOOK_DEADLINE_MS:-}
 
 # webhook_key_hex SECRET: the HMAC key, i.e. base64-decoded part after "whsec_", as hex.
 webhook_key_hex() {
   printf '%s' "${1#whsec_}" | base64 -d | od -An -v -tx1 | tr -d ' \n'
 }
 
+# webhook_load_key SECRET: decode once per secret into _WEBHOOK_KEY_HEX (a run signs every
+# phase event with the same one).
+webhook_load_key() {
+  [[ "${_WEBHOOK_KEY_FOR:-}" == "$1" ]] && return 0
+  _WEBHOOK_KEY_HEX=$(webhook_key_hex "$1")
+  _WEBHOOK_KEY_FOR=$1
+}
+
 # webhook_sign SECRET MSG_ID TIMESTAMP BODY_FILE: print "v1,<base64>".
 webhook_sign() {
   local secret=$1 id=$2 ts=$3 body=$4 mac
+  webhook_load_key "$secret"
   mac=$({
     printf '%s.%s.' "$id" "$ts"
     cat "$body"
-  } | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(webhook_key_hex "$secret")" -binary | base64 -w 0)
+  } | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$_WEBHOOK_KEY_HEX" -binary | base64 -w 0)
   printf 'v1,%s\n' "$mac"
 }
 
@@ -54,6 +65,7 @@ backoff_sleep() { sleep "$1"; }
 # Sets WEBHOOK_STATUS to the final HTTP code (000: never answered). Returns 0 on 2xx.
 webhook_post() {
   local url=$1 secret=$2 id=$3 body=$4 attempt=0 ts code waited=0 pause
+  webhook_load_key "$secret"
   while :; do
     attempt=$((attempt + 1))
     ts=$(printf '%(%s)T' -1)
@@ -74,7 +86,9 @@ webhook_post() {
       return 1
     fi
     pause=$(webhook_backoff_s "$attempt")
-    if ((waited + pause > WEBHOOK_BUDGET_S)); then
+    if ((waited + pause > WEBHOOK_BUDGET_S)) || {
+      [[ -n "$WEBHOOK_DEADLINE_MS" ]] && (($(now_ms) + pause * 1000 > WEBHOOK_DEADLINE_MS))
+    }; then
       log_error "webhook $id -> $url: HTTP $code after $attempt attempts over ${waited} s, giving up"
       return 1
     fi

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2030,SC2031,SC2317  # bats runs each @test in a subshell and calls functions indirectly
 # CPU cost: the daemon's utime+stime and the machine's busy time, from /proc snapshots
 # (captured from a real busy process, see fixtures/README.md) taken around each test.
 

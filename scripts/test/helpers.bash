@@ -8,6 +8,8 @@ load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 load '/usr/lib/bats/bats-file/load'
 
+bats_require_minimum_version 1.5.0
+
 TEST_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SCRIPTS_DIR="$(cd "$TEST_DIR/.." && pwd)"
 export FIXTURES="$TEST_DIR/fixtures"
@@ -40,7 +42,7 @@ teardown_fakes() {
 
 # load_node_libs: source every library, as run.sh and switch.sh do.
 load_node_libs() {
-  # shellcheck source=../lib/node.sh
+  # shellcheck source-path=SCRIPTDIR source=../lib/node.sh
   source "$SCRIPTS_DIR/lib/node.sh"
 }
 

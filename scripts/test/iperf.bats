@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2030,SC2031,SC2317  # bats runs each @test in a subshell and calls functions indirectly
 # iperf3 outputs (captured from real iperf3 3.12 runs, see fixtures/README.md) become
 # samples, and every non-standard outcome becomes an error with iperf3's own words.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2030,SC2031,SC2317  # bats runs each @test in a subshell and calls functions indirectly
 # The Verification Ladder: each rung polled with a deadline; a rung that does not pass in
 # time fails naming itself and the reason.
 
@@ -59,11 +60,14 @@ up_fake_tunnel() {
 }
 
 @test "rung 5 fails when the backend does not answer, or answers with an error" {
-  queue curl-backend $(printf '000 %.0s' {1..40})
+  local codes
+  read -r -a codes <<<"$(printf '000 %.0s' {1..40})"
+  queue curl-backend "${codes[@]}"
   if ladder_rung backend fake0 127.0.0.1 http://127.0.0.1:8088/ 1; then fail "passed"; fi
   assert_equal "$RUNG_ERROR" "rung backend: http://127.0.0.1:8088/ unreachable: (7) Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server within 1 s"
   rm -f "$FAKE_STATE/curl-backend.queue"
-  queue curl-backend $(printf '503 %.0s' {1..40})
+  read -r -a codes <<<"$(printf '503 %.0s' {1..40})"
+  queue curl-backend "${codes[@]}"
   if ladder_rung backend fake0 127.0.0.1 http://127.0.0.1:8088/ 1; then fail "passed"; fi
   assert_equal "$RUNG_ERROR" "rung backend: http://127.0.0.1:8088/ answered HTTP 503 within 1 s"
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2030,SC2031,SC2317  # bats runs each @test in a subshell and calls functions indirectly
 # ping outputs (captured from real iputils ping) become raw samples for the control plane.
 
 load helpers

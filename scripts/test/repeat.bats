@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2030,SC2031,SC2317  # bats runs each @test in a subshell and calls functions indirectly
 # Throughput tests repeat settings.repeats times, then on up to maxRepeats while the
 # relative standard deviation is above rsdThresholdPercent.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2030,SC2031,SC2317  # bats runs each @test in a subshell and calls functions indirectly
 # "switch.sh stop" = stop everything: whatever any protocol left in this network namespace
 # goes; nothing else is touched; twice, or with nothing up, succeeds.
 

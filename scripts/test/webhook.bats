@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2030,SC2031,SC2317  # bats runs each @test in a subshell and calls functions indirectly
 # Signed callbacks: the Standard Webhooks signature and the retry policy.
 
 load helpers
@@ -83,7 +84,9 @@ teardown() { teardown_fakes; }
   assert_output 30
   run webhook_backoff_s 20
   assert_output 30
-  queue curl-webhook $(printf '503 %.0s' {1..30})
+  local codes
+  read -r -a codes <<<"$(printf '503 %.0s' {1..30})"
+  queue curl-webhook "${codes[@]}"
   run webhook_post http://127.0.0.1:9/api/runs/x/phases "$SECRET" msg_x_4 "$BODY"
   assert_failure
   local attempts
@@ -92,10 +95,19 @@ teardown() { teardown_fakes; }
   assert_equal "$attempts" 14
 }
 
+@test "after a signal, retries stop at the shared deadline" {
+  export WEBHOOK_DEADLINE_MS=$(($(now_ms) + 1500))
+  queue curl-webhook 503 503 503 503 503
+  run webhook_post http://127.0.0.1:9/api/runs/x/phases "$SECRET" msg_x_5 "$BODY"
+  assert_failure
+  # the 1 s pause ends before the deadline, the 2 s one would not: it is not taken
+  assert_equal "$(wc -l <"$FAKE_STATE/webhooks.jsonl")" 2
+}
+
 @test "message ids count up through the run, and a 409 closes the run" {
   RUN_DIR="$BATS_TEST_TMPDIR/run"
   mkdir -p "$RUN_DIR"
-  CALLBACK_URL=http://127.0.0.1:9/api/runs/$RUN_ID WEBHOOK_SECRET=$SECRET
+  export CALLBACK_URL=http://127.0.0.1:9/api/runs/$RUN_ID WEBHOOK_SECRET=$SECRET
   post_callback phases "$BODY"
   queue curl-webhook 409
   run post_callback phases "$BODY"

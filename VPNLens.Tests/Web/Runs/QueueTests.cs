@@ -130,7 +130,7 @@ public sealed class QueueTests : IAsyncLifetime
 
     private static async Task<Guid> QueueAsync(HttpClient client, Guid node)
     {
-        using var response = await client.PostAsJsonAsync("/api/runs", new { nodeId = node, protocols = new[] { "wireguard" }, email = "ops@example.com" }, TestContext.Current.CancellationToken);
+        using var response = await client.PostAsJsonAsync("/api/runs", new { nodeId = node, protocols = new[] { "wireguard", "nebula" }, email = "ops@example.com" }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
     }

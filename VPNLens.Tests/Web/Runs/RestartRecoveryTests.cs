@@ -76,7 +76,7 @@ public sealed class RestartRecoveryTests : IAsyncLifetime
             await db.SaveChangesAsync();
         });
         using var client = first.CreateApiClient();
-        using var response = await client.PostAsJsonAsync("/api/runs", new { nodeId = node.Id, protocols = new[] { "wireguard" }, email = "ops@example.com" }, TestContext.Current.CancellationToken);
+        using var response = await client.PostAsJsonAsync("/api/runs", new { nodeId = node.Id, protocols = new[] { "wireguard", "nebula" }, email = "ops@example.com" }, TestContext.Current.CancellationToken);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
 
         Run run;

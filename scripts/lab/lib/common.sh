@@ -191,7 +191,7 @@ lab_spawn() {
   pid=$!
   start=$(proc_starttime "$pid") || die "$name exited at once; see $log"
   printf '%s %s %s\n' "$pid" "$start" "$ns" >"$(pidfile_of "$name")"
-  log_info "started $name (pid $pid) in $ns: $*"
+  log_info "started $name (pid $pid, start $start) in $ns: $*"
 }
 
 # Is the process recorded under NAME running?

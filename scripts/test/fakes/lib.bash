@@ -61,7 +61,10 @@ fake_addr_add() { printf '%s %s\n' "$1" "$2" >>"$FAKE_NET/addrs"; }
 
 # fake_route_add CIDR DEV: newest first, like a more specific route would win
 fake_route_add() {
-  { printf '%s %s\n' "$1" "$2"; cat "$FAKE_NET/routes"; } >"$FAKE_NET/routes.tmp"
+  {
+    printf '%s %s\n' "$1" "$2"
+    cat "$FAKE_NET/routes"
+  } >"$FAKE_NET/routes.tmp"
   mv "$FAKE_NET/routes.tmp" "$FAKE_NET/routes"
 }
 

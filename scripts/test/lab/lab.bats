@@ -261,7 +261,11 @@ link_gone_on() { ! ip -n "vl-node$1" link show dev "$2" >/dev/null 2>&1; }
   assert_output --partial 'up did not finish'
   run lab_leftovers
   assert_output ''
-  run bash -c "ps -eo stat=,args= | awk '\$1 !~ /Z/' | grep -E '[w]ireguard-go -f vlwg|[n]ebula -config $LAB_DIR|[h]ttp.server 8088|[i]perf3 -s -p 520'"
+  # The failed up kept its files: every process it started is logged with its start time.
+  local started
+  started=$(sed -n 's/.* started .* (pid \([0-9]*\), start \([0-9]*\)) .*/\1 \2/p' "$LAB_DIR/logs/lab.log")
+  assert [ -n "$started" ]
+  run still_running <<<"$started"
   assert_output ''
   run "$LAB_SH" down
   assert_success

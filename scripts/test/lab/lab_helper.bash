@@ -29,12 +29,14 @@ on_node() {
 
 on_cp() { "$LAB_SH" exec cp "$@" 3>&-; }
 
-# What a lab can leave behind, one line per object; empty when clean.
+# What a lab can leave behind, one line per object; empty when clean. Matches the
+# lab's own names only (vl-*, vlwg-*, vlneb-*): other engineers' tests on this machine
+# may use similar prefixes of their own.
 lab_leftovers() {
   ip netns list | awk '{print $1}' | grep -E '^vl-' | sed 's/^/netns /' || true
-  ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^vl' | sed 's/^/link /' || true
+  ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^(vl-|vlwg-|vlneb-)' | sed 's/^/link /' || true
   if [[ -d /var/run/wireguard ]]; then
-    find /var/run/wireguard -maxdepth 1 -name 'vl*' | sed 's/^/socket /'
+    find /var/run/wireguard -maxdepth 1 -name 'vlwg-*' | sed 's/^/socket /'
   fi
   ip route show | grep -E '^(unreachable )?198\.1[89]\.' | sed 's/^/route /' || true
 }

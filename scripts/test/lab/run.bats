@@ -51,6 +51,7 @@ write_params() {
 
 results_posted() { compgen -G "$CALLBACKS/*.json" >/dev/null && grep -lq '"path": ".*/results"' "$CALLBACKS"/*.json; }
 run_finished() { [[ -z "$(echo "$RUN_PID $RUN_START" | still_running)" ]]; }
+results_posted_or_run_ended() { results_posted || run_finished; }
 
 # Ship the scripts, write params.json and start run.sh the way the control plane does.
 start_run() {
@@ -91,8 +92,14 @@ setup_file() {
   "$LAB_SH" up --nodes 1 --recreate 3>&-
   start_receiver
   start_run
-  if ! poll "$RUN_TIMEOUT" results_posted; then
-    echo "no results POST within ${RUN_TIMEOUT}s" >"$OUT/setup.error"
+  # Until the results arrive, or run.sh ends without them.
+  poll "$RUN_TIMEOUT" results_posted_or_run_ended || true
+  if ! results_posted; then
+    if run_finished; then
+      echo "run.sh (pid $RUN_PID) ended without posting results" >"$OUT/setup.error"
+    else
+      echo "no results POST within ${RUN_TIMEOUT}s" >"$OUT/setup.error"
+    fi
   fi
   poll 60 run_finished || echo "run.sh (pid $RUN_PID) still running after its results" >>"$OUT/setup.error"
   collect_node_files
@@ -151,15 +158,16 @@ results() { posts | jq -c 'select(.path | endswith("/results")) | .body' | tail 
 # Each check_* prints one line per broken promise; nothing when all is well.
 
 check_signatures() {
-  local meta id
+  local meta
   for meta in "$CALLBACKS"/*.json; do
     [[ -e "$meta" ]] || continue
     webhook_verify "$SECRET" "$meta" "${meta%.json}.body" || true
-    id=$(jq -r '.headers["webhook-id"]' "$meta")
-    [[ "$id" =~ ^msg_${RUN_ID}_[0-9]+$ ]] || echo "$meta: webhook-id '$id' is not msg_${RUN_ID}_<n>"
-    jq -e '.headers["content-type"] | startswith("application/json")' "$meta" >/dev/null ||
-      echo "$meta: content-type $(jq -c '.headers["content-type"]' "$meta")"
   done
+  jq -r --arg re "^msg_${RUN_ID}_[0-9]+$" '
+    select((.headers["webhook-id"] // "" | test($re) | not)
+      or (.headers["content-type"] // "" | startswith("application/json") | not))
+    | "\(input_filename): webhook-id \(.headers["webhook-id"]), content-type \(.headers["content-type"])"' \
+    "$CALLBACKS"/*.json
 }
 
 check_one_body_per_id() {
@@ -318,7 +326,7 @@ check_setup_recovery() {
     def mbit: . / 1e6 | . * 10 | round / 10;
     def med: sort | if length == 0 then null else .[(length / 2 | floor)] end;
     .protocols[] |
-    "\(.protocol): tcp up \([.tcpUpload[]?.bitsPerSecond] | med | mbit) Mbit/s, tcp down \([.tcpDownload[]?.bitsPerSecond] | med | mbit) Mbit/s, udp \([.udp[]?.bitsPerSecond] | med | mbit) Mbit/s (loss \([.udp[]?.lostPercent] | med)%), rtt idle median \(.latencyIdle.rttMs | med) ms, loaded \(.latencyLoaded.rttMs | med) ms, setup \(.setupMs) ms, recovery \(.recovery.ms // "skipped") ms, mtu \(.mtu)"' >"$summary"
+    "\(.protocol): tcp up \([.tcpUpload[]?.bitsPerSecond] | med | mbit) Mbit/s, tcp down \([.tcpDownload[]?.bitsPerSecond] | med | mbit) Mbit/s, udp \([.udp[]?.bitsPerSecond] | med | mbit) Mbit/s (loss \([.udp[]?.lostPercent] | med)%), rtt idle median \(.latencyIdle.rttMs | med) ms, loaded \(.latencyLoaded.rttMs | med) ms, setup \(.setupMs) ms, recovery \(if .recovery.ms then "\(.recovery.ms) ms" else "skipped" end), mtu \(.mtu)"' >"$summary"
   local line
   while IFS= read -r line; do echo "# $line" >&3; done <"$summary"
   [[ -s "$summary" ]]

@@ -8,7 +8,10 @@ webhook_signature() {
   local secret=$1 id=$2 ts=$3 body=$4 key_hex
   key_hex=$(printf '%s' "${secret#whsec_}" | base64 -d | od -An -v -tx1 | tr -d ' \n')
   printf 'v1,%s\n' "$(
-    { printf '%s.%s.' "$id" "$ts"; cat -- "$body"; } |
+    {
+      printf '%s.%s.' "$id" "$ts"
+      cat -- "$body"
+    } |
       openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key_hex" -binary | base64 -w0
   )"
 }
@@ -18,10 +21,10 @@ webhook_signature() {
 # within 5 minutes of when it was received.
 webhook_verify() {
   local secret=$1 meta=$2 body=$3 id ts sigs received expected sig
-  id=$(jq -r '.headers["webhook-id"] // empty' "$meta")
-  ts=$(jq -r '.headers["webhook-timestamp"] // empty' "$meta")
-  sigs=$(jq -r '.headers["webhook-signature"] // empty' "$meta")
-  received=$(jq -r '.receivedAt | floor' "$meta")
+  # One jq for the four fields, joined by US (0x1f): unlike a tab, not IFS white space,
+  # so an empty field stays a field.
+  IFS=$'\x1f' read -r id ts sigs received < <(jq -r '[.headers["webhook-id"] // "", .headers["webhook-timestamp"] // "",
+    .headers["webhook-signature"] // "", (.receivedAt | floor | tostring)] | join("\u001f")' "$meta")
   [[ -n "$id" && "$ts" =~ ^[0-9]+$ && -n "$sigs" ]] || {
     echo "$meta: missing webhook headers (id='$id' ts='$ts' sig='$sigs')"
     return 1

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+
+namespace VPNLens.Bench;
+
+/// <summary>
+/// Memory with open Blazor circuits: a real headless Chromium opens the live page of a running run in
+/// COUNT tabs, each with its own interactive circuit (a _blazor WebSocket), then phase events are posted
+/// to the run so every circuit re-renders, while the app's RSS is sampled. A tab counts as live when its
+/// circuit sent frames after the first event.
+/// </summary>
+internal static class Circuits
+{
+    public static async Task<object> RunAsync(Options options, CancellationToken cancellationToken)
+    {
+        var baseUri = options.BaseUri();
+        var url = new Uri(baseUri, options.Required("path").TrimStart('/')).ToString();
+        var count = options.Int("count", 100);
+        var hold = TimeSpan.FromSeconds(options.Double("hold-seconds", 20));
+        var eventRate = options.Double("event-rate", 2);
+        var pid = options.Int("app-pid", 0);
+        var runId = options.Guid("run-id");
+        var rssBefore = ProcessMemory.RssMegabytes(pid) ?? throw new BenchException($"no process {pid}");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = options.Text("chromium", "/usr/bin/chromium"),
+            Headless = true,
+            // Tabs share a few renderer processes: the measurement is the app's memory, not Chromium's.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--renderer-process-limit=4", "--disable-background-timer-throttling", "--disable-renderer-backgrounding"],
+        });
+        var context = await browser.NewContextAsync();
+        var tabs = new List<Tab>(count);
+        var opening = Stopwatch.GetTimestamp();
+        using (var gate = new SemaphoreSlim(options.Int("parallel", 8)))
+        {
+            var opened = await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+            {
+                await gate.WaitAsync(cancellationToken);
+                try
+                {
+                    return await Tab.OpenAsync(context, url, TimeSpan.FromSeconds(90));
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+            tabs.AddRange(opened.Where(t => t is not null)!);
+        }
+
+        var openSeconds = Stats.ElapsedMs(opening, Stopwatch.GetTimestamp()) / 1000;
+        var connected = tabs.Count(t => t.Connected);
+        var rssOpen = ProcessMemory.RssMegabytes(pid);
+
+        // Live: phase events at a steady rate while the circuits re-render and memory is sampled.
+        using var http = ApiClient.Create(baseUri, null);
+        var poster = new PhasePoster(http, runId, options.Required("secret"), options.Text("protocol", "direct"));
+        foreach (var tab in tabs)
+        {
+            tab.ResetFrames();
+        }
+
+        var samples = new List<double>();
+        var start = Stopwatch.GetTimestamp();
+        var statuses = new List<int>();
+        var sequence = 0;
+        var nextEvent = start;
+        var prefix = Guid.NewGuid().ToString("N")[..8];
+        while (Stats.ElapsedMs(start, Stopwatch.GetTimestamp()) < hold.TotalMilliseconds)
+        {
+            if (Stopwatch.GetTimestamp() >= nextEvent)
+            {
+                statuses.Add(await poster.PostAsync($"msg_{runId:N}_circuits{prefix}_{sequence}", sequence, $"circuits {sequence}", cancellationToken));
+                sequence++;
+                nextEvent += (long)(Stopwatch.Frequency / eventRate);
+            }
+
+            if (ProcessMemory.RssMegabytes(pid) is { } rss)
+            {
+                samples.Add(rss);
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+
+        var live = tabs.Count(t => t.FramesSinceReset > 0);
+        var result = new
+        {
+            requested = count,
+            opened = tabs.Count,
+            connected,
+            live,
+            openSeconds = Stats.Round(openSeconds),
+            events = sequence,
+            eventsAccepted = statuses.Count(s => s == 200),
+            rssMb = new
+            {
+                before = rssBefore,
+                afterOpen = rssOpen,
+                holdMedian = samples.Count == 0 ? double.NaN : samples.Order().ElementAt(samples.Count / 2),
+                holdMax = samples.Count == 0 ? double.NaN : samples.Max(),
+                samples,
+            },
+        };
+        await context.CloseAsync();
+        return result;
+    }
+
+    /// <summary>One browser tab on the page, watching its Blazor circuit's WebSocket.</summary>
+    private sealed class Tab
+    {
+        private readonly TaskCompletionSource circuit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int frames;
+
+        public bool Connected => circuit.Task.IsCompletedSuccessfully;
+
+        public int FramesSinceReset => Volatile.Read(ref frames);
+
+        public void ResetFrames() => Volatile.Write(ref frames, 0);
+
+        public static async Task<Tab?> OpenAsync(IBrowserContext context, string url, TimeSpan timeout)
+        {
+            var tab = new Tab();
+            var page = await context.NewPageAsync();
+            page.WebSocket += (_, socket) =>
+            {
+                if (!socket.Url.Contains("/_blazor", StringComparison.Ordinal))
+                {
+                    return;
+                }
+
+                socket.FrameReceived += (_, _) =>
+                {
+                    Interlocked.Increment(ref tab.frames);
+                    tab.circuit.TrySetResult();
+                };
+            };
+            try
+            {
+                await page.GotoAsync(url, new() { WaitUntil = WaitUntilState.Load, Timeout = (float)timeout.TotalMilliseconds });
+                await tab.circuit.Task.WaitAsync(timeout);
+                return tab;
+            }
+            catch (Exception ex) when (ex is TimeoutException or PlaywrightException)
+            {
+                await Console.Error.WriteLineAsync($"circuits: a tab did not connect: {ex.Message}");
+                return tab;
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+
+namespace VPNLens.Bench;
+
+/// <summary>Nearest-rank percentiles over samples in milliseconds.</summary>
+internal static class Stats
+{
+    public static double Percentile(IReadOnlyList<double> samples, double p)
+    {
+        if (samples.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = samples.Order().ToArray();
+        var rank = (int)Math.Ceiling(p / 100.0 * sorted.Length);
+        return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
+    }
+
+    public static object Summary(IReadOnlyList<double> samples) => new
+    {
+        n = samples.Count,
+        p50 = Round(Percentile(samples, 50)),
+        p95 = Round(Percentile(samples, 95)),
+        p99 = Round(Percentile(samples, 99)),
+        min = samples.Count == 0 ? double.NaN : Round(samples.Min()),
+        max = samples.Count == 0 ? double.NaN : Round(samples.Max()),
+    };
+
+    public static double Round(double value) => Math.Round(value, 3);
+
+    public static double ElapsedMs(long fromTimestamp, long toTimestamp) =>
+        (toTimestamp - fromTimestamp) * 1000.0 / Stopwatch.Frequency;
+}
+
+/// <summary>The app's resident memory, read from /proc like ps does.</summary>
+internal static class ProcessMemory
+{
+    public static double? RssMegabytes(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    var kb = double.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                    return Math.Round(kb / 1024.0, 1);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# bench/bench.sh: the VPNLens benchmark suite (issue 7). Builds the lab, measures VPNLens itself
+# (fidelity, readiness, overhead, cost per protocol, the control plane), prints a table and writes
+# bench/results/<date>-<shortcommit>.json. Needs root; `sudo ./vpnlens bench` installs what is
+# missing and runs this.
+#
+#   sudo bench/bench.sh [--pairs N] [--profile full|smoke] [--ref REF] [--out FILE]
+#
+#   --pairs N      interleaved VPNLens/bare pairs (default 5; the issue asks for at least 5)
+#   --profile      full (default) or smoke: one short pass with tiny sizes, for bench/smoke.sh
+#   --ref REF      the commit to measure (default HEAD), exported clean from git
+#   --out FILE     where the JSON goes (default bench/results/<date>-<shortcommit>.json)
+#
+# Environment: VPNLENS_BENCH_PORT (5180; +1 and +2 are used too), VPNLENS_BENCH_STATE
+# (.vpnlens/bench), VPNLENS_BENCH_LAB_WAIT (1800 s to wait for a lab test to finish).
+# Holds the lab's lock for the whole suite and always takes the lab down.
+# shellcheck source-path=SCRIPTDIR
+set -Eeuo pipefail
+shopt -s inherit_errexit
+
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source=lib/lab.sh
+source "$BENCH_DIR/lib/lab.sh"
+# shellcheck source=lib/app.sh
+source "$BENCH_DIR/lib/app.sh"
+# shellcheck source=lib/runs.sh
+source "$BENCH_DIR/lib/runs.sh"
+# shellcheck source=lib/bare.sh
+source "$BENCH_DIR/lib/bare.sh"
+# shellcheck source=lib/control_plane.sh
+source "$BENCH_DIR/lib/control_plane.sh"
+# shellcheck source=lib/profile.sh
+source "$BENCH_DIR/lib/profile.sh"
+# shellcheck source=lib/report.sh
+source "$BENCH_DIR/lib/report.sh"
+
+readonly BENCH_PORT="${VPNLENS_BENCH_PORT:-5180}"
+readonly BENCH_TEMPLATE="$BENCH_DIR/fixtures/results-template.json"
+
+usage() {
+  sed -n '2,/^set -Eeuo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed '/^# shellcheck/d; s/^# \{0,1\}//'
+}
+
+# profile_settings full|smoke: every size and duration of the suite.
+profile_settings() {
+  BENCH_OMIT_SECONDS=1 BENCH_PING_INTERVAL=0.2 BENCH_UDP_MBPS=100 BENCH_PUSH_RATE=20
+  BENCH_INTAKE_CONCURRENCY=16 BENCH_WRK_CONNECTIONS=200
+  case "$1" in
+    full)
+      BENCH_PAIRS=${BENCH_PAIRS:-5} BENCH_TCP_SECONDS=5 BENCH_UDP_SECONDS=5 BENCH_PING_COUNT=20
+      BENCH_FIRST_PHASE_SAMPLES=7 BENCH_PUSH_COUNT=400 BENCH_INTAKE_REPS=3 BENCH_INTAKE_SECONDS=10
+      BENCH_CIRCUITS=100 BENCH_CIRCUIT_HOLD=20 BENCH_IDLE_SAMPLES=20
+      BENCH_SEED_SMALL=1000 BENCH_SEED_MAIN=10000 BENCH_SEED_LARGE=100000 BENCH_WRK_SECONDS=10 BENCH_WRK_REPS=3
+      BENCH_WRK_WARMUP=8
+      ;;
+    smoke)
+      BENCH_PAIRS=${BENCH_PAIRS:-1} BENCH_TCP_SECONDS=2 BENCH_UDP_SECONDS=2 BENCH_PING_COUNT=5
+      BENCH_FIRST_PHASE_SAMPLES=2 BENCH_PUSH_COUNT=40 BENCH_INTAKE_REPS=1 BENCH_INTAKE_SECONDS=3
+      BENCH_CIRCUITS=5 BENCH_CIRCUIT_HOLD=4 BENCH_IDLE_SAMPLES=4
+      BENCH_SEED_SMALL=100 BENCH_SEED_MAIN=300 BENCH_SEED_LARGE=1000 BENCH_WRK_SECONDS=5 BENCH_WRK_REPS=1
+      BENCH_WRK_WARMUP=5
+      ;;
+    *) die "--profile must be full or smoke, got '$1'" ;;
+  esac
+}
+
+# The settings every run of the main app uses (Runs:Settings), and the bare runs mirror.
+run_settings_env() {
+  printf '%s\n' "Runs__Settings__TcpSeconds=$BENCH_TCP_SECONDS" "Runs__Settings__UdpSeconds=$BENCH_UDP_SECONDS" \
+    "Runs__Settings__OmitSeconds=$BENCH_OMIT_SECONDS" "Runs__Settings__Repeats=1" "Runs__Settings__MaxRepeats=1" \
+    "Runs__Settings__UdpTargetMbps=$BENCH_UDP_MBPS" "Runs__Settings__PingCount=$BENCH_PING_COUNT" \
+    "Runs__Settings__PingIntervalSeconds=$BENCH_PING_INTERVAL"
+}
+
+config_json() {
+  jq -cn --arg profile "$PROFILE" --argjson pairs "$BENCH_PAIRS" --argjson tcp "$BENCH_TCP_SECONDS" \
+    --argjson udp "$BENCH_UDP_SECONDS" --argjson omit "$BENCH_OMIT_SECONDS" --argjson pings "$BENCH_PING_COUNT" \
+    --argjson interval "$BENCH_PING_INTERVAL" --argjson mbps "$BENCH_UDP_MBPS" \
+    --argjson firstPhase "$BENCH_FIRST_PHASE_SAMPLES" --argjson push "$BENCH_PUSH_COUNT" --argjson rate "$BENCH_PUSH_RATE" \
+    --argjson intakeReps "$BENCH_INTAKE_REPS" --argjson intakeSeconds "$BENCH_INTAKE_SECONDS" \
+    --argjson concurrency "$BENCH_INTAKE_CONCURRENCY" --argjson circuits "$BENCH_CIRCUITS" \
+    --argjson seedSmall "$BENCH_SEED_SMALL" --argjson seedMain "$BENCH_SEED_MAIN" --argjson seedLarge "$BENCH_SEED_LARGE" \
+    --argjson wrkSeconds "$BENCH_WRK_SECONDS" --argjson wrkReps "$BENCH_WRK_REPS" --argjson conns "$BENCH_WRK_CONNECTIONS" \
+    '{profile: $profile, pairs: $pairs, vpns: $ARGS.positional,
+      runSettings: {tcpSeconds: $tcp, udpSeconds: $udp, omitSeconds: $omit, repeats: 1, maxRepeats: 1,
+                    pingCount: $pings, pingIntervalSeconds: $interval, udpTargetMbps: $mbps},
+      settingsLabel: "\($tcp) s TCP/UDP tests, 1 repeat, \($pings) pings",
+      firstPhaseSamples: $firstPhase, pushCount: $push, pushRate: $rate, intakeReps: $intakeReps,
+      intakeSeconds: $intakeSeconds, intakeConcurrency: $concurrency, circuits: $circuits,
+      seedSmall: $seedSmall, seedMain: $seedMain, seedLarge: $seedLarge,
+      wrkSeconds: $wrkSeconds, wrkReps: $wrkReps, wrkConnections: $conns}' --args "${BENCH_VPNS[@]}"
+}
+
+# Safe to call twice: stops what the suite started, takes the lab down, lets the lab go.
+teardown() {
+  local rc=$?
+  set +e
+  trap '' INT TERM
+  bench_stop_all
+  bench_lab_down
+  bench_lab_release
+  return "$rc"
+}
+
+ERR_REPORTED=0
+on_err() {
+  ((ERR_REPORTED)) && return 0
+  ERR_REPORTED=1
+  log_error "failed at line $1: $2"
+}
+
+# part_lab NODE_ID: interleaved pairs: a whole run through the app (VPNLens's figures), then the
+# same tunnels by hand (bare iperf3 and ping).
+part_lab() {
+  local node_id=$1 pair proto
+  for ((pair = 1; pair <= BENCH_PAIRS; pair++)); do
+    measure_app_run "$pair" "$BENCH_PORT" "$node_id"
+    for proto in "${BENCH_VPNS[@]}"; do
+      measure_bare "$pair" "$proto"
+      measure_switch_readiness "$pair" "$proto"
+    done
+    poll_until 30 node_is_quiet || log_warn "pair $pair: the node is not quiet after the bare measurements"
+  done
+}
+
+part_control_plane() {
+  local node_id=$1 push_run intake_runs='' circuit_run i run
+  cp_first_phase "$node_id"
+  # From here on the main app holds running runs that are never dispatched: no more real runs.
+  push_run=$(cp_running_run "$node_id")
+  for ((i = 0; i < 4; i++)); do
+    run=$(cp_running_run "$node_id")
+    intake_runs+="${intake_runs:+,}${run%:*}"
+  done
+  circuit_run=$(cp_running_run "$node_id")
+  cp_push "$push_run"
+  cp_intake "$intake_runs"
+  cp_circuits "$circuit_run"
+  cp_permalink "$node_id"
+}
+
+main() {
+  local out='' ref=HEAD node_id machine started cfg
+  PROFILE=full
+  while (($#)); do
+    case "$1" in
+      --pairs)
+        BENCH_PAIRS=${2:-}
+        shift 2 || die "--pairs needs a number"
+        ;;
+      --profile)
+        PROFILE=${2:-}
+        shift 2 || die "--profile needs full or smoke"
+        ;;
+      --ref)
+        ref=${2:-}
+        shift 2 || die "--ref needs a commit"
+        ;;
+      --out)
+        out=${2:-}
+        shift 2 || die "--out needs a file"
+        ;;
+      -h | --help)
+        usage
+        return 0
+        ;;
+      *)
+        usage >&2
+        die "unknown option '$1'"
+        ;;
+    esac
+  done
+  profile_settings "$PROFILE"
+  validate_positive_int --pairs "$BENCH_PAIRS"
+  validate_root
+  validate_tools
+  started=$(date -u +%FT%TZ)
+  machine=$(machine_json)
+
+  trap teardown EXIT
+  trap 'on_err "$LINENO" "$BASH_COMMAND"' ERR
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  install -d -m 0700 "$BENCH_STATE"
+  bench_work_init
+  BENCH_API_TOKEN=$(openssl rand -hex 24)
+  bench_export_source "$ref"
+  out=${out:-$BENCH_DIR/results/$(date -u +%Y-%m-%d)-$(git -C "$REPO_DIR" rev-parse --short "$BENCH_COMMIT").json}
+  bench_publish
+
+  bench_lab_acquire "${VPNLENS_BENCH_LAB_WAIT:-1800}"
+  bench_lab_up
+  local settings
+  mapfile -t settings < <(run_settings_env)
+  app_start main "$BENCH_PORT" "${settings[@]}"
+  node_id=$(app_register_lab_node "$BENCH_PORT")
+  log_info "seeding $BENCH_SEED_MAIN stored runs into the main app"
+  bench_tool seed --db "$(app_db main)" --runs "$BENCH_SEED_MAIN" --template "$BENCH_TEMPLATE" \
+    --tokens-out "$BENCH_WORK/tokens-main.txt" >"$BENCH_WORK/seed-main.json" || die "seeding the main app failed"
+  cp_idle_memory main
+
+  part_lab "$node_id"
+  part_control_plane "$node_id"
+
+  cfg=$(config_json)
+  install -d "$(dirname "$out")"
+  report_write "$out" "$cfg" "$machine" "$started"
+  echo
+  report_table "$out"
+  echo
+  log_info "results: $out (work files in $BENCH_WORK)"
+}
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  main "$@"
+fi

@@ -1,0 +1,124 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # LAB_SH, BENCH_REF_NAME are read by lab.sh and report.sh
+# The app under test, started as the README starts it (dev/up.sh): the measured commit published in
+# Release, run as "dotnet VPNLens.Web.dll" with the same environment, on its own port and data dir.
+[[ -n "${_BENCH_APP_SH:-}" ]] && return 0
+_BENCH_APP_SH=1
+
+BENCH_SRC=''
+BENCH_APP_DIR=''
+BENCH_API_TOKEN=''
+BENCH_COMMIT=''
+BENCH_REF_NAME=''
+readonly BENCH_GATEWAY=198.18.0.1
+
+# bench_export_source REF: the commit to measure, exported clean: other people's uncommitted work in
+# the tree is never what the figures describe.
+bench_export_source() {
+  local ref=$1
+  BENCH_REF_NAME=$ref
+  BENCH_COMMIT=$(git -C "$REPO_DIR" rev-parse --verify "$ref^{commit}") || die "no commit '$ref' in $REPO_DIR"
+  BENCH_SRC="$BENCH_STATE/src"
+  rm -rf "$BENCH_SRC"
+  install -d -m 0700 "$BENCH_SRC"
+  git -C "$REPO_DIR" archive "$BENCH_COMMIT" | tar -x -C "$BENCH_SRC"
+  LAB_SH="$BENCH_SRC/scripts/lab/lab.sh"
+  BENCH_APP_DIR="$BENCH_STATE/app"
+  log_info "measuring $ref = $(git -C "$REPO_DIR" log -1 --format='%h %s' "$BENCH_COMMIT")"
+}
+
+bench_publish() {
+  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+  log_info "publishing the app (Release) from $BENCH_COMMIT"
+  rm -rf "$BENCH_APP_DIR"
+  dotnet publish "$BENCH_SRC/VPNLens.Web" -c Release -o "$BENCH_APP_DIR" --nologo -v quiet \
+    >"$BENCH_WORK/logs/publish-app.log" 2>&1 || die "publishing the app failed; see $BENCH_WORK/logs/publish-app.log"
+  log_info "building the bench tool"
+  dotnet publish "$BENCH_DIR/VPNLens.Bench" -c Release -o "$BENCH_TOOL_DIR" --nologo -v quiet \
+    >"$BENCH_WORK/logs/publish-tool.log" 2>&1 || die "building bench/VPNLens.Bench failed; see $BENCH_WORK/logs/publish-tool.log"
+}
+
+app_data_dir() { printf '%s/data-%s\n' "$BENCH_WORK" "$1"; }
+app_log() { printf '%s/logs/app-%s.log\n' "$BENCH_WORK" "$1"; }
+app_db() { printf '%s/vpnlens.db\n' "$(app_data_dir "$1")"; }
+
+_app_healthy() { curl -fsS --max-time 2 "http://127.0.0.1:$1/healthz" >/dev/null 2>&1; }
+
+# app_start NAME PORT [extra VAR=value ...]: an instance with its own empty data dir; returns once
+# /healthz answers. The measurement settings go in as Runs__Settings__* like any configuration.
+app_start() {
+  local name=$1 port=$2 data pid deadline
+  shift 2
+  data=$(app_data_dir "$name")
+  install -d -m 0700 "$data"
+  log_info "starting app '$name' on 127.0.0.1:$port and $BENCH_GATEWAY:$port"
+  (
+    cd "$BENCH_APP_DIR" || exit 1
+    export ASPNETCORE_URLS="http://127.0.0.1:$port;http://$BENCH_GATEWAY:$port"
+    export ConnectionStrings__App="Data Source=$data/vpnlens.db"
+    export ConnectionStrings__Hangfire="$data/hangfire.db"
+    export DataProtection__KeysPath="$data/keys"
+    export App__PublicUrl="http://127.0.0.1:$port/"
+    export Callbacks__BaseUrl="http://$BENCH_GATEWAY:$port/"
+    export Api__Token="$BENCH_API_TOKEN"
+    local setting
+    for setting in "$@"; do export "${setting?}"; done
+    exec dotnet VPNLens.Web.dll
+  ) </dev/null >>"$(app_log "$name")" 2>&1 &
+  pid=$!
+  bench_record "app-$name" "$pid"
+  deadline=$((SECONDS + 120))
+  until _app_healthy "$port"; do
+    bench_running "app-$name" || die "app '$name' exited during start; see $(app_log "$name")"
+    ((SECONDS < deadline)) || die "app '$name' did not answer /healthz within 120 s; see $(app_log "$name")"
+    sleep 0.2
+  done
+}
+
+app_stop() { bench_stop "app-$1" 20; }
+
+app_pid() { bench_pid "app-$1"; }
+
+# app_api PORT METHOD PATH [BODY]
+app_api() {
+  local port=$1 method=$2 path=$3 body=${4:-}
+  curl -fsS --max-time 30 -X "$method" "http://127.0.0.1:$port$path" -H "Authorization: Bearer $BENCH_API_TOKEN" \
+    -H 'Content-Type: application/json' ${body:+--data "$body"}
+}
+
+# app_register_lab_node PORT: the lab node as dev/up.sh registers it; prints its id.
+app_register_lab_node() {
+  local port=$1 node
+  node=$(jq -c '.nodes[0] | {name, host, port, user, hostKeyFingerprint, privateKeyPath}' "$BENCH_LAB_DIR/nodes.json")
+  app_api "$port" POST /api/nodes "$node" | jq -r .id
+}
+
+# app_rss_mb NAME: resident memory of the app process in MB.
+app_rss_mb() {
+  local pid
+  pid=$(app_pid "$1") || return 1
+  awk '/^VmRSS:/ { printf "%.1f\n", $2 / 1024 }' "/proc/$pid/status"
+}
+
+# app_rss_samples NAME COUNT INTERVAL_S: a JSON array of RSS samples.
+app_rss_samples() {
+  local name=$1 count=$2 interval=$3 i samples=()
+  for ((i = 0; i < count; i++)); do
+    samples+=("$(app_rss_mb "$name")")
+    sleep "$interval"
+  done
+  printf '%s\n' "${samples[@]}" | jq -sc .
+}
+
+# app_has_hub PORT: the SignalR run hub exists (it answers negotiate).
+app_has_hub() {
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST -H "Authorization: Bearer $BENCH_API_TOKEN" \
+    "http://127.0.0.1:$1/hubs/runs/negotiate?negotiateVersion=1") || true
+  [[ "$code" == 200 ]]
+}
+
+# app_has_page PORT PATH: the page answers 200.
+app_has_page() {
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://127.0.0.1:$1$2")" == 200 ]]
+}

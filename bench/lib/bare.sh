@@ -1,0 +1,80 @@
+# shellcheck shell=bash
+# The bare side of fidelity: the same lab tunnel brought up by hand (wg-quick, nebula), then iperf3
+# and ping by hand with the same durations the app's runs use. Nothing of VPNLens's runs here.
+[[ -n "${_BENCH_BARE_SH:-}" ]] && return 0
+_BENCH_BARE_SH=1
+
+_node_ping_ok() { "${NODE_EXEC[@]}" ping -n -c 1 -W 1 "$1"; }
+_node_link_gone() { ! "${NODE_EXEC[@]}" ip link show dev "$1"; }
+
+# bare_up PROTOCOL: the lab's tunnel by hand; returns once a ping crosses it (30 s at most).
+bare_up() {
+  local proto=$1 log="$BENCH_WORK/logs/bare.log"
+  case "$proto" in
+    wireguard)
+      setsid -w "${NODE_EXEC[@]}" env WG_QUICK_USERSPACE_IMPLEMENTATION=wireguard-go \
+        wg-quick up "$(node_conf wireguard WG_CONFIG)" </dev/null >>"$log" 2>&1 || return 1
+      ;;
+    nebula)
+      bench_spawn bare-nebula "$log" setsid "${NODE_EXEC[@]}" nebula -config "$(node_conf nebula NEBULA_CONFIG)"
+      ;;
+    *) die "bare_up: no way to bring $proto up by hand" ;;
+  esac
+  poll_until 30 _node_ping_ok "$(node_conf "$proto" PEER_IP)"
+}
+
+bare_down() {
+  local proto=$1 log="$BENCH_WORK/logs/bare.log" iface
+  case "$proto" in
+    wireguard)
+      iface=$(node_conf wireguard WG_INTERFACE)
+      "${NODE_EXEC[@]}" wg-quick down "$(node_conf wireguard WG_CONFIG)" </dev/null >>"$log" 2>&1 || true
+      ;;
+    nebula)
+      iface=$(node_conf nebula NEBULA_INTERFACE)
+      bench_stop bare-nebula 10
+      ;;
+  esac
+  poll_until 10 _node_link_gone "$iface" || log_warn "bare: $iface still exists after taking $proto down"
+}
+
+# bare_iperf OUT_JSON ARGS...: one iperf3 client run from the node, JSON on OUT_JSON.
+bare_iperf() {
+  local out=$1
+  shift
+  timeout -k 5 $((BENCH_TCP_SECONDS + BENCH_OMIT_SECONDS + 60)) "${NODE_EXEC[@]}" iperf3 -J "$@" >"$out" 2>>"$BENCH_WORK/logs/bare.log" || true
+}
+
+# measure_bare PAIR PROTOCOL: evidence in bare/bare-PAIR-PROTOCOL.json.
+measure_bare() {
+  local pair=$1 proto=$2 peer port dir="$BENCH_WORK/bare" prefix rtts error=''
+  node_exec_argv
+  peer=$(node_conf "$proto" PEER_IP)
+  port=$(node_conf "$proto" IPERF_PORT)
+  prefix="$dir/bare-$pair-$proto"
+  if bare_up "$proto"; then
+    bare_iperf "$prefix-up.json" -c "$peer" -p "$port" -t "$BENCH_TCP_SECONDS" -O "$BENCH_OMIT_SECONDS" --connect-timeout 5000
+    bare_iperf "$prefix-down.json" -c "$peer" -p "$port" -t "$BENCH_TCP_SECONDS" -O "$BENCH_OMIT_SECONDS" --connect-timeout 5000 -R
+    bare_iperf "$prefix-udp.json" -c "$peer" -p "$port" -t "$BENCH_UDP_SECONDS" -O "$BENCH_OMIT_SECONDS" --connect-timeout 5000 \
+      -u -b "${BENCH_UDP_MBPS}M"
+    "${NODE_EXEC[@]}" ping -n -c "$BENCH_PING_COUNT" -i "$BENCH_PING_INTERVAL" -W 2 "$peer" >"$prefix-ping.txt" 2>&1 || true
+  else
+    error="$proto did not carry a ping within 30 s of coming up by hand"
+    log_error "pair $pair: bare $error"
+  fi
+  bare_down "$proto"
+  rtts=$(grep -v 'DUP!' "$prefix-ping.txt" 2>/dev/null | grep -oE 'time=[0-9.]+' | cut -d= -f2 | jq -sc .) || true
+  [[ -n "$rtts" ]] || rtts='[]'
+  jq -cn --argjson pair "$pair" --arg p "$proto" --arg error "$error" --argjson rtts "$rtts" \
+    --slurpfile up <(jq -c . "$prefix-up.json" 2>/dev/null || echo '{}') \
+    --slurpfile down <(jq -c . "$prefix-down.json" 2>/dev/null || echo '{}') \
+    --slurpfile udp <(jq -c . "$prefix-udp.json" 2>/dev/null || echo '{}') '
+    def bps($j): $j[0].end.sum_received.bits_per_second // null;
+    {pair: $pair, protocol: $p, error: (if $error == "" then null else $error end),
+     tcpUpload: bps($up), tcpDownload: bps($down),
+     udp: {bitsPerSecond: ($udp[0].end.sum_received // $udp[0].end.sum // {}).bits_per_second,
+           jitterMs: $udp[0].end.sum.jitter_ms, lostPercent: $udp[0].end.sum.lost_percent},
+     rttMs: $rtts,
+     errors: ([$up[0].error, $down[0].error, $udp[0].error] | map(select(. != null)))}' >"$prefix.json"
+  log_info "pair $pair: bare $proto: up $(jq -r '(.tcpUpload // 0) / 1e6 | floor' "$prefix.json") Mbit/s, down $(jq -r '(.tcpDownload // 0) / 1e6 | floor' "$prefix.json") Mbit/s"
+}

@@ -1,0 +1,182 @@
+# The figures of the suite from its evidence (bench/lib/*.sh write it; bench.sh calls this).
+# Inputs (--slurpfile): $runs $bare $switch $idle $first $push $intake $locked $circuits $permalink $missing $profile;
+# (--argjson) $cfg. Output: an array of figures
+#   {id, figure, unit, value, spread: {min, max} | null, n, target, pass: true | false | null, note}
+# where pass null means "no target, shown for information" or "not measured" (the note says which).
+
+def median: map(select(. != null)) | sort | if length == 0 then null
+  elif length % 2 == 1 then .[(length - 1) / 2] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+def spread: map(select(. != null)) | if length == 0 then null else {min: min, max: max} end;
+def count: map(select(. != null)) | length;
+def r($d): if . == null then null else (. * pow(10; $d) | round) / pow(10; $d) end;
+def title: {direct: "direct", wireguard: "WireGuard", nebula: "Nebula"}[.] // .;
+
+def fig($id; $what; $unit; $values; $target; $pass; $note):
+  {id: $id, figure: $what, unit: $unit, value: ($values | median), spread: ($values | spread),
+   n: ($values | count), target: $target, pass: (if ($values | count) == 0 then null else $pass end),
+   note: (if ($values | count) == 0 then "no samples" else $note end)};
+
+def prof($key): $profile | map(select(.key == $key)) | first;
+def prof_note($key): prof($key) as $x | if $x == null then "" else
+  "; app during it: \($x.cpuCoresBusy) cores busy, \($x.allocatedMbPerSecond) MB/s allocated, GC paused \($x.gcPauseFraction * 100 | round) % of the time, \($x.exceptionsPerSecond | to_entries | map("\(.value) \(.key)/s") | join(", ") | if . == "" then "no exceptions" else . end), working set up to \($x.workingSetMbMax) MB" end;
+def missing_reason($key): ($missing | map(select(.key == $key)) | first | .reason) // null;
+def unmeasured($id; $what; $unit; $target; $reason):
+  {id: $id, figure: $what, unit: $unit, value: null, spread: null, n: 0, target: $target, pass: null,
+   note: "not measured: \($reason)"};
+
+def proto($run; $p): $run.run.results.protocols // [] | map(select(.protocol == $p)) | first;
+def bare($pair; $p): $bare | map(select(.pair == $pair and .protocol == $p and .error == null)) | first;
+def ratio($a; $b): if $a == null or $b == null or $b == 0 then null else $a / $b end;
+
+# Nominal measurement windows of one protocol, in ms: each iperf3 test's -t + -O, each ping's
+# count x interval, and latency_loaded's iperf3 load (ping count x interval + 6 s, + -O).
+def windows_ms($s):
+  (((.tcpUpload // []) | length) + ((.tcpDownload // []) | length)) * ($s.tcpSeconds + $s.omitSeconds)
+  + (((.udp // []) | length) * ($s.udpSeconds + $s.omitSeconds))
+  + (if .latencyIdle then .latencyIdle.sent * $s.pingIntervalSeconds else 0 end)
+  + (if .latencyLoaded then (($s.pingCount * $s.pingIntervalSeconds + 5.999) | floor) + $s.omitSeconds else 0 end)
+  | . * 1000;
+
+def run_windows_ms: .run.results.settings as $s | [.run.results.protocols[]? | windows_ms($s)] | add // 0;
+
+# What the same fixed cost would weigh at the product's default settings (10 s tests, 3 repeats,
+# 20 pings every 0.2 s): an estimate, labelled as one.
+def default_windows_ms($protocols):
+  {tcpSeconds: 10, udpSeconds: 10, omitSeconds: 1, pingCount: 20, pingIntervalSeconds: 0.2} as $s
+  | ({tcpUpload: [1, 2, 3], tcpDownload: [1, 2, 3], udp: [1, 2, 3], latencyIdle: {sent: 20}, latencyLoaded: {}} | windows_ms($s)) * $protocols;
+
+def fidelity:
+  $cfg.vpns[] as $p
+  | [$runs[] | . as $run | bare($run.pair; $p) as $b | proto($run; $p) as $v
+     | select($v != null and $b != null)
+     | {up: ratio([$v.tcpUpload[]?.bitsPerSecond] | median; $b.tcpUpload),
+        down: ratio([$v.tcpDownload[]?.bitsPerSecond] | median; $b.tcpDownload),
+        vJitter: ([$v.udp[]?.jitterMs] | median), bJitter: $b.udp.jitterMs,
+        vLoss: ([$v.udp[]?.lostPercent] | median), bLoss: $b.udp.lostPercent,
+        vRtt: ($v.latencyIdle.rttMs // [] | median), bRtt: ($b.rttMs | median)}] as $pairs
+  | def within($vk; $bk; $unit; $d):
+      ([$pairs[][$vk]] | median) as $m | ([$pairs[][$bk]] | spread) as $bs
+      | {pass: ($m != null and $bs != null and $m >= $bs.min and $m <= $bs.max),
+         note: "VPNLens median \($m | r($d)) \($unit); bare \([$pairs[][$bk]] | median | r($d)) \($unit) [\($bs.min | r($d))–\($bs.max | r($d))]"};
+    ([$pairs[].up] | median) as $mu | ([$pairs[].down] | median) as $md
+    | fig("fidelity.\($p).tcpUpload"; "Fidelity \($p | title): TCP upload, VPNLens / bare iperf3"; "ratio";
+        [$pairs[].up]; ">= 0.97"; $mu >= 0.97; "\($pairs | length) interleaved pairs"),
+      fig("fidelity.\($p).tcpDownload"; "Fidelity \($p | title): TCP download, VPNLens / bare iperf3"; "ratio";
+        [$pairs[].down]; ">= 0.97"; $md >= 0.97; "\($pairs | length) interleaved pairs"),
+      (within("vJitter"; "bJitter"; "ms"; 4) as $w
+       | fig("fidelity.\($p).udpJitter"; "Fidelity \($p | title): UDP jitter (VPNLens)"; "ms";
+           [$pairs[].vJitter]; "within bare spread"; $w.pass; $w.note)),
+      (within("vLoss"; "bLoss"; "%"; 4) as $w
+       | fig("fidelity.\($p).udpLoss"; "Fidelity \($p | title): UDP loss (VPNLens)"; "%";
+           [$pairs[].vLoss]; "within bare spread"; $w.pass; $w.note)),
+      (within("vRtt"; "bRtt"; "ms"; 3) as $w
+       | fig("fidelity.\($p).ping"; "Fidelity \($p | title): idle ping median (VPNLens)"; "ms";
+           [$pairs[].vRtt]; "within bare spread"; $w.pass; $w.note));
+
+def readiness:
+  ($cfg.vpns[] as $p
+   | [$runs[].readiness[$p] | select(. != null)] as $r
+   | ([$r[] | ratio(.ladderMs; .trueMs)]) as $ratios
+   | ([$r[].trueMs] | median) as $true
+   | fig("readiness.\($p).ladderOverTrue"; "Readiness \($p | title): ladder-declared / true ready time"; "ratio";
+       $ratios; "<= 1.2"; ($ratios | median) <= 1.2;
+       "ladder \([$r[].ladderMs] | median) ms (its ping rung \([$r[].pingRungMs] | median) ms) vs true \($true | r(0)) ms (10 ms probe), medians: \([$r[] | (.ladderMs - .trueMs)] | median | r(0)) ms after the tunnel carried traffic"),
+     ([$switch[] | select(.protocol == $p)] as $w
+      | fig("readiness.\($p).switchLadderOverTrue"; "Readiness \($p | title): switch.sh up ladder alone / true ready time"; "ratio";
+          [$w[] | ratio(.ladderMs; .trueMs)]; "—"; null;
+          "the same ladder without run.sh's phase bookkeeping between rungs: \([$w[].ladderMs] | median | r(0)) ms vs true \([$w[].trueMs] | median | r(0)) ms")),
+     fig("readiness.\($p).sleep5OverTrue"; "Readiness \($p | title): a fixed sleep 5 / true ready time"; "ratio";
+       [$r[] | ratio(5000; .trueMs)]; "—"; null;
+       (if $true == null then null else "sleep 5 would wait \(5000 - $true | r(0)) ms past ready, the ladder \([$r[] | (.ladderMs - .trueMs)] | median | r(0)) ms" end))),
+  ([$runs[] | .firstSamples | to_entries[] | .value] as $first
+   | {id: "readiness.firstSampleZero", figure: "Readiness: runs whose first throughput sample is 0", unit: "runs",
+      value: ($runs | map(select(.firstSamples | to_entries | any(.value == 0))) | length),
+      spread: null, n: ($runs | length), target: "0",
+      pass: (if ($runs | length) == 0 then null else ($runs | map(select(.firstSamples | to_entries | any(.value == 0))) | length) == 0 end),
+      note: "first 1-s interval of each protocol's first TCP upload, warm-up included; \($first | map(select(. == null)) | length) missing"});
+
+# Where a run's time outside the measurement windows went, in ms, from its phase events.
+def phase_ms($names): [.run.phases[]? | select(.phase as $p | $names | index($p)) | .durationMs] | add // 0;
+def run_breakdown:
+  run_windows_ms as $w
+  | (phase_ms(["latency_idle", "tcp_upload", "tcp_download", "latency_loaded", "udp"])) as $measuring
+  | {setup: phase_ms(["bring_up", "rung_interface", "rung_ip", "rung_route", "rung_ping", "rung_backend"]),
+     stopAndTeardown: phase_ms(["stop_everything", "teardown"]),
+     recovery: phase_ms(["recovery"]), cpu: phase_ms(["cpu"]),
+     toolsInsideMeasuring: ($measuring - $w),
+     betweenPhases: (.wallMs - ([.run.phases[]?.durationMs] | add // 0))};
+
+def overhead:
+  [$runs[] | select(.state == "Succeeded") | {ratio: ratio(.wallMs; run_windows_ms), fixed: (.wallMs - run_windows_ms),
+   protocols: (.run.results.protocols | length), breakdown: run_breakdown}] as $o
+  | ([$o[].fixed] | median) as $fixed
+  | def part($k): [$o[].breakdown[$k]] | median / 1000 | r(1);
+  fig("overhead.run"; "Overhead: run wall time / sum of measurement windows"; "ratio"; [$o[].ratio]; "<= 1.25";
+      ([$o[].ratio] | median) <= 1.25;
+      if $fixed == null then null else
+        "\($fixed / 1000 | r(1)) s per run outside iperf3/ping (\($cfg.settingsLabel)): bring-up+ladder \(part("setup")) s, recovery \(part("recovery")) s, stop+teardown \(part("stopAndTeardown")) s, cpu \(part("cpu")) s, tool start-up inside measuring phases \(part("toolsInsideMeasuring")) s, between phases (dispatch, run.sh start, callbacks, results) \(part("betweenPhases")) s; at the default settings that cost would give about \(((default_windows_ms($o[0].protocols) + $fixed) / default_windows_ms($o[0].protocols)) | r(2)) (estimate)"
+      end);
+
+def cost:
+  (["direct"] + $cfg.vpns)[] as $p
+  | [$runs[] | proto(.; $p) | .cpu | select(. != null and (.bytesMoved // 0) > 0)] as $c
+  | fig("cost.\($p).daemon"; "Cost \($p | title): VPN daemon CPU-seconds per GB"; "s/GB";
+      [$c[] | (.daemonCpuSeconds // 0) / (.bytesMoved / 1e9)]; "—"; null;
+      "daemon \([$c[].daemon] | map(select(. != null)) | first // "none (no userspace daemon)")"),
+    fig("cost.\($p).system"; "Cost \($p | title): whole-node CPU-seconds per GB"; "s/GB";
+      [$c[] | .systemCpuSeconds / (.bytesMoved / 1e9)]; "—"; null; "all busy CPU on the machine during the TCP tests");
+
+def control_plane:
+  ([$first[].ms] as $v
+   | fig("controlPlane.queueToFirstPhase"; "Control plane: POST /api/runs to first phase event"; "ms"; $v; "<= 2000";
+       ($v | median) <= 2000;
+       "received via \([$first[].via] | unique | join(", ")); medians: queue pick-up \([$first[].breakdown.queuedToDispatchMs] | median | r(0)) ms, SSH dispatch to run.sh's first line \([$first[].breakdown.sshDispatchMs] | median | r(0)) ms, run.sh start-up \([$first[].breakdown.runShStartupMs] | median | r(0)) ms, first phase (stop everything) \([$first[].breakdown.firstPhaseMs] | median | r(0)) ms, the rest is the callback and the push")),
+  (if ($push | length) == 0 then
+     (["p50", "p95", "p99"][] as $q
+      | unmeasured("controlPlane.callbackToPush.\($q)"; "Control plane: callback POST to SignalR push, \($q)"; "ms";
+          (if $q == "p95" then "<= 100" else "—" end); missing_reason("push") // "no data"))
+   else $push[0] as $x
+     | (["p50", "p95", "p99"][] as $q
+        | {id: "controlPlane.callbackToPush.\($q)", figure: "Control plane: callback POST to SignalR push, \($q)", unit: "ms",
+           value: $x.latencyMs[$q], spread: {min: $x.latencyMs.min, max: $x.latencyMs.max}, n: $x.received,
+           target: (if $q == "p95" then "<= 100" else "—" end),
+           pass: (if $q == "p95" then $x.latencyMs.p95 <= 100 and $x.missing == 0 else null end),
+           note: "\($x.sent) signed callbacks at \($x.rate)/s, open loop; \($x.missing) never pushed"})
+   end),
+  ([$intake[].perSecond] as $v
+   | ([$intake[].lost] | add // 0) as $lost | ([$intake[].refused] | add // 0) as $refused
+   | ($locked[0].databaseIsLocked // 0) as $locked_n
+   | fig("controlPlane.callbackIntake"; "Control plane: signed callbacks accepted per second"; "/s"; $v;
+       "none lost, no \"database is locked\""; ($lost == 0 and $refused == 0 and $locked_n == 0);
+       "\($intake[0].concurrency // 0) concurrent senders, \($intake[0].runs // 0) runs; lost \($lost), refused \($refused), \"database is locked\" \($locked_n)x; request p99 \([$intake[].latencyMs.p99] | median) ms")),
+  (if ($permalink | length) == 0 then
+     (missing_reason("permalink") // "no data") as $why
+     | unmeasured("controlPlane.permalink.p99"; "Control plane: permalink page p99, \($cfg.wrkConnections) clients, \($cfg.seedMain) runs"; "ms"; "<= 20"; $why),
+       unmeasured("controlPlane.permalink.p99.small"; "Control plane: permalink page p99 with \($cfg.seedSmall) runs"; "ms"; "—"; $why),
+       unmeasured("controlPlane.permalink.p99.large"; "Control plane: permalink page p99 with \($cfg.seedLarge) runs"; "ms"; "—"; $why),
+       unmeasured("controlPlane.permalink.growth"; "Control plane: permalink p99 growth \($cfg.seedSmall) → \($cfg.seedLarge) runs"; "ratio"; "<= 1.5 (flat)"; $why)
+   else
+     def at($n): [$permalink[] | select(.storedRuns == $n)];
+     def note($n): "\(at($n) | map(.rps) | median | r(0)) req/s; \(at($n) | map(.non2xx + .socketErrors) | add) errors; p50 \(at($n) | map(.p50Ms) | median) ms";
+     fig("controlPlane.permalink.p99"; "Control plane: permalink page p99, \($cfg.wrkConnections) clients, \($cfg.seedMain) runs"; "ms";
+       [at($cfg.seedMain)[].p99Ms]; "<= 20"; ([at($cfg.seedMain)[].p99Ms] | median) <= 20; note($cfg.seedMain) + prof_note("permalink")),
+     fig("controlPlane.permalink.p99.small"; "Control plane: permalink page p99 with \($cfg.seedSmall) runs"; "ms";
+       [at($cfg.seedSmall)[].p99Ms]; "—"; null; note($cfg.seedSmall)),
+     fig("controlPlane.permalink.p99.large"; "Control plane: permalink page p99 with \($cfg.seedLarge) runs"; "ms";
+       [at($cfg.seedLarge)[].p99Ms]; "—"; null; note($cfg.seedLarge)),
+     (([at($cfg.seedLarge)[].p99Ms] | median) as $l | ([at($cfg.seedSmall)[].p99Ms] | median) as $s
+      | fig("controlPlane.permalink.growth"; "Control plane: permalink p99 growth \($cfg.seedSmall) → \($cfg.seedLarge) runs"; "ratio";
+          [ratio($l; $s)]; "<= 1.5 (flat)"; ratio($l; $s) <= 1.5; "medians of \($cfg.wrkReps) interleaved wrk runs each"))
+   end),
+  fig("memory.idle"; "Memory: app RSS idle"; "MB"; ($idle[0] // []); "<= 250"; (($idle[0] // []) | median) <= 250;
+    "\($cfg.seedMain) stored runs, after one page and one API call"),
+  (if ($circuits | length) == 0 then
+     unmeasured("memory.circuits"; "Memory: app RSS with \($cfg.circuits) open Blazor circuits (live page)"; "MB"; "<= 250"; missing_reason("circuits") // "no data")
+   else $circuits[0] as $c
+     | fig("memory.circuits"; "Memory: app RSS with \($cfg.circuits) open Blazor circuits (live page)"; "MB"; $c.rssMb.samples; "<= 250";
+         ($c.rssMb.samples | max) <= 250;
+         "\($c.connected) circuits connected, \($c.live) re-rendered on \($c.events) live events; max \($c.rssMb.holdMax) MB; before \($c.rssMb.before) MB"
+         + (prof("circuits") as $x | if $x == null then "" else "; GC heap \($x.gcHeapMbLast) MB (committed \($x.gcCommittedMbLast) MB) of a \($x.workingSetMbMax) MB working set" end))
+   end);
+
+[fidelity, readiness, overhead, cost, control_plane]

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# bench/smoke.sh: one short pass of the benchmark suite (bench.sh --profile smoke: one pair, tiny
+# sizes) asserting only that every figure was produced, never its target. TAP on stdout, one line
+# per figure: "ok", "ok ... # SKIP <why>" for a figure the suite says it could not measure (e.g.
+# the app has no SignalR hub yet), "not ok" for a missing one. Needs root (the lab); a few minutes.
+#
+#   sudo bench/smoke.sh
+set -Eeuo pipefail
+
+SMOKE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+readonly SMOKE_DIR
+
+# Every figure the suite reports (bench/lib/figures.jq).
+readonly FIGURES=(
+  fidelity.wireguard.tcpUpload fidelity.wireguard.tcpDownload fidelity.wireguard.udpJitter
+  fidelity.wireguard.udpLoss fidelity.wireguard.ping
+  fidelity.nebula.tcpUpload fidelity.nebula.tcpDownload fidelity.nebula.udpJitter
+  fidelity.nebula.udpLoss fidelity.nebula.ping
+  readiness.wireguard.ladderOverTrue readiness.wireguard.switchLadderOverTrue readiness.wireguard.sleep5OverTrue
+  readiness.nebula.ladderOverTrue readiness.nebula.switchLadderOverTrue readiness.nebula.sleep5OverTrue
+  readiness.firstSampleZero
+  overhead.run
+  cost.direct.daemon cost.direct.system cost.wireguard.daemon cost.wireguard.system
+  cost.nebula.daemon cost.nebula.system
+  controlPlane.queueToFirstPhase
+  controlPlane.callbackToPush.p50 controlPlane.callbackToPush.p95 controlPlane.callbackToPush.p99
+  controlPlane.callbackIntake
+  controlPlane.permalink.p99 controlPlane.permalink.p99.small controlPlane.permalink.p99.large
+  controlPlane.permalink.growth
+  memory.idle memory.circuits
+)
+
+# tap_line N ID RESULTS_JSON: one TAP line for one figure.
+tap_line() {
+  local n=$1 id=$2 file=$3 figure
+  figure=$(jq -c --arg id "$id" '.figures[] | select(.id == $id)' "$file" | head -n 1)
+  if [[ -z "$figure" ]]; then
+    echo "not ok $n - $id: missing from the results"
+  elif jq -e '(.value | type) == "number" and .n > 0' <<<"$figure" >/dev/null; then
+    echo "ok $n - $id = $(jq -r '"\(.value) \(.unit)"' <<<"$figure")"
+  elif jq -e '.note // "" | startswith("not measured")' <<<"$figure" >/dev/null; then
+    echo "ok $n - $id # SKIP $(jq -r '.note' <<<"$figure")"
+  else
+    echo "not ok $n - $id: no value ($(jq -r '.note // "no note"' <<<"$figure"))"
+  fi
+}
+
+main() {
+  local work out log n=0 id rc=0
+  [[ "$(id -u)" -eq 0 ]] || {
+    echo "1..1"
+    echo "not ok 1 - the benchmark smoke needs root (the lab): sudo $0"
+    return 1
+  }
+  work=$(mktemp -d /tmp/vpnlens-bench-smoke.XXXXXX)
+  out="$work/smoke.json"
+  log="$work/smoke.log"
+  echo "1..$((${#FIGURES[@]} + 1))"
+  if "$SMOKE_DIR/bench.sh" --profile smoke --out "$out" >"$log" 2>&1; then
+    echo "ok 1 - bench.sh --profile smoke ran to the end"
+  else
+    echo "not ok 1 - bench.sh --profile smoke failed (log: $log)"
+    tail -n 20 "$log" | sed 's/^/# /'
+    rc=1
+  fi
+  [[ -s "$out" ]] || out=/dev/null
+  n=1
+  for id in "${FIGURES[@]}"; do
+    n=$((n + 1))
+    if [[ "$out" == /dev/null ]]; then
+      echo "not ok $n - $id: no results file"
+      continue
+    fi
+    tap_line "$n" "$id" "$out"
+  done | tee "$work/smoke.tap"
+  grep -q '^not ok' "$work/smoke.tap" && rc=1
+  echo "# results: $out, log: $log"
+  return "$rc"
+}
+
+main "$@"

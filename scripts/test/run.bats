@@ -1,0 +1,257 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2030,SC2031,SC2317,SC2153  # bats runs each @test in a subshell and calls functions indirectly
+# run.sh end to end with every tool faked: phases, callbacks, results.json, and the
+# failure paths (a failing phase, a rung, a bring-up, an unexpected error, TERM).
+
+load helpers
+
+readonly PHASES="stop_everything bring_up rung_interface rung_ip rung_route rung_ping rung_backend latency_idle tcp_upload tcp_download latency_loaded udp cpu recovery teardown"
+
+setup() {
+  setup_fakes
+  configure_protocols
+  load_node_libs
+  export LOAD_RAMP_BYTES=0 FAKE_IPERF3_TIME_SCALE=0.05
+  RUNDIR="$VPNLENS_HOME/runs/$RUN_ID"
+  PARAMS="$RUNDIR/params.json"
+}
+
+teardown() {
+  [[ -n "${RUN_PID:-}" ]] && kill -KILL "$RUN_PID" 2>/dev/null
+  teardown_fakes
+}
+
+results() { jq -r "$1" "$RUNDIR/results.json"; }
+
+# expect_phases PROTOCOL "phase status ..." : the phase events posted for PROTOCOL
+expect_phases() {
+  local words
+  read -r -a words <<<"$2"
+  run phase_events "$1"
+  assert_output "$(printf '%s %s\n' "${words[@]}")"
+}
+
+all_succeeded() {
+  local phase out=''
+  for phase in $PHASES; do out+="$phase succeeded "; done
+  printf '%s' "$out"
+}
+
+@test "a full run measures every protocol and writes a results.json of the contract's shape" {
+  write_params "$PARAMS" '["direct","wireguard","nebula","tailscale","openvpn"]'
+  run "$SCRIPTS_DIR/run.sh" "$PARAMS"
+  assert_success
+  assert_output "" # headless: everything goes to run.log
+  assert_file_exists "$RUNDIR/run.log"
+  assert_equal "$(cat "$RUNDIR/run.pid")" "$(grep -o 'run.sh (pid [0-9]*' "$RUNDIR/run.log" | grep -o '[0-9]*$')"
+
+  # the run
+  assert_equal "$(results '[.status, .error] | @json')" '["succeeded",null]'
+  assert_equal "$(jq -n --slurpfile r "$RUNDIR/results.json" --slurpfile p "$PARAMS" '$r[0].settings == $p[0].settings')" true
+  assert_equal "$(results '.environment | keys | sort | join(" ")')" \
+    "congestionControl cpuCores cpuModel hostname iperf3Version kernel offloads rmemMax tcpRmem tcpWmem underlayInterface underlayMtu wmemMax"
+  assert_equal "$(results '.environment | [.underlayInterface, .underlayMtu, .iperf3Version, (.cpuCores | type), (.offloads | type)] | @tsv')" \
+    "$(printf 'fake0\t1500\t3.12\tnumber\tobject')"
+
+  # every protocol, in order, with every key of the contract
+  assert_equal "$(results '[.protocols[].protocol] | join(" ")')" "direct wireguard nebula tailscale openvpn"
+  assert_equal "$(results '[.protocols[] | keys | sort | join(",")] | unique | .[]')" \
+    "cpu,error,interface,ladder,latencyIdle,latencyLoaded,mtu,peer,protocol,recovery,setupMs,status,tcpDownload,tcpUpload,udp,versions"
+  assert_equal "$(results '[.protocols[] | .status, (.error | tostring)] | unique | join(" ")')" "null succeeded"
+  assert_equal "$(results '[.protocols[] | .ladder | map(.rung) | join(",")] | unique | .[]')" "interface,ip,route,ping,backend"
+  assert_equal "$(results '[.protocols[] | .ladder[].ms, .setupMs | type] | unique | .[]')" number
+  assert_equal "$(results '[.protocols[] | .latencyIdle, .latencyLoaded | (.sent >= .received) and (.rttMs | length) == .received] | unique | .[]')" true
+  assert_equal "$(results '[.protocols[] | .tcpUpload[], .tcpDownload[] | (.bitsPerSecond > 0) and (.bytes > 0) and (.intervals | length > 0) and (.cpuLocalPercent | type) == "number"] | unique | .[]')" true
+  assert_equal "$(results '[.protocols[] | .udp[] | (.bitsPerSecond > 0) and (.jitterMs | type) == "number" and (.packets > 0)] | unique | .[]')" true
+  assert_equal "$(results '[.protocols[] | (.cpu.systemCpuSeconds | type), (.cpu.bytesMoved > 0)] | unique | map(tostring) | join(" ")')" "true number"
+  assert_equal "$(results '[.protocols[] | .cpu.daemon] | @json')" '[null,null,"nebula","tailscaled","openvpn"]'
+  assert_equal "$(results '[.protocols[] | .recovery.method] | @json')" '[null,"restart","restart","restart","restart"]'
+  assert_equal "$(results '[.protocols[] | .interface] | join(" ")')" "fake0 vlwg-t1 vlneb-t1 vlts-t1 vlovpn-t1"
+  assert_equal "$(results '.protocols[1] | [.mtu, .versions."wireguard-tools"] | @tsv')" "$(printf '1420\tv1.0.20210914')"
+
+  # one event per phase, in the contract's order; direct has nothing to restart
+  expect_phases direct "$(all_succeeded | sed 's/recovery succeeded/recovery skipped/')"
+  local p
+  for p in wireguard nebula tailscale openvpn; do
+    expect_phases "$p" "$(all_succeeded)"
+  done
+
+  # phase events carry ISO-8601 UTC times with milliseconds, ended after started
+  run webhooks 'select(.url | endswith("/phases")) | .body
+    | (.startedAt | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z$"))
+      and (.endedAt >= .startedAt) and (.status | IN("succeeded", "skipped"))'
+  assert_equal "$(sort -u <<<"$output")" true
+
+  # every callback signed, ids counting up, the results last
+  local n
+  n=$(wc -l <"$FAKE_STATE/webhooks.jsonl")
+  assert_equal "$n" $((5 * 15 + 1))
+  assert_equal "$(webhooks '.id' | tr '\n' ' ')" "$(for ((i = 1; i <= n; i++)); do printf 'msg_%s_%s ' "$RUN_ID" "$i"; done)"
+  assert_equal "$(webhooks '.url' | sort | uniq -c | awk '{ print $1, $2 }' | tr '\n' ';')" \
+    "75 http://127.0.0.1:9/api/runs/$RUN_ID/phases;1 http://127.0.0.1:9/api/runs/$RUN_ID/results;"
+  assert_equal "$(tail -n 1 "$FAKE_STATE/webhooks.jsonl" | jq -r .body | jq -S .)" "$(jq -S . "$RUNDIR/results.json")"
+  local id ts sig body
+  while IFS=$'\t' read -r id ts sig body; do
+    printf '%s' "$body" | base64 -d >"$BATS_TEST_TMPDIR/b"
+    assert_equal "$sig" "$(webhook_sign "$SECRET" "$id" "$ts" "$BATS_TEST_TMPDIR/b")"
+  done < <(jq -r '[.id, .ts, .sig, (.body | @base64)] | @tsv' "$FAKE_STATE/webhooks.jsonl")
+
+  # torn down, and the key never written anywhere but its own 0600 file, now gone
+  assert_equal "$(cat "$FAKE_STATE/net/links")" "fake0 ether 1500"
+  assert_file_not_exists "$VPNLENS_STATE_DIR/tailscale-authkey"
+  run grep -rl "TESTKEY" "$RUNDIR/run.log" "$RUNDIR/results.json" "$FAKE_STATE/calls.log" "$FAKE_STATE/webhooks.jsonl"
+  assert_failure
+}
+
+@test "an iperf3 error fails its phase with iperf3's words, tears down, and the run goes on" {
+  write_params "$PARAMS" '["direct","wireguard","nebula"]'
+  # direct's four iperf3 runs succeed, wireguard's first finds the server busy
+  queue iperf3 tcp_upload tcp_download tcp_upload udp busy
+  run "$SCRIPTS_DIR/run.sh" "$PARAMS"
+  assert_success
+  expect_phases wireguard "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route succeeded rung_ping succeeded rung_backend succeeded latency_idle succeeded tcp_upload failed teardown succeeded"
+  run webhooks 'select(.body.phase == "tcp_upload" and .body.protocol == "wireguard") | .body.detail'
+  assert_output "iperf3: the server is busy running a test. try again later"
+  assert_equal "$(results '.status')" succeeded
+  assert_equal "$(results '.protocols[1] | [.status, .error.phase, .error.message] | @tsv')" \
+    "$(printf 'failed\ttcp_upload\tiperf3: the server is busy running a test. try again later')"
+  # what it measured before the failure is kept
+  assert_equal "$(results '.protocols[1].latencyIdle.sent')" 5
+  assert_equal "$(results '.protocols[2].status')" succeeded
+  expect_phases nebula "$(all_succeeded)"
+}
+
+@test "each non-standard iperf3 outcome becomes a failed phase carrying iperf3's message" {
+  local scenario expected
+  while IFS='|' read -r scenario expected; do
+    rm -rf "$FAKE_STATE/webhooks.jsonl" "$FAKE_STATE/iperf3.queue" "$RUNDIR"
+    write_params "$PARAMS" '["direct"]'
+    queue iperf3 "$scenario"
+    run "$SCRIPTS_DIR/run.sh" "$PARAMS"
+    assert_success
+    run webhooks 'select(.body.phase == "tcp_upload") | [.body.status, .body.detail] | @tsv'
+    assert_output "$(printf 'failed\t%s' "$expected")"
+    assert_equal "$(results '.protocols[0].error | "\(.phase): \(.message)"')" "tcp_upload: $expected"
+    assert_equal "$(results '.protocols[0].tcpUpload')" "[]"
+  done <<'CASES'
+refused|iperf3: unable to connect to server: Connection refused
+refused:1|iperf3: unable to connect to server: Connection refused
+busy|iperf3: the server is busy running a test. try again later
+server_terminated|iperf3: the server has terminated
+param_error|iperf3: parameter error - only one test end condition (-t, -n, -k) may be specified
+truncated|iperf3 did not finish in time and was killed
+truncated:0|iperf3 printed invalid or truncated JSON (exit 0)
+CASES
+}
+
+@test "a rung that does not pass in time fails the protocol naming the rung" {
+  write_params "$PARAMS" '["wireguard"]'
+  export FAKE_PING_DEFAULT=none
+  run "$SCRIPTS_DIR/run.sh" "$PARAMS"
+  assert_success
+  expect_phases wireguard "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route succeeded rung_ping failed teardown succeeded"
+  assert_equal "$(results '.protocols[0].error | [.phase, .message] | @tsv')" \
+    "$(printf 'rung_ping\trung ping: no reply from 127.0.0.1 within 2 s')"
+  assert_equal "$(results '.protocols[0].ladder | map(.rung) | join(",")')" "interface,ip,route"
+}
+
+@test "a failing bring-up is reported with its reason and still torn down" {
+  write_params "$PARAMS" '["wireguard","nebula"]'
+  queue wg-quick fail
+  run "$SCRIPTS_DIR/run.sh" "$PARAMS"
+  assert_success
+  expect_phases wireguard "stop_everything succeeded bring_up failed teardown succeeded"
+  assert_equal "$(results '.protocols[0].error.message')" "wg-quick up vlwg-t1 failed (see run.log)"
+  assert_equal "$(results '.protocols[1].status')" succeeded
+}
+
+@test "a protocol without a driver fails at bring_up and the others still run" {
+  write_params "$PARAMS" '["direct","quic"]'
+  run "$SCRIPTS_DIR/run.sh" "$PARAMS"
+  assert_success
+  expect_phases quic "stop_everything succeeded bring_up failed teardown succeeded"
+  assert_equal "$(results '.protocols[1].error.message')" "no driver for protocol 'quic' (looked for $SCRIPTS_DIR/drivers/quic.sh)"
+}
+
+@test "an unexpected error inside a phase fails that phase, with the command and line" {
+  write_params "$PARAMS" '["direct"]'
+  run bash -c '
+    source "$1/run.sh"
+    measure_latency_idle() { jq -n "nope(" >/dev/null; }
+    main "$2"' _ "$SCRIPTS_DIR" "$PARAMS"
+  assert_success
+  expect_phases direct "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route succeeded rung_ping succeeded rung_backend succeeded latency_idle failed teardown succeeded"
+  run results '.protocols[0].error | "\(.phase): \(.message)"'
+  assert_output --regexp '^latency_idle: unexpected error \(exit 3\) at .*: jq -n "nope\(" > /dev/null$'
+}
+
+# start_run PROTOCOLS: run.sh in the background in its own process group, as the control
+# plane starts it (setsid).
+start_run() {
+  write_params "$PARAMS" "$1"
+  setsid "$SCRIPTS_DIR/run.sh" "$PARAMS" &
+  RUN_PID=$!
+}
+
+_hanging() { [[ -s "$FAKE_STATE/iperf3-hang.pid" ]]; }
+
+@test "TERM to the process group (the control plane's stop) tears down and reports the phase" {
+  queue iperf3 hang
+  start_run '["direct","nebula"]'
+  poll_until 20000 _hanging || fail "iperf3 never started"
+  kill -TERM -- "-$RUN_PID"
+  wait "$RUN_PID" || true
+  RUN_PID=''
+  expect_phases direct "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route succeeded rung_ping succeeded rung_backend succeeded latency_idle succeeded tcp_upload failed teardown succeeded"
+  run webhooks 'select(.body.phase == "tcp_upload") | .body.detail'
+  assert_output "run terminated by SIGTERM"
+  assert_equal "$(results '[.status, .error.message, (.protocols | length)] | @tsv')" "$(printf 'failed\trun terminated by SIGTERM\t1')"
+  run phase_events nebula
+  assert_output ""
+  is_running "$(cat "$FAKE_STATE/iperf3-hang.pid")" && fail "the hanging iperf3 survived"
+  return 0
+}
+
+@test "TERM to run.sh alone still stops its iperf3, tears down and reports" {
+  queue iperf3 tcp_upload hang
+  start_run '["nebula"]'
+  poll_until 20000 _hanging || fail "iperf3 never started"
+  kill -TERM "$RUN_PID"
+  wait "$RUN_PID" || true
+  RUN_PID=''
+  expect_phases nebula "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route succeeded rung_ping succeeded rung_backend succeeded latency_idle succeeded tcp_upload succeeded tcp_download failed teardown succeeded"
+  assert_equal "$(results '.protocols[0].error | [.phase, .message] | @tsv')" "$(printf 'tcp_download\trun terminated by SIGTERM')"
+  poll_until 3000 _is_gone "$(cat "$FAKE_STATE/iperf3-hang.pid")" || fail "the hanging iperf3 survived"
+  assert_equal "$(cat "$FAKE_STATE/net/links")" "fake0 ether 1500"
+}
+
+@test "params that are readable by others are refused before anything runs" {
+  write_params "$PARAMS" '["direct"]'
+  chmod 644 "$PARAMS"
+  run "$SCRIPTS_DIR/run.sh" "$PARAMS"
+  assert_failure
+  assert_equal "$(results '.status')" failed
+  run results '.error.message'
+  assert_output --partial "mode 0600"
+  assert_file_not_exists "$FAKE_STATE/webhooks.jsonl"
+}
+
+@test "bad settings fail the run, and the failure is reported to the callback" {
+  write_params "$PARAMS" '["direct"]' '{"repeats": 0}'
+  run "$SCRIPTS_DIR/run.sh" "$PARAMS"
+  assert_failure
+  run webhooks '[.url, .body.status, .body.error.message] | @tsv'
+  assert_output "$(printf 'http://127.0.0.1:9/api/runs/%s/results\tfailed\tsettings.repeats must be a whole number of at least 1, not %s' "$RUN_ID" "'0'")"
+}
+
+@test "a 409 from the control plane stops the run from measuring further" {
+  write_params "$PARAMS" '["direct","nebula"]'
+  queue curl-webhook 202 409
+  run "$SCRIPTS_DIR/run.sh" "$PARAMS"
+  run phase_events direct
+  refute_output --partial latency_idle
+  assert_output --partial "teardown succeeded"
+  run phase_events nebula
+  assert_output ""
+  assert_equal "$(webhooks '.url' | tail -n 1)" "http://127.0.0.1:9/api/runs/$RUN_ID/results"
+}
