@@ -44,9 +44,12 @@ public sealed class RunEmailTests
         // A redelivered results callback must not mail again: the run ended once, so it was announced once.
         using var again = await client.SendAsync(SignedCallbacks.Request(run.Id, "results", run.CallbackSecret, Fixtures.FourProtocols()), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        // The job sets Sent just before it returns; Hangfire records it as succeeded right after.
         var monitoring = app.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        Assert.Equal(0, monitoring.EnqueuedCount(RunNotificationJob.QueueName));
-        Assert.Equal(1, monitoring.SucceededJobs(0, 100).Count(j => j.Value.Job?.Type == typeof(RunNotificationJob)));
+        await RunWaits.UntilAsync(() => monitoring.SucceededListCount() == 1, MailLimit, "the notification job succeeded");
+        Assert.Equal(typeof(RunNotificationJob), monitoring.SucceededJobs(0, 10).Single().Value.Job.Type);
+        var statistics = monitoring.GetStatistics();
+        Assert.Equal((0L, 0L, 0L, 0L), (statistics.Enqueued, statistics.Scheduled, statistics.Processing, statistics.Failed));
         Assert.Equal(0, smtp.Unread);
     }
 
@@ -67,9 +70,10 @@ public sealed class RunEmailTests
         Assert.Equal(1, failed.EmailAttempts);
         Assert.Equal("The mail server 127.0.0.1:" + smtp.Port + " refused the recipient ops@example.com: 550 mailbox unavailable", failed.EmailError);
 
-        // Hangfire keeps the job for a retry with backoff; nothing about it touches the run.
+        // The job records the failure, then throws so that Hangfire schedules a retry with backoff; nothing of it touches the run.
         var monitoring = app.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        Assert.Equal(1, monitoring.ScheduledCount());
+        await RunWaits.UntilAsync(() => monitoring.ScheduledCount() == 1, MailLimit, "the retry scheduled");
+        Assert.Equal(RunState.Succeeded, (await app.WaitForRunAsync(run.Id, _ => true, MailLimit, "read")).State);
         Assert.Equal(0, smtp.Unread);
     }
 
