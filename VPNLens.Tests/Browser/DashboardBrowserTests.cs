@@ -53,6 +53,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Directory.CreateDirectory(screenshots);
         TestContext.Current.TestOutputHelper?.WriteLine($"Screenshots: {screenshots}");
 
+        // Expectations poll until they hold; a busy build machine gets 15 s instead of 5 before one counts as failed.
+        SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
     }

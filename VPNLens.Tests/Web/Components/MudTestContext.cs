@@ -20,6 +20,12 @@ public abstract class MudTestContext : BunitContext
 {
     private TestDatabase? database;
 
+    static MudTestContext()
+    {
+        // Waits end as soon as the markup matches; the limit only matters when a test fails, and the machine may be busy.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+    }
+
     protected MudTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
