@@ -77,6 +77,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         // Signing in: the dashboard sends a signed-out visitor to the sign-in page and back.
         await page.GotoAsync("/");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"));
+        await Screenshot(page, "00-sign-in");
         await page.FillAsync("#email", SignIn.AdminEmail);
         await page.FillAsync("#password", SignIn.AdminPassword);
         await page.ClickAsync("button[type=submit]");

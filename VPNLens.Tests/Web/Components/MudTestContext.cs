@@ -1,13 +1,10 @@
 using Bunit;
 using Hangfire;
-using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using VPNLens.Tests.Infrastructure;
 using VPNLens.Web.Nodes;
-using VPNLens.Web.Persistence;
 using VPNLens.Web.Runs;
 
 namespace VPNLens.Tests.Web.Components;
