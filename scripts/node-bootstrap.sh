@@ -128,10 +128,13 @@ is_valid_ssh_public_key() {
   fi
 }
 
+refuse_private_key() {
+  usage_error "$1 is a PRIVATE key: give the control plane's public key (the .pub file); the private one stays on the control plane"
+}
+
 validate_ssh_public_key() {
   local key=$1 source=$2
-  [[ "$key" == *"PRIVATE KEY"* ]] &&
-    usage_error "$source is a PRIVATE key: give the control plane's public key (the .pub file); the private one stays on the control plane"
+  [[ "$key" != *"PRIVATE KEY"* ]] || refuse_private_key "$source"
   is_valid_ssh_public_key "$key" ||
     usage_error "$source is not one OpenSSH public key line (expected e.g. 'ssh-ed25519 AAAA... comment')"
 }
@@ -592,7 +595,7 @@ parse_args() {
   if [[ -n "$key_file" ]]; then
     [[ -z "$AUTHORIZED_KEY" ]] || usage_error "give --authorized-key-file or --authorized-key, not both"
     [[ -r "$key_file" ]] || usage_error "cannot read --authorized-key-file $key_file"
-    grep -q 'PRIVATE KEY' "$key_file" && validate_ssh_public_key "PRIVATE KEY" "$key_file"
+    ! grep -q 'PRIVATE KEY' "$key_file" || refuse_private_key "$key_file"
     AUTHORIZED_KEY=$(grep -v '^[[:space:]]*\(#\|$\)' "$key_file" || true)
     [[ "$AUTHORIZED_KEY" != *$'\n'* ]] || usage_error "$key_file holds more than one key: give the control plane's one key"
     validate_ssh_public_key "$AUTHORIZED_KEY" "$key_file"

@@ -15,7 +15,7 @@ public sealed class HeadscaleOptions
     /// <summary>An API key from `headscale apikeys create`; a secret.</summary>
     public string? ApiKey { get; set; }
 
-    /// <summary>The Headscale user the benchmark nodes join as.</summary>
+    /// <summary>The Headscale user the benchmark nodes join as: its name or numeric id (Headscale 0.26+ keys take the id).</summary>
     public string User { get; set; } = "vpnlens";
 
     /// <summary>A reusable pre-auth key made by hand (`headscale preauthkeys create --reusable`); used instead of the API when set.</summary>
@@ -64,19 +64,19 @@ public sealed class HeadscaleKeys(IHttpClientFactory httpFactory, IOptions<Heads
 
     private async Task<string> CreateAsync(HeadscaleOptions settings, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(settings.Url!, "api/v1/preauthkey"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey);
-        request.Content = JsonContent.Create(new
-        {
-            user = settings.User,
-            reusable = true,
-            ephemeral = true,
-            expiration = time.GetUtcNow().AddDays(90),
-            aclTags = Array.Empty<string>(),
-        });
         try
         {
             using var http = httpFactory.CreateClient(nameof(HeadscaleKeys));
+            var userId = ulong.TryParse(settings.User, out _) ? settings.User : await UserIdAsync(http, settings, cancellationToken);
+            using var request = Authorized(HttpMethod.Post, new Uri(settings.Url!, "api/v1/preauthkey"), settings);
+            request.Content = JsonContent.Create(new
+            {
+                user = userId,
+                reusable = true,
+                ephemeral = true,
+                expiration = time.GetUtcNow().AddDays(90),
+                aclTags = Array.Empty<string>(),
+            });
             using var response = await http.SendAsync(request, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
@@ -93,6 +93,31 @@ public sealed class HeadscaleKeys(IHttpClientFactory httpFactory, IOptions<Heads
             throw new HeadscaleUnavailableException($"Cannot reach Headscale at {settings.Url}: {ex.Message}", ex);
         }
     }
+
+    private static async Task<string> UserIdAsync(HttpClient http, HeadscaleOptions settings, CancellationToken cancellationToken)
+    {
+        using var request = Authorized(HttpMethod.Get, new Uri(settings.Url!, $"api/v1/user?name={Uri.EscapeDataString(settings.User)}"), settings);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HeadscaleUnavailableException($"Headscale refused to list users: HTTP {(int)response.StatusCode}.");
+        }
+
+        var body = await response.Content.ReadFromJsonAsync<ListUsersResponse>(cancellationToken);
+        return body?.Users?.FirstOrDefault(u => u.Name == settings.User)?.Id
+            ?? throw new HeadscaleUnavailableException($"Headscale has no user named {settings.User}: create it with `headscale users create {settings.User}`.");
+    }
+
+    private static HttpRequestMessage Authorized(HttpMethod method, Uri uri, HeadscaleOptions settings)
+    {
+        var request = new HttpRequestMessage(method, uri);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey);
+        return request;
+    }
+
+    private sealed record ListUsersResponse([property: JsonPropertyName("users")] IReadOnlyList<UserBody>? Users);
+
+    private sealed record UserBody([property: JsonPropertyName("id")] string? Id, [property: JsonPropertyName("name")] string? Name);
 
     private sealed record CreatePreAuthKeyResponse([property: JsonPropertyName("preAuthKey")] PreAuthKeyBody? PreAuthKey);
 

@@ -39,7 +39,7 @@ internal static class RemoteCommands
         var known = pid?.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
         return $"p={Quote(known)}; [ -z \"$p\" ] && [ -s {pidFile} ] && p=$(cat {pidFile}); " +
                $"if [ -n \"$p\" ]; then {prefix}kill -TERM -- \"-$p\" 2>/dev/null || {prefix}kill -TERM \"$p\" 2>/dev/null || true; " +
-               $"for _ in $(seq 1 50); do kill -0 \"$p\" 2>/dev/null || break; sleep 0.1; done; " +
+               $"for _ in $(seq 1 50); do [ -d \"/proc/$p\" ] || break; sleep 0.1; done; " +
                $"{prefix}kill -KILL -- \"-$p\" 2>/dev/null || true; fi; " +
                $"if [ -x {Quote(home + "/scripts/switch.sh")} ]; then {prefix}{Quote(home + "/scripts/switch.sh")} stop >/dev/null 2>&1; fi; echo stopped";
     }

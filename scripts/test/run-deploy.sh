@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the deployment checks (scripts/test/deploy/*.bats): the Caddyfile through caddy, compose.yaml
-# through yq and docker-compose's schema, the Dockerfile's structure, the images workflow, the
+# through PyYAML + jq and docker-compose's schema, the Dockerfile's structure, the images workflow, the
 # docs, and node-bootstrap.sh with shellcheck and fakes in a throwaway root. Sends no traffic,
 # needs no Docker engine and no root (as root, ownership changes are exercised for real).
 #
@@ -8,7 +8,7 @@
 #   scripts/test/run-deploy.sh scripts/test/deploy/caddy.bats       # some of them
 #
 # Exit status: non-zero when a tool is missing or any test fails.
-# Debian packages: bats bats-assert bats-support bats-file shellcheck shfmt caddy yq jq
+# Debian packages: bats bats-assert bats-support bats-file shellcheck shfmt caddy jq
 # python3-yaml docker-compose openssh-client sudo (for visudo).
 set -Eeuo pipefail
 
@@ -16,7 +16,7 @@ REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly REPO_DIR
 readonly DEPLOY_TESTS_DIR="${VPNLENS_DEPLOY_TESTS_DIR:-$REPO_DIR/scripts/test/deploy}"
 readonly REQUIRED_TOOLS=(
-  bats:bats shellcheck:shellcheck shfmt:shfmt caddy:caddy yq:yq jq:jq python3:python3-yaml
+  bats:bats shellcheck:shellcheck shfmt:shfmt caddy:caddy jq:jq python3:python3-yaml
   docker-compose:docker-compose ssh-keygen:openssh-client visudo:sudo
 )
 

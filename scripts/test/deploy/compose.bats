@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# compose.yaml, read as data (python yq: YAML in, jq expressions out) and checked against the
+# compose.yaml, read as data (PyYAML in, jq expressions out) and checked against the
 # Compose schema by docker-compose 1.29 (Debian's; no Docker engine is needed or contacted).
 # The lessons of v1 are checked here: WireGuard MTU 1420, ip_forward, restart policies, state
 # on named volumes, healthchecks, secrets only from .env.
@@ -191,7 +191,7 @@ EOF
   assert_equal "$subnet" 198.19.250.0/24
   run env_of app
   assert_equal "$(jq -r '.ForwardedHeaders__KnownProxies__0' <<<"$output")" "$caddy_ip"
-  run yq -r '.trusted_proxies[]' "$REPO_DIR/deploy/headscale/config.yaml"
+  run yaml_query "$REPO_DIR/deploy/headscale/config.yaml" '.trusted_proxies[]'
   assert_output "$caddy_ip/32"
   run yq_compose '.services[] | .networks.vpnlens.ipv4_address // empty'
   local ip
@@ -219,7 +219,7 @@ EOF
   assert_line "reverse_proxy headscale:8080"
   run env_of wg-easy
   assert_equal "$(jq -r .PORT <<<"$output")" 51821
-  assert_equal "$(yq -r .listen_addr "$REPO_DIR/deploy/headscale/config.yaml")" 0.0.0.0:8080
+  assert_equal "$(yaml_query "$REPO_DIR/deploy/headscale/config.yaml" .listen_addr)" 0.0.0.0:8080
   run grep -E '^EXPOSE 8080$' "$REPO_DIR/Dockerfile"
   assert_success
 }
@@ -228,7 +228,7 @@ EOF
   local config="$REPO_DIR/deploy/headscale/config.yaml"
   run env_of headscale
   assert_equal "$(jq -r .HEADSCALE_SERVER_URL <<<"$output")" 'https://hs.${DOMAIN:?set DOMAIN in .env}'
-  run yq -r '.database.type, .database.sqlite.path, .noise.private_key_path, .dns.override_local_dns, .dns.magic_dns, .derp.server.enabled' "$config"
+  run yaml_query "$config" '.database.type, .database.sqlite.path, .noise.private_key_path, .dns.override_local_dns, .dns.magic_dns, .derp.server.enabled'
   assert_output "$(printf '%s\n' sqlite /var/lib/headscale/db.sqlite /var/lib/headscale/noise_private.key false false false)"
   run yq_compose '.services.headscale.volumes[]'
   assert_line "./deploy/headscale/config.yaml:/etc/headscale/config.yaml:ro"
@@ -246,6 +246,9 @@ EOF
   run env_of tailscale-endpoint
   assert_equal "$(jq -r .TS_AUTHKEY <<<"$output")" '${TS_ENDPOINT_AUTHKEY:-}'
   assert_equal "$(jq -r .TS_USERSPACE <<<"$output")" false
+  assert_equal "$(jq -r .TS_EXTRA_ARGS <<<"$output")" '--login-server=https://hs.${DOMAIN:?set DOMAIN in .env}'
+  run yq_compose '.services["tailscale-endpoint"].extra_hosts[]'
+  assert_output "hs.\${DOMAIN:?set DOMAIN in .env}:$(yq_compose '.services.caddy.networks.vpnlens.ipv4_address')"
   run grep -E '^USER ' "$REPO_DIR/deploy/iperf3/Dockerfile"
   assert_output "USER nobody"
 }
@@ -266,6 +269,6 @@ EOF
 @test ".env stays out of images and out of git" {
   run grep -xF .env "$REPO_DIR/.dockerignore"
   assert_success
-  run git -C "$REPO_DIR" check-ignore -q .env
+  run git -c safe.directory="$REPO_DIR" -C "$REPO_DIR" check-ignore -q .env
   assert_success "git does not ignore .env: add the line '.env' to .gitignore"
 }

@@ -13,8 +13,14 @@ REPO_DIR="$(cd "$DEPLOY_TEST_DIR/../../.." && pwd)"
 BOOTSTRAP="$REPO_DIR/scripts/node-bootstrap.sh"
 export DEPLOY_TEST_DIR REPO_DIR BOOTSTRAP
 
-# yq_compose EXPR: a jq expression over compose.yaml (python yq: YAML in, jq out).
-yq_compose() { yq -r "$1" "$REPO_DIR/compose.yaml"; }
+# yaml_query FILE EXPR: a jq expression over a YAML file (PyYAML reads it, as YAML 1.1: the key
+# `on` becomes true), raw output.
+yaml_query() {
+  python3 -c 'import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)' "$1" | jq -r "$2"
+}
+
+# yq_compose EXPR: a jq expression over compose.yaml.
+yq_compose() { yaml_query "$REPO_DIR/compose.yaml" "$1"; }
 
 # setup_node_root: a throwaway Debian 12 root in $ROOT_DIR, fakes first on PATH.
 setup_node_root() {

@@ -9,7 +9,7 @@ setup() {
   WORKFLOW="$REPO_DIR/.github/workflows/images.yml"
 }
 
-wf() { yq -r "$1" "$WORKFLOW"; }
+wf() { yaml_query "$WORKFLOW" "$1"; }
 
 # step_index USES_PREFIX: the index of the first step using that action.
 step_index() {
