@@ -1,7 +1,5 @@
 using Hangfire;
-using MudBlazor.Services;
 using VPNLens.Web.Api;
-using VPNLens.Web.Components;
 using VPNLens.Web.Hosting;
 using VPNLens.Web.Persistence;
 
@@ -16,8 +14,8 @@ builder.Services.AddRemoteNodes();
 builder.Services.AddVpnLensHealthChecks();
 builder.Services.AddKnownProxies(builder.Configuration);
 builder.Services.AddProblemDetails();
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
+builder.Services.AddDashboard();
+builder.Services.AddLiveRunUpdates();
 
 var app = builder.Build();
 
@@ -39,8 +37,8 @@ app.MapRunsApi();
 app.MapCallbacksApi();
 app.MapNodesApi();
 app.MapHangfireDashboardWithAuthorizationPolicy(Authorization.AdminPolicy, "/hangfire", new DashboardOptions { Authorization = [], AppPath = "/" });
-app.MapStaticAssets();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapLiveRunUpdates();
+app.MapDashboard();
 
 await app.RunAsync();
 

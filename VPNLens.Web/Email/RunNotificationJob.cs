@@ -12,6 +12,7 @@ public sealed class RunNotificationJob(
     IDbContextFactory<AppDbContext> dbFactory,
     IEmailSender sender,
     IOptions<AppOptions> app,
+    RunEvents events,
     ILogger<RunNotificationJob> logger)
 {
     public const string QueueName = "notifications";
@@ -50,8 +51,11 @@ public sealed class RunNotificationJob(
         await SetAsync(db, runId, EmailStatus.Sent, null, cancellationToken);
     }
 
-    private static async Task SetAsync(AppDbContext db, Guid runId, EmailStatus status, string? error, CancellationToken cancellationToken) =>
+    private async Task SetAsync(AppDbContext db, Guid runId, EmailStatus status, string? error, CancellationToken cancellationToken)
+    {
         await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.EmailStatus, status).SetProperty(r => r.EmailError, error), cancellationToken);
+        await events.PublishAsync(new RunEmailChanged(runId, status));
+    }
 }
 
 /// <summary>Queues the notification email as a Hangfire job, so it survives restarts and is retried.</summary>

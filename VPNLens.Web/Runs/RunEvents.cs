@@ -10,6 +10,9 @@ public sealed record PhaseRecorded(Guid RunId, PhaseEvent Phase) : RunEvent(RunI
 
 public sealed record RunStateChanged(Guid RunId, RunState State, string? Reason) : RunEvent(RunId);
 
+/// <summary>The run's notification email was sent, failed or cannot be sent; see Run.EmailStatus.</summary>
+public sealed record RunEmailChanged(Guid RunId, EmailStatus Status) : RunEvent(RunId);
+
 /// <summary>
 /// In-process publication of what happens to runs, as it happens. The database stays the truth;
 /// subscribers (live pages, the SignalR hub, the queue) use events only to know when to look again.

@@ -17,6 +17,7 @@ public sealed class RunQueue(
     IDbContextFactory<AppDbContext> dbFactory,
     IBackgroundJobClient jobs,
     RunTransitions transitions,
+    RunEvents events,
     IOptions<RunOptions> options,
     TimeProvider time)
 {
@@ -53,6 +54,7 @@ public sealed class RunQueue(
 
         jobs.Create<BenchmarkJob>(job => job.ExecuteAsync(run.Id, CancellationToken.None), new EnqueuedState(QueueName));
         var position = await PositionAsync(db, run, cancellationToken);
+        await events.PublishAsync(new RunStateChanged(run.Id, RunState.Queued, null));
         return new QueueOutcome(new QueuedRun(run, position), errors);
     }
 

@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using VPNLens.Web.Persistence;
+
+namespace VPNLens.Tests.Infrastructure;
+
+/// <summary>The app's schema on a real SQLite file in a fresh temporary folder, for tests that do not host the whole app.</summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private readonly ServiceProvider provider;
+    private readonly string directory;
+
+    private TestDatabase(ServiceProvider provider, string directory)
+    {
+        this.provider = provider;
+        this.directory = directory;
+        Factory = provider.GetRequiredService<IDbContextFactory<AppDbContext>>();
+    }
+
+    public IDbContextFactory<AppDbContext> Factory { get; }
+
+    public static async Task<TestDatabase> CreateAsync()
+    {
+        var directory = Directory.CreateTempSubdirectory("vpnlens-db-").FullName;
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:App"] = $"Data Source={Path.Combine(directory, "vpnlens.db")}" })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddPersistence(configuration);
+        var provider = services.BuildServiceProvider();
+        await provider.MigrateDatabaseAsync();
+        return new TestDatabase(provider, directory);
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        await using var db = await Factory.CreateDbContextAsync();
+        return await action(db);
+    }
+
+    public Task WithDbAsync(Func<AppDbContext, Task> action) => WithDbAsync(async db =>
+    {
+        await action(db);
+        return 0;
+    });
+
+    /// <summary>Adds rows and saves them in one short-lived context.</summary>
+    public Task AddAsync(params object[] rows) => WithDbAsync(async db =>
+    {
+        db.AddRange(rows);
+        await db.SaveChangesAsync();
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await provider.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The OS cleans its temporary folder.
+        }
+    }
+}

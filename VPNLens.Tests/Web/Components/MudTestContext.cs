@@ -1,0 +1,65 @@
+using Bunit;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using VPNLens.Tests.Infrastructure;
+using VPNLens.Web.Nodes;
+using VPNLens.Web.Runs;
+
+namespace VPNLens.Tests.Web.Components;
+
+/// <summary>
+/// The one base for component tests: MudBlazor's services, loose JS interop (MudBlazor calls JS we do not test),
+/// and on request the app's run services over a real SQLite file.
+/// </summary>
+public abstract class MudTestContext : BunitContext
+{
+    private TestDatabase? database;
+
+    static MudTestContext()
+    {
+        // Waits end as soon as the markup matches; the limit only matters when a test fails, and the machine may be busy.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+    }
+
+    protected MudTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddLogging();
+    }
+
+    protected TestDatabase Database => database ?? throw new InvalidOperationException("Call UseAppServicesAsync first.");
+
+    protected RecordingJobClient Jobs { get; } = new();
+
+    protected RecordingNotifier Notifier { get; } = new();
+
+    /// <summary>Registers what the pages use (run events, snapshots, the queue) over a fresh database. Call before the first render.</summary>
+    protected async Task UseAppServicesAsync()
+    {
+        database = await TestDatabase.CreateAsync();
+        Services.AddSingleton(database.Factory);
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<RunEvents>();
+        Services.AddSingleton<RunSnapshots>();
+        Services.AddSingleton<NodeCatalog>();
+        Services.AddSingleton<IRunFinishedNotifier>(Notifier);
+        Services.AddSingleton<IBackgroundJobClient>(Jobs);
+        Services.AddSingleton<RunTransitions>();
+        Services.AddSingleton<RunQueue>();
+        Services.AddSingleton(Options.Create(new RunOptions()));
+    }
+
+    protected RunEvents Events => Services.GetRequiredService<RunEvents>();
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await base.DisposeAsyncCore();
+        if (database is not null)
+        {
+            await database.DisposeAsync();
+        }
+    }
+}

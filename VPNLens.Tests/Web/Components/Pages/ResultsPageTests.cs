@@ -1,0 +1,80 @@
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor;
+using VPNLens.Core.Phases;
+using VPNLens.Core.Runs;
+using VPNLens.Tests.Infrastructure;
+using VPNLens.Web.Components.Pages;
+using VPNLens.Web.Runs;
+
+namespace VPNLens.Tests.Web.Components.Pages;
+
+public sealed class ResultsPageTests : MudTestContext, IAsyncLifetime
+{
+    private Run run = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await UseAppServicesAsync();
+        var node = Seed.Node("node1");
+        run = Seed.Run(node.Id, RunState.Running, protocols: ["wireguard", "tailscale", "nebula"]);
+        await Database.AddAsync(node, run);
+    }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => DisposeAsync();
+
+    [Fact]
+    public void An_unknown_token_says_so()
+    {
+        var page = Render<ResultsPage>(p => p.Add(x => x.Token, "no-such-token"));
+
+        Assert.Contains("No run has this permalink", page.Find("[data-testid=not-found]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task While_the_run_is_going_the_permalink_follows_it_and_then_shows_the_results()
+    {
+        var page = Render<ResultsPage>(p => p.Add(x => x.Token, run.PublicToken));
+        Assert.Contains("This run is in progress.", page.Find("[data-testid=live-status]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=headline]"));
+
+        var phase = new PhaseEvent { RunId = run.Id, Protocol = "direct", Phase = Phase.StopEverything, Status = PhaseStatus.Succeeded, StartedAt = DateTimeOffset.UtcNow, EndedAt = DateTimeOffset.UtcNow };
+        await Database.AddAsync(phase);
+        await Events.PublishAsync(new PhaseRecorded(run.Id, phase));
+        page.WaitForAssertion(() => Assert.Equal("succeeded", page.Find("[data-protocol=direct] [data-phase=stop_everything]").GetAttribute("data-state")));
+
+        await Database.WithDbAsync(db => db.Runs.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.State, RunState.Succeeded)
+            .SetProperty(r => r.FinishedAt, DateTimeOffset.UtcNow)
+            .SetProperty(r => r.ResultsJson, Fixtures.FourProtocols())));
+        await Events.PublishAsync(new RunStateChanged(run.Id, RunState.Succeeded, null));
+
+        page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("[data-testid=headline]").Count));
+        Assert.Empty(page.FindAll("[data-testid=live-status]"));
+        Assert.Equal($"/r/{run.PublicToken}/results.csv", page.Find("[data-testid=download-csv]").GetAttribute("href"));
+        Assert.Equal($"/r/{run.PublicToken}/results.json", page.Find("[data-testid=download-json]").GetAttribute("href"));
+        Assert.Contains("One protocol failed", page.Find("[data-testid=run-failure]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_charts_plot_each_protocols_seconds_and_the_share_of_direct()
+    {
+        await Database.WithDbAsync(db => db.Runs.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.State, RunState.Succeeded).SetProperty(r => r.ResultsJson, Fixtures.FourProtocols())));
+
+        var page = Render<ResultsPage>(p => p.Add(x => x.Token, run.PublicToken));
+
+        Assert.Equal(["direct", "wireguard", "nebula"], page.FindAll("[data-testid=time-chart]").Select(c => c.GetAttribute("data-protocol")));
+        var charts = page.FindComponents<MudChart<double>>();
+        var share = charts[0].Instance;
+        Assert.Equal(["WireGuard", "Headscale/Tailscale (failed)", "Nebula"], share.ChartLabels);
+        Assert.Equal([86.4, null, 64.1], share.ChartSeries.Single(s => s.Name == "Upload").Data.Points.Select(p => p.HasValue ? p.Y : (double?)null));
+
+        // WireGuard's median upload repetition is the first one (812.3 Mbit/s): its ten seconds, in Mbit/s.
+        var wireguard = charts[2].Instance;
+        var expected = System.Text.Json.JsonDocument.Parse(Fixtures.FourProtocols()).RootElement.GetProperty("protocols")[1].GetProperty("tcpUpload")[0].GetProperty("intervals")
+            .EnumerateArray().Select(v => Math.Round(v.GetDouble() / 1e6, 1));
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), wireguard.ChartLabels);
+        Assert.Equal(expected, wireguard.ChartSeries.Single(s => s.Name == "Upload").Data.Values);
+    }
+}

@@ -1,0 +1,80 @@
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using VPNLens.Core.Nodes;
+using VPNLens.Core.Runs;
+using VPNLens.Tests.Infrastructure;
+using VPNLens.Web.Components.Runs;
+using VPNLens.Web.Runs;
+
+namespace VPNLens.Tests.Web.Components.Runs;
+
+public sealed class RunFormTests : MudTestContext, IAsyncLifetime
+{
+    private Node node1 = null!;
+    private Node node2 = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await UseAppServicesAsync();
+        node1 = Seed.Node("node1");
+        node2 = Seed.Node("node2", host: "127.0.0.2");
+        await Database.AddAsync(node1, node2);
+    }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => DisposeAsync();
+
+    [Fact]
+    public async Task No_protocol_and_a_bad_email_show_both_errors_and_queue_nothing()
+    {
+        var form = Render<RunForm>(p => p.Add(x => x.Nodes, [node1]).Add(x => x.DefaultEmail, "not-an-email"));
+
+        Toggle(form, Protocols.WireGuard);
+        form.Find("[data-testid=queue-run]").Click();
+
+        Assert.Contains("Choose at least one of", form.Find("[data-testid=protocols-error]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("email must be a valid address.", form.Markup, StringComparison.Ordinal);
+        Assert.Empty(form.FindAll("[data-testid=queued]"));
+        Assert.Empty(Jobs.Jobs);
+        Assert.Equal(0, await Database.WithDbAsync(db => db.Runs.CountAsync()));
+    }
+
+    [Fact]
+    public void With_two_nodes_and_none_chosen_it_asks_for_a_node()
+    {
+        var form = Render<RunForm>(p => p.Add(x => x.Nodes, [node1, node2]).Add(x => x.DefaultEmail, "ops@example.com"));
+
+        form.Find("[data-testid=queue-run]").Click();
+
+        Assert.Contains("Choose the node to benchmark.", form.Markup, StringComparison.Ordinal);
+        Assert.Empty(Jobs.Jobs);
+    }
+
+    [Fact]
+    public async Task A_valid_request_is_queued_at_once_with_its_position()
+    {
+        await Database.AddAsync(Seed.Run(node1.Id, RunState.Queued));
+        QueuedRun? announced = null;
+        var form = Render<RunForm>(p => p
+            .Add(x => x.Nodes, [node1])
+            .Add(x => x.DefaultEmail, "ops@example.com")
+            .Add(x => x.OnQueued, queued => announced = queued));
+
+        Toggle(form, Protocols.Nebula);
+        form.Find("[data-testid=queue-run]").Click();
+
+        var queued = form.WaitForElement("[data-testid=queued]");
+        Assert.Contains("Queued at position 2.", queued.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(announced);
+        Assert.Equal($"/runs/{announced.Run.Id}", form.Find("[data-testid=follow-run]").GetAttribute("href"));
+        var stored = await Database.WithDbAsync(db => db.Runs.SingleAsync(r => r.Id == announced.Run.Id));
+        Assert.Equal((RunState.Queued, node1.Id, "ops@example.com"), (stored.State, stored.NodeId, stored.RequesterEmail));
+        Assert.Equal(["direct", "wireguard", "nebula"], stored.Protocols);
+        Assert.Single(Jobs.Jobs);
+    }
+
+    private static void Toggle(IRenderedComponent<RunForm> form, string protocol)
+    {
+        var box = form.Find($"[data-testid=protocols] input[data-protocol={protocol}]");
+        box.Change(!box.HasAttribute("checked"));
+    }
+}

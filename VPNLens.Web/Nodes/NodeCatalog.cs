@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using VPNLens.Core.Nodes;
+using VPNLens.Web.Persistence;
+
+namespace VPNLens.Web.Nodes;
+
+public sealed record NodeSaveOutcome(Node? Node, Dictionary<string, string[]> Errors);
+
+/// <summary>Adds and edits nodes for the Nodes page, with the same checks as the API (NodeInput) plus a unique name.</summary>
+public sealed class NodeCatalog(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time)
+{
+    public async Task<List<Node>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Nodes.AsNoTracking().OrderBy(n => n.Name).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Creates a node (<paramref name="id"/> null) or changes one; errors are keyed like NodeInput's.</summary>
+    public async Task<NodeSaveOutcome> SaveAsync(Guid? id, NodeInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var errors = input.Validate();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!errors.ContainsKey("name"))
+        {
+            var name = input.Name!.Trim();
+            if (await db.Nodes.AnyAsync(n => n.Name == name && n.Id != id, cancellationToken))
+            {
+                errors["name"] = [$"A node named {name} already exists."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return new NodeSaveOutcome(null, errors);
+        }
+
+        Node? node;
+        if (id is null)
+        {
+            node = input.ToNode(time.GetUtcNow());
+            db.Nodes.Add(node);
+        }
+        else
+        {
+            node = await db.Nodes.FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
+            if (node is null)
+            {
+                return new NodeSaveOutcome(null, new Dictionary<string, string[]> { ["name"] = ["This node was deleted meanwhile."] });
+            }
+
+            input.ApplyTo(node);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return new NodeSaveOutcome(node, errors);
+    }
+}

@@ -1,0 +1,20 @@
+namespace VPNLens.Web.Nodes;
+
+/// <summary>Which tools a node needs, in all and per protocol, to read a probe's tool list.</summary>
+public static class NodeReadiness
+{
+    public static IReadOnlyList<string> Required { get; } = ["bash", "curl", "jq", "openssl", "iperf3", "ping", "ip"];
+
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> ByProtocol { get; } = new Dictionary<string, IReadOnlyList<string>>
+    {
+        [Core.Runs.Protocols.WireGuard] = ["wg", "wg-quick"],
+        [Core.Runs.Protocols.Tailscale] = ["tailscale", "tailscaled"],
+        [Core.Runs.Protocols.Nebula] = ["nebula"],
+        [Core.Runs.Protocols.OpenVpn] = ["openvpn"],
+    };
+
+    public static bool Has(NodeProbe probe, string tool) =>
+        probe?.Tools is not null && probe.Tools.TryGetValue(tool, out var path) && !string.IsNullOrEmpty(path);
+
+    public static IEnumerable<string> Missing(NodeProbe probe, IEnumerable<string> tools) => tools.Where(t => !Has(probe, t));
+}

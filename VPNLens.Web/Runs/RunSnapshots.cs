@@ -1,0 +1,91 @@
+using Microsoft.EntityFrameworkCore;
+using VPNLens.Core.Nodes;
+using VPNLens.Core.Phases;
+using VPNLens.Core.Runs;
+using VPNLens.Web.Persistence;
+
+namespace VPNLens.Web.Runs;
+
+/// <summary>A run as a page shows it, read in one short-lived context: the run, its node's name, its phases so far, its place in the queue.</summary>
+public sealed record RunSnapshot(Run Run, string NodeName, IReadOnlyList<PhaseEvent> Phases, int Position)
+{
+    public RunProgress Progress => RunProgress.Of(Run.Protocols, Phases, Run.State, Run.StartedAt is not null);
+}
+
+public sealed record NodeStatus(Node Node, Run? Current, RunProgress? CurrentProgress, Run? LastFinished, int Queued);
+
+public sealed record QueueEntry(Run Run, string NodeName, int Position);
+
+public sealed record DashboardSnapshot(IReadOnlyList<NodeStatus> Nodes, IReadOnlyList<QueueEntry> Queue, IReadOnlyList<QueueEntry> Recent);
+
+/// <summary>Reads what the dashboard pages show. The database is the truth; pages call these again when a run event says something changed.</summary>
+public sealed class RunSnapshots(IDbContextFactory<AppDbContext> dbFactory)
+{
+    public async Task<RunSnapshot?> ByIdAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        return run is null ? null : await SnapshotAsync(db, run, cancellationToken);
+    }
+
+    public async Task<RunSnapshot?> ByTokenAsync(string? token, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 64)
+        {
+            return null;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.PublicToken == token, cancellationToken);
+        return run is null ? null : await SnapshotAsync(db, run, cancellationToken);
+    }
+
+    public async Task<DashboardSnapshot> DashboardAsync(int recent, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var nodes = await db.Nodes.AsNoTracking().OrderBy(n => n.Name).ToListAsync(cancellationToken);
+        var names = nodes.ToDictionary(n => n.Id, n => n.Name);
+        var active = await db.Runs.AsNoTracking()
+            .Where(r => r.State == RunState.Queued || r.State == RunState.Running || r.RemoteStopPending)
+            .OrderBy(r => r.QueuedAt)
+            .ToListAsync(cancellationToken);
+        var latest = await db.Runs.AsNoTracking().OrderByDescending(r => r.QueuedAt).Take(recent).ToListAsync(cancellationToken);
+
+        var statuses = new List<NodeStatus>(nodes.Count);
+        foreach (var node in nodes)
+        {
+            var last = await db.Runs.AsNoTracking()
+                .Where(r => r.NodeId == node.Id && r.FinishedAt != null)
+                .OrderByDescending(r => r.FinishedAt)
+                .FirstOrDefaultAsync(cancellationToken);
+            var current = active.FirstOrDefault(r => r.NodeId == node.Id && (r.State == RunState.Running || r.RemoteStopPending));
+            RunProgress? progress = null;
+            if (current is not null)
+            {
+                var phases = await db.PhaseEvents.AsNoTracking().Where(e => e.RunId == current.Id).ToListAsync(cancellationToken);
+                progress = RunProgress.Of(current.Protocols, phases, current.State, current.StartedAt is not null);
+            }
+
+            statuses.Add(new NodeStatus(
+                node,
+                current,
+                progress,
+                last,
+                active.Count(r => r.NodeId == node.Id && r.State == RunState.Queued)));
+        }
+
+        var queue = active.Where(r => r.State == RunState.Queued).Select((r, i) => new QueueEntry(r, NameOf(names, r.NodeId), i + 1)).ToList();
+        var recentRuns = latest.Select(r => new QueueEntry(r, NameOf(names, r.NodeId), 0)).ToList();
+        return new DashboardSnapshot(statuses, queue, recentRuns);
+    }
+
+    private static async Task<RunSnapshot> SnapshotAsync(AppDbContext db, Run run, CancellationToken cancellationToken)
+    {
+        var nodeName = await db.Nodes.Where(n => n.Id == run.NodeId).Select(n => n.Name).FirstOrDefaultAsync(cancellationToken);
+        var phases = await db.PhaseEvents.AsNoTracking().Where(e => e.RunId == run.Id).OrderBy(e => e.Id).ToListAsync(cancellationToken);
+        var position = await RunQueue.PositionAsync(db, run, cancellationToken);
+        return new RunSnapshot(run, nodeName ?? "a deleted node", phases, position);
+    }
+
+    private static string NameOf(Dictionary<Guid, string> names, Guid nodeId) => names.GetValueOrDefault(nodeId, "a deleted node");
+}
