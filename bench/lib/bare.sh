@@ -47,17 +47,19 @@ bare_iperf() {
 
 # measure_bare PAIR PROTOCOL: evidence in bare/bare-PAIR-PROTOCOL.json.
 measure_bare() {
-  local pair=$1 proto=$2 peer port dir="$BENCH_WORK/bare" prefix rtts error=''
+  local pair=$1 proto=$2 peer port dir="$BENCH_WORK/bare" prefix rtts error='' cpu0 cpu=null
   node_exec_argv
   peer=$(node_conf "$proto" PEER_IP)
   port=$(node_conf "$proto" IPERF_PORT)
   prefix="$dir/bare-$pair-$proto"
   if bare_up "$proto"; then
+    cpu0=$(cpu_snapshot "$(app_pid main)")
     bare_iperf "$prefix-up.json" -c "$peer" -p "$port" -t "$BENCH_TCP_SECONDS" -O "$BENCH_OMIT_SECONDS" --connect-timeout 5000
     bare_iperf "$prefix-down.json" -c "$peer" -p "$port" -t "$BENCH_TCP_SECONDS" -O "$BENCH_OMIT_SECONDS" --connect-timeout 5000 -R
     bare_iperf "$prefix-udp.json" -c "$peer" -p "$port" -t "$BENCH_UDP_SECONDS" -O "$BENCH_OMIT_SECONDS" --connect-timeout 5000 \
       -u -b "${BENCH_UDP_MBPS}M"
     "${NODE_EXEC[@]}" ping -n -c "$BENCH_PING_COUNT" -i "$BENCH_PING_INTERVAL" -W 2 "$peer" >"$prefix-ping.txt" 2>&1 || true
+    cpu=$(cpu_share_json "$cpu0" "$(cpu_snapshot "$(app_pid main)")")
   else
     error="$proto did not carry a ping within 30 s of coming up by hand"
     log_error "pair $pair: bare $error"
@@ -65,7 +67,7 @@ measure_bare() {
   bare_down "$proto"
   rtts=$(grep -v 'DUP!' "$prefix-ping.txt" 2>/dev/null | grep -oE 'time=[0-9.]+' | cut -d= -f2 | jq -sc .) || true
   [[ -n "$rtts" ]] || rtts='[]'
-  jq -cn --argjson pair "$pair" --arg p "$proto" --arg error "$error" --argjson rtts "$rtts" \
+  jq -cn --argjson pair "$pair" --arg p "$proto" --arg error "$error" --argjson rtts "$rtts" --argjson cpu "$cpu" \
     --slurpfile up <(jq -c . "$prefix-up.json" 2>/dev/null || echo '{}') \
     --slurpfile down <(jq -c . "$prefix-down.json" 2>/dev/null || echo '{}') \
     --slurpfile udp <(jq -c . "$prefix-udp.json" 2>/dev/null || echo '{}') '
@@ -74,7 +76,7 @@ measure_bare() {
      tcpUpload: bps($up), tcpDownload: bps($down),
      udp: {bitsPerSecond: ($udp[0].end.sum_received // $udp[0].end.sum // {}).bits_per_second,
            jitterMs: $udp[0].end.sum.jitter_ms, lostPercent: $udp[0].end.sum.lost_percent},
-     rttMs: $rtts,
+     rttMs: $rtts, cpuDuringTests: $cpu,
      errors: ([$up[0].error, $down[0].error, $udp[0].error] | map(select(. != null)))}' >"$prefix.json"
   log_info "pair $pair: bare $proto: up $(jq -r '(.tcpUpload // 0) / 1e6 | floor' "$prefix.json") Mbit/s, down $(jq -r '(.tcpDownload // 0) / 1e6 | floor' "$prefix.json") Mbit/s"
 }

@@ -151,6 +151,31 @@ poll_until() {
   done
 }
 
+# --- CPU while something runs -----------------------------------------------------------
+# cpu_snapshot PID: "<PID's utime+stime> <machine busy> <machine total>" in clock ticks.
+cpu_snapshot() {
+  local stat app=0 label user nice system idle iowait irq softirq steal rest
+  local -a f
+  if stat=$(cat "/proc/$1/stat" 2>/dev/null); then
+    read -r -a f <<<"${stat##*) }"
+    app=$((f[11] + f[12]))
+  fi
+  read -r label user nice system idle iowait irq softirq steal rest </proc/stat
+  printf '%s %s %s\n' "$app" "$((user + nice + system + irq + softirq + steal))" \
+    "$((user + nice + system + idle + iowait + irq + softirq + steal))"
+}
+
+# cpu_share_json BEFORE AFTER: {appCores, machineBusy}: the process's average cores, and the
+# share of the machine's CPU time that was busy, between two snapshots.
+cpu_share_json() {
+  local a0 b0 t0 a1 b1 t1
+  read -r a0 b0 t0 <<<"$1"
+  read -r a1 b1 t1 <<<"$2"
+  jq -cn --argjson a "$((a1 - a0))" --argjson b "$((b1 - b0))" --argjson t "$((t1 - t0))" --argjson n "$(nproc)" '
+    if $t <= 0 then {appCores: null, machineBusy: null}
+    else {appCores: ($a / ($t / $n) * 1000 | round / 1000), machineBusy: ($b / $t * 1000 | round / 1000)} end'
+}
+
 # --- the measured work ----------------------------------------------------------------
 bench_work_init() {
   BENCH_WORK="$BENCH_STATE/work/$(date -u +%Y%m%dT%H%M%SZ)"

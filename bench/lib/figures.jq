@@ -18,7 +18,7 @@ def fig($id; $what; $unit; $values; $target; $pass; $note):
 
 def prof($key): $profile | map(select(.key == $key)) | first;
 def prof_note($key): prof($key) as $x | if $x == null then "" else
-  "; app during it: \($x.cpuCoresBusy) cores busy, \($x.allocatedMbPerSecond) MB/s allocated, GC paused \($x.gcPauseFraction * 100 | round) % of the time, \($x.exceptionsPerSecond | to_entries | map("\(.value) \(.key)/s") | join(", ") | if . == "" then "no exceptions" else . end), working set up to \($x.workingSetMbMax) MB" end;
+  "; app during it: \($x.cpuCoresBusy) cores busy, \($x.allocatedMbPerSecond) MB/s allocated, GC paused \($x.gcPauseFraction * 100 | round) % of the time, \($x.exceptionsPerSecond | to_entries | map(select(.value > 0) | "\(.value) \(.key)/s") | join(", ") | if . == "" then "no exceptions" else . end), working set up to \($x.workingSetMbMax) MB" end;
 def missing_reason($key): ($missing | map(select(.key == $key)) | first | .reason) // null;
 def unmeasured($id; $what; $unit; $target; $reason):
   {id: $id, figure: $what, unit: $unit, value: null, spread: null, n: 0, target: $target, pass: null,
@@ -51,6 +51,8 @@ def fidelity:
      | select($v != null and $b != null)
      | {up: ratio([$v.tcpUpload[]?.bitsPerSecond] | median; $b.tcpUpload),
         down: ratio([$v.tcpDownload[]?.bitsPerSecond] | median; $b.tcpDownload),
+        vUp: ([$v.tcpUpload[]?.bitsPerSecond] | median), bUp: $b.tcpUpload,
+        vDown: ([$v.tcpDownload[]?.bitsPerSecond] | median), bDown: $b.tcpDownload,
         vJitter: ([$v.udp[]?.jitterMs] | median), bJitter: $b.udp.jitterMs,
         vLoss: ([$v.udp[]?.lostPercent] | median), bLoss: $b.udp.lostPercent,
         vRtt: ($v.latencyIdle.rttMs // [] | median), bRtt: ($b.rttMs | median)}] as $pairs
@@ -59,10 +61,12 @@ def fidelity:
       | {pass: ($m != null and $bs != null and $m >= $bs.min and $m <= $bs.max),
          note: "VPNLens median \($m | r($d)) \($unit); bare \([$pairs[][$bk]] | median | r($d)) \($unit) [\($bs.min | r($d))–\($bs.max | r($d))]"};
     ([$pairs[].up] | median) as $mu | ([$pairs[].down] | median) as $md
-    | fig("fidelity.\($p).tcpUpload"; "Fidelity \($p | title): TCP upload, VPNLens / bare iperf3"; "ratio";
-        [$pairs[].up]; ">= 0.97"; $mu >= 0.97; "\($pairs | length) interleaved pairs"),
+    | def mbit($k): [$pairs[][$k]] | median | if . == null then "–" else (. / 1e6 | round | tostring) end;
+      def note($dir): "\($pairs | length) interleaved pairs; medians VPNLens \(mbit("v" + $dir)) Mbit/s, bare \(mbit("b" + $dir)) Mbit/s; the app (on the same 2 cores in the lab) used \([$runs[].cpuDuringRun.appCores] | median) cores during runs, \([$bare[] | select(.protocol == $p) | .cpuDuringTests.appCores] | median) during bare tests; machine busy \([$runs[].cpuDuringRun.machineBusy] | median) vs \([$bare[] | select(.protocol == $p) | .cpuDuringTests.machineBusy] | median)";
+      fig("fidelity.\($p).tcpUpload"; "Fidelity \($p | title): TCP upload, VPNLens / bare iperf3"; "ratio";
+        [$pairs[].up]; ">= 0.97"; $mu >= 0.97; note("Up")),
       fig("fidelity.\($p).tcpDownload"; "Fidelity \($p | title): TCP download, VPNLens / bare iperf3"; "ratio";
-        [$pairs[].down]; ">= 0.97"; $md >= 0.97; "\($pairs | length) interleaved pairs"),
+        [$pairs[].down]; ">= 0.97"; $md >= 0.97; note("Down")),
       (within("vJitter"; "bJitter"; "ms"; 4) as $w
        | fig("fidelity.\($p).udpJitter"; "Fidelity \($p | title): UDP jitter (VPNLens)"; "ms";
            [$pairs[].vJitter]; "within bare spread"; $w.pass; $w.note)),

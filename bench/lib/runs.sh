@@ -18,19 +18,25 @@ node_exec_argv() {
 
 is_terminal_state() { [[ "$1" =~ ^(Succeeded|Failed|TimedOut|Cancelled)$ ]]; }
 
-# wait_run_end PORT RUN_ID TIMEOUT_S: prints the final GET /api/runs/{id} body.
+# wait_run_end PORT RUN_ID TIMEOUT_S: prints the final GET /api/runs/{id} body. While the run
+# measures, it only looks for the node's results.json (a builtin test, no process): the suite
+# must not load the machine it measures. The API is asked when that file appears, or every 20 s.
 wait_run_end() {
-  local port=$1 id=$2 timeout_s=$3 deadline body state
+  local port=$1 id=$2 timeout_s=$3 deadline body state asked=0 results
   deadline=$((SECONDS + timeout_s))
+  results="$(node_run_dir "$id")/results.json"
   while :; do
-    body=$(app_api "$port" GET "/api/runs/$id") || body='{}'
-    state=$(jq -r '.status // empty' <<<"$body")
-    if is_terminal_state "$state"; then
-      printf '%s\n' "$body"
-      return 0
+    if [[ -e "$results" ]] || ((SECONDS - asked >= 20)); then
+      asked=$SECONDS
+      body=$(app_api "$port" GET "/api/runs/$id") || body='{}'
+      state=$(jq -r '.status // empty' <<<"$body")
+      if is_terminal_state "$state"; then
+        printf '%s\n' "$body"
+        return 0
+      fi
     fi
-    ((SECONDS < deadline)) || die "run $id still $state after ${timeout_s} s"
-    sleep 1
+    ((SECONDS < deadline)) || die "run $id still ${state:-unknown} after ${timeout_s} s"
+    sleep 0.5
   done
 }
 
@@ -99,15 +105,17 @@ measure_switch_readiness() {
 
 # measure_app_run PAIR PORT NODE_ID: one whole run, evidence in runs/run-PAIR.json.
 measure_app_run() {
-  local pair=$1 port=$2 node_id=$3 out="$BENCH_WORK/runs/run-$1.json" id body proto readiness='{}' request
+  local pair=$1 port=$2 node_id=$3 out="$BENCH_WORK/runs/run-$1.json" id body proto readiness='{}' request cpu0 cpu
   node_exec_argv
   for proto in "${BENCH_VPNS[@]}"; do
     start_probe "probe-$proto" "$proto" "$BENCH_WORK/runs/probe-$pair-$proto.json"
   done
   request=$(jq -cn --arg n "$node_id" '{nodeId: $n, protocols: $ARGS.positional, email: "bench@vpnlens.test"}' --args "${BENCH_VPNS[@]}")
+  cpu0=$(cpu_snapshot "$(app_pid main)")
   id=$(app_api "$port" POST /api/runs "$request" | jq -r .id)
   log_info "pair $pair: run $id (direct ${BENCH_VPNS[*]}) queued"
   body=$(wait_run_end "$port" "$id" 1200)
+  cpu=$(cpu_share_json "$cpu0" "$(cpu_snapshot "$(app_pid main)")")
   poll_until 60 node_is_quiet || log_warn "run $id: the node still has a run.sh or tunnel 60 s after the run ended"
   for proto in "${BENCH_VPNS[@]}"; do
     bench_stop "probe-$proto" 5
@@ -115,11 +123,11 @@ measure_app_run() {
       '.[$p] = $r' <<<"$readiness")
   done
   cp -f "$(node_run_dir "$id")/run.log" "$BENCH_WORK/runs/run-$pair.log" 2>/dev/null || true
-  jq -cn --argjson pair "$pair" --argjson run "$body" --argjson readiness "$readiness" \
+  jq -cn --argjson pair "$pair" --argjson run "$body" --argjson readiness "$readiness" --argjson cpu "$cpu" \
     --argjson first "$(first_samples_json "$id")" \
     --argjson queued "$(iso_to_ms "$(jq -r .queuedAt <<<"$body")")" \
     --argjson finished "$(iso_to_ms "$(jq -r '.finishedAt // .queuedAt' <<<"$body")")" \
     '{pair: $pair, runId: $run.id, state: $run.status, wallMs: ($finished - $queued), run: $run,
-      readiness: $readiness, firstSamples: $first}' >"$out"
+      readiness: $readiness, firstSamples: $first, cpuDuringRun: $cpu}' >"$out"
   log_info "pair $pair: run $id $(jq -r .status <<<"$body") in $(jq -r '.wallMs / 1000' "$out") s"
 }
