@@ -177,7 +177,15 @@ cpu_share_json() {
 }
 
 # --- the measured work ----------------------------------------------------------------
+# bench_work_init: a fresh work dir; only the last few are kept (each holds gigabytes of seeded
+# databases until its suite ends).
 bench_work_init() {
+  local old
+  if [[ -d "$BENCH_STATE/work" ]]; then
+    while read -r old; do
+      [[ "$(basename "$old")" =~ ^[0-9]{8}T[0-9]{6}Z$ ]] && rm -rf -- "$old"
+    done < <(find "$BENCH_STATE/work" -mindepth 1 -maxdepth 1 -type d -name '2*' | sort -r | tail -n +4)
+  fi
   BENCH_WORK="$BENCH_STATE/work/$(date -u +%Y%m%dT%H%M%SZ)"
   install -d -m 0700 "$BENCH_WORK" "$BENCH_WORK/runs" "$BENCH_WORK/bare" "$BENCH_WORK/logs"
   ln -sfn "$BENCH_WORK" "$BENCH_STATE/work/latest"

@@ -174,4 +174,6 @@ cp_permalink() {
   done
   app_stop small
   app_stop large
+  # the seeded databases are gigabytes and evidence of nothing the JSON does not keep
+  rm -rf -- "$(app_data_dir small)" "$(app_data_dir large)"
 }
