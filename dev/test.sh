@@ -41,7 +41,12 @@ run_tap_stage() {
 run_format_check() {
   local status=0
   log_info "== dotnet format"
-  dotnet format "$REPO_DIR/VPNLens.sln" --verify-no-changes --no-restore -v quiet || status=$?
+  # format needs restored projects to resolve package types; a clean checkout has none yet
+  if dotnet restore "$REPO_DIR/VPNLens.sln" -v quiet; then
+    dotnet format "$REPO_DIR/VPNLens.sln" --verify-no-changes --no-restore -v quiet || status=$?
+  else
+    status=$?
+  fi
   record "dotnet-format" "$status" "$((status == 0 ? 1 : 0))" "$((status == 0 ? 0 : 1))"
 }
 
