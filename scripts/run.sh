@@ -89,17 +89,13 @@ protocol_phases() {
   VPNLENS_LOG_TAG=$PROTOCOL
   trap 'on_err $? $LINENO "$BASH_COMMAND"' ERR
   trap - TERM INT
-  local rung
   cpu_reset
   PROTO_DAEMON_PID=''
   phase_run stop_everything measure_stop_everything
   [[ "$PROTOCOL" == tailscale ]] && write_auth_key_file
   # no callbacks between "up" and the last rung: they would be counted in setupMs
   PHASE_DEFER_POST=1
-  phase_run bring_up measure_bring_up
-  for rung in "${LADDER_RUNGS[@]}"; do
-    phase_run "rung_$rung" measure_rung "$rung"
-  done
+  phases_bring_up_and_ladder
   PHASE_DEFER_POST=''
   phase_flush
   phase_run latency_idle measure_latency_idle

@@ -41,7 +41,7 @@ cmd_stop() {
 }
 
 cmd_up() {
-  local protocol=$1 started rung ladder='[]'
+  local protocol=$1 iface started
   validate_known_protocol "$protocol"
   validate_positive_int VPNLENS_LADDER_TIMEOUT_SECONDS "$LADDER_TIMEOUT_SECONDS"
   trap on_up_exit EXIT
@@ -50,18 +50,20 @@ cmd_up() {
   stop_everything
   load_driver "$protocol" required
   driver_check
-  started=$(now_ms)
+  iface=$(driver_interface)
+  # the up command and the ladder back to back; the ladder is logged and printed after
+  clock_ms started
   driver_up
-  for rung in "${LADDER_RUNGS[@]}"; do
-    ladder_rung "$rung" "$(driver_interface)" "$PEER_IP" "$BACKEND_URL" "$LADDER_TIMEOUT_SECONDS" ||
-      die "$protocol: $RUNG_ERROR"
-    ladder=$(jq -c --arg r "$rung" --argjson ms "$RUNG_MS" '. + [{rung: $r, ms: $ms}]' <<<"$ladder")
-    [[ "$rung" == ping ]] && SETUP_MS=$(($(now_ms) - started))
-  done
+  if ! ladder_climb "$iface" "$PEER_IP" "$BACKEND_URL" "$LADDER_TIMEOUT_SECONDS"; then
+    ladder_log
+    die "$protocol: $RUNG_ERROR"
+  fi
+  ladder_log
   SWITCH_UP_DONE=1
-  jq -cn --arg p "$protocol" --arg i "$(driver_interface)" --argjson setup "$SETUP_MS" \
-    --argjson ladder "$ladder" '{protocol: $p, interface: $i, setupMs: $setup, ladder: $ladder}'
-  log_info "$protocol is up on $(driver_interface) and passed the ladder"
+  # setup time: from the up command to the first reply through the tunnel
+  jq -cn --arg p "$protocol" --arg i "$iface" --argjson setup "$(($(ladder_passed_at ping) - started))" \
+    --argjson ladder "$(ladder_json)" '{protocol: $p, interface: $i, setupMs: $setup, ladder: $ladder}'
+  log_info "$protocol is up on $iface and passed the ladder"
 }
 
 main() {

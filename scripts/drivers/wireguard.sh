@@ -56,7 +56,7 @@ driver_up() {
   wg_write_config "$WG_CONFIG" "$conf"
   log_info "wireguard: wg-quick up $conf"
   wg_quick up "$conf" || die "wg-quick up $WG_INTERFACE failed (see run.log)"
-  mtu=$(link_mtu "$WG_INTERFACE") || die "wg-quick up returned but $WG_INTERFACE does not exist"
+  link_mtu_into mtu "$WG_INTERFACE" || die "wg-quick up returned but $WG_INTERFACE does not exist"
   if [[ "$mtu" != "$WG_MTU" ]]; then
     log_warn "wireguard: $WG_INTERFACE has MTU $mtu, forcing $WG_MTU"
     ip link set dev "$WG_INTERFACE" mtu "$WG_MTU" || die "could not set MTU $WG_MTU on $WG_INTERFACE"

@@ -2,75 +2,195 @@
 # The Verification Ladder: after bring-up, check the physical reality of the tunnel one
 # rung at a time, each polled until it passes or its deadline ends. An exit code 0 from
 # an "up" command proves nothing; these do.
+#
+# The ladder's time is the readiness it reports, so it is climbed in a tight loop: the
+# checks fork as little as they can, and nothing runs between rungs (no jq, no logging).
+# Whoever climbs it reports afterwards, from the times the climb recorded.
 [[ -n "${_VPNLENS_LADDER_SH:-}" ]] && return 0
 _VPNLENS_LADDER_SH=1
 
 readonly LADDER_RUNGS=(interface ip route ping backend)
+# A rung that does not pass at once is tried again after 5 ms, then 10, 20 ... up to
+# POLL_MAX_PAUSE_MS: a tunnel is usually ready within milliseconds of its up command.
+LADDER_FIRST_PAUSE_MS=${LADDER_FIRST_PAUSE_MS:-5}
+# The backend rung's limit for one HTTP request (connect and status line).
+LADDER_HTTP_TIMEOUT_S=${LADDER_HTTP_TIMEOUT_S:-5}
 
-# Each check prints why it fails (poll_until keeps the last attempt's words).
+# Each check returns 0 when its rung holds; otherwise it sets CHECK_REASON to why not and
+# returns 1. They print nothing, so they run in the climbing shell, not in a $(...).
+
+# Without a fork where sysfs is this namespace's (link_exists).
 check_interface() {
-  ip link show dev "$1" >/dev/null 2>&1 || {
-    echo "interface $1 does not exist"
-    return 1
-  }
+  link_exists "$1" && return 0
+  CHECK_REASON="interface $1 does not exist"
+  return 1
 }
 
 check_ip() {
-  local iface=$1 peer=$2 family=-4 word=inet label=IPv4
+  local iface=$1 peer=$2 family=-4 word=inet label=IPv4 out
   [[ "$peer" == *:* ]] && family=-6 word=inet6 label=IPv6
-  local out
   out=$(ip -o "$family" addr show dev "$iface" 2>/dev/null) || true
-  [[ "$out" == *" $word "* ]] || {
-    echo "interface $iface has no $label address"
-    return 1
-  }
+  [[ "$out" == *" $word "* ]] && return 0
+  CHECK_REASON="interface $iface has no $label address"
+  return 1
 }
 
 check_route() {
-  local iface=$1 peer=$2 out
+  local iface=$1 peer=$2 out dev=elsewhere
   if ! out=$(ip -o route get "$peer" 2>&1); then
-    echo "no route to $peer: ${out//$'\n'/ }"
+    CHECK_REASON="no route to $peer: ${out//$'\n'/ }"
     return 1
   fi
-  [[ " $out " == *" dev $iface "* ]] || {
-    local dev=elsewhere
-    [[ " $out " =~ \ dev\ ([^ ]+) ]] && dev=${BASH_REMATCH[1]}
-    echo "$peer goes out via $dev, not via $iface"
-    return 1
-  }
-}
-
-check_ping() {
-  ping -n -c 1 -W 1 "$2" >/dev/null 2>&1 || {
-    echo "no reply from $2"
-    return 1
-  }
-}
-
-check_backend() {
-  local url=$3 out
-  out=$(curl -sS -o /dev/null --noproxy '*' --connect-timeout 2 --max-time 5 -w '%{http_code}' "$url" 2>&1) || {
-    echo "$url unreachable: ${out##*curl: }"
-    return 1
-  }
-  [[ "$out" =~ ^[23][0-9][0-9]$ ]] || {
-    echo "$url answered HTTP $out"
-    return 1
-  }
-}
-
-# ladder_rung RUNG IFACE PEER BACKEND_URL TIMEOUT_S
-# Polls one rung. On success sets RUNG_MS; on failure sets RUNG_ERROR to a sentence naming
-# the rung and the reason, e.g. "rung ping: no reply from 198.19.1.1 within 30 s".
-ladder_rung() {
-  local rung=$1 iface=$2 peer=$3 url=$4 timeout_s=$5
-  RUNG_MS='' RUNG_ERROR=''
-  if poll_until "$((timeout_s * 1000))" "check_$rung" "$iface" "$peer" "$url"; then
-    RUNG_MS=$POLL_ELAPSED_MS
-    log_info "ladder: rung $rung passed in ${RUNG_MS} ms"
-    return 0
-  fi
-  RUNG_ERROR="rung $rung: ${POLL_OUTPUT:-check failed} within ${timeout_s} s"
-  log_error "ladder: $RUNG_ERROR"
+  [[ " $out " == *" dev $iface "* ]] && return 0
+  [[ " $out " =~ \ dev\ ([^ ]+) ]] && dev=${BASH_REMATCH[1]}
+  CHECK_REASON="$peer goes out via $dev, not via $iface"
   return 1
+}
+
+# One reply within a second, an echo sent every 20 ms until then: an echo lost while the
+# tunnel settles costs 20 ms, not the whole second "-c 1 -W 1" would wait for it.
+check_ping() {
+  ping -n -q -c 1 -w 1 -i 0.02 "$2" >/dev/null 2>&1 && return 0
+  CHECK_REASON="no reply from $2"
+  return 1
+}
+
+# An http:// backend is asked by bash itself (/dev/tcp), which costs a fork but not curl's
+# start-up (several ms, longer than the request); https:// and IPv6 literals go to curl.
+# Either way: one GET, no proxy, no redirect followed, 2xx or 3xx passes.
+check_backend() {
+  local url=$3
+  if [[ "$url" =~ ^http://([A-Za-z0-9._-]+)(:([0-9]+))?(/[^#]*)?(#.*)?$ ]]; then
+    _check_backend_tcp "$url" "${BASH_REMATCH[1]}" "${BASH_REMATCH[3]:-80}" "${BASH_REMATCH[4]:-/}"
+  else
+    _check_backend_curl "$url"
+  fi
+}
+
+_check_backend_curl() {
+  local url=$1 out
+  out=$(curl -sS -o /dev/null --noproxy '*' --connect-timeout 2 --max-time "$LADDER_HTTP_TIMEOUT_S" \
+    -w '%{http_code}' "$url" 2>&1) || {
+    CHECK_REASON="$url unreachable: ${out##*curl: }"
+    return 1
+  }
+  _check_http_code "$url" "$out"
+}
+
+_check_http_code() {
+  [[ "$2" =~ ^[23][0-9][0-9]$ ]] && return 0
+  CHECK_REASON="$1 answered HTTP $2"
+  return 1
+}
+
+# _check_backend_tcp URL HOST PORT PATH: the request runs in a child (a connect has no
+# timeout of its own) that prints one line: "< " and the status line, or bash's own words
+# for a failed connect ("bash: connect: Connection refused"). The check waits for that line
+# at most LADDER_HTTP_TIMEOUT_S, then stops the child.
+_check_backend_tcp() {
+  local url=$1 fd pid line='' rc=0
+  exec {fd}< <(_http_status_line "$2" "$3" "$4")
+  pid=$!
+  IFS= read -r -t "$LADDER_HTTP_TIMEOUT_S" -u "$fd" line || rc=$?
+  exec {fd}<&-
+  if ((rc > 128)); then
+    kill "$pid" 2>/dev/null || true
+    line=''
+  fi
+  line=${line%$'\r'}
+  case "$line" in
+    '')
+      if ((rc > 128)); then
+        CHECK_REASON="$url unreachable: no answer within ${LADDER_HTTP_TIMEOUT_S} s"
+      else
+        CHECK_REASON="$url closed the connection without an HTTP status line"
+      fi
+      ;;
+    '< HTTP/'[0-9.]*' '[0-9][0-9][0-9]*)
+      line=${line#< HTTP/* }
+      _check_http_code "$url" "${line:0:3}"
+      return
+      ;;
+    '< '*) CHECK_REASON="$url answered without an HTTP status line: ${line:2:80}" ;;
+    *) CHECK_REASON="$url unreachable: ${line##*: }" ;;
+  esac
+  return 1
+}
+
+# _http_status_line HOST PORT PATH: in a child of its own (never trips run.sh's ERR trap).
+_http_status_line() {
+  trap - ERR
+  set +e
+  local request line
+  printf -v request 'GET %s HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: vpnlens-ladder\r\nConnection: close\r\n\r\n' \
+    "$3" "$1" "$2"
+  exec 2>&1 3<>"/dev/tcp/$1/$2" || exit 0
+  printf '%s' "$request" >&3
+  IFS= read -r line <&3 && printf '< %s\n' "$line"
+}
+
+# ladder_climb IFACE PEER BACKEND_URL TIMEOUT_S
+# Climbs every rung in order, each polled (growing pause) until it passes or TIMEOUT_S has
+# passed since it began. Records, per rung index i (as in LADDER_RUNGS), LADDER_START_MS[i]
+# and LADDER_PASS_MS[i] (epoch ms); only climbed rungs have a pass time. When a rung does
+# not pass: LADDER_FAILED is the rung, LADDER_GAVE_UP_MS when it gave up, RUNG_ERROR a
+# sentence naming the rung and the reason ("rung ping: no reply from 198.19.1.1 within
+# 30 s"), and it returns 1.
+ladder_climb() {
+  local iface=$1 peer=$2 url=$3 timeout_s=$4 i now deadline pause
+  LADDER_START_MS=() LADDER_PASS_MS=() LADDER_FAILED='' LADDER_GAVE_UP_MS='' RUNG_ERROR=''
+  for i in "${!LADDER_RUNGS[@]}"; do
+    clock_ms now
+    LADDER_START_MS[i]=$now
+    deadline=$((now + timeout_s * 1000))
+    pause=$LADDER_FIRST_PAUSE_MS
+    CHECK_REASON=''
+    until "check_${LADDER_RUNGS[i]}" "$iface" "$peer" "$url"; do
+      clock_ms now
+      if ((now >= deadline)); then
+        LADDER_FAILED=${LADDER_RUNGS[i]} LADDER_GAVE_UP_MS=$now
+        RUNG_ERROR="rung $LADDER_FAILED: ${CHECK_REASON:-check failed} within ${timeout_s} s"
+        return 1
+      fi
+      ((pause <= deadline - now)) || pause=$((deadline - now))
+      pause_ms "$pause"
+      pause=$((pause * 2))
+      ((pause <= POLL_MAX_PAUSE_MS)) || pause=$POLL_MAX_PAUSE_MS
+    done
+    clock_ms now
+    LADDER_PASS_MS[i]=$now
+  done
+}
+
+# ladder_passed_at RUNG: when RUNG passed in the last climb (epoch ms); empty if it did not.
+ladder_passed_at() {
+  local i
+  for i in "${!LADDER_RUNGS[@]}"; do
+    if [[ "${LADDER_RUNGS[i]}" == "$1" ]]; then
+      printf '%s\n' "${LADDER_PASS_MS[i]:-}"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# ladder_log: after a climb, one line per rung climbed, stamped with the time it passed
+# ("ladder: rung ping passed in 3 ms"), and the failure, stamped when the rung gave up.
+ladder_log() {
+  local i
+  for i in "${!LADDER_PASS_MS[@]}"; do
+    log_at "${LADDER_PASS_MS[i]}" INFO \
+      "ladder: rung ${LADDER_RUNGS[i]} passed in $((LADDER_PASS_MS[i] - LADDER_START_MS[i])) ms"
+  done
+  [[ -z "$LADDER_FAILED" ]] || log_at "$LADDER_GAVE_UP_MS" ERROR "ladder: $RUNG_ERROR"
+}
+
+# ladder_json: the rungs climbed, as the results' ladder: [{"rung":"interface","ms":3},...]
+ladder_json() {
+  local i out='' sep=''
+  for i in "${!LADDER_PASS_MS[@]}"; do
+    out+="$sep{\"rung\":\"${LADDER_RUNGS[i]}\",\"ms\":$((LADDER_PASS_MS[i] - LADDER_START_MS[i]))}"
+    sep=,
+  done
+  printf '[%s]\n' "$out"
 }

@@ -5,9 +5,20 @@
 _VPNLENS_LOG_SH=1
 
 _log() {
-  local level=$1
+  local level=$1 ms
   shift
-  printf '%s %-5s [%s] %s\n' "$(iso_now)" "$level" "${VPNLENS_LOG_TAG:-vpnlens}" "$*" >&2
+  clock_ms ms
+  log_at "$ms" "$level" "$@"
+}
+
+# log_at MS LEVEL MESSAGE: a log line stamped with a time taken earlier (epoch ms) instead
+# of the time it is written: the ladder logs each rung once it has climbed them all, at the
+# moment the rung passed.
+log_at() {
+  local ms=$1 level=$2 stamp
+  shift 2
+  iso_from_ms_into stamp "$ms"
+  printf '%s %-5s [%s] %s\n' "$stamp" "$level" "${VPNLENS_LOG_TAG:-vpnlens}" "$*" >&2
 }
 
 log_info() { _log INFO "$@"; }
@@ -29,17 +40,32 @@ record_failure() {
   printf '%s\n' "$*" >"$file"
 }
 
-# Milliseconds since the epoch, without forking (EPOCHREALTIME needs LC_ALL=C for its dot).
+# clock_ms VAR: set VAR to the milliseconds since the epoch (EPOCHREALTIME needs LC_ALL=C
+# for its dot). No fork at all, unlike $(now_ms): what the ladder times itself with.
+clock_ms() {
+  local _clock_t=$EPOCHREALTIME
+  printf -v "$1" '%d' "$((${_clock_t%.*} * 1000 + 10#${_clock_t#*.} / 1000))"
+}
+
+# Milliseconds since the epoch.
 now_ms() {
-  local t=$EPOCHREALTIME
-  printf '%d\n' "$((${t%.*} * 1000 + 10#${t#*.} / 1000))"
+  local ms
+  clock_ms ms
+  printf '%d\n' "$ms"
+}
+
+# iso_from_ms_into VAR MS: set VAR to 2026-11-25T08:00:00.123Z (no fork).
+iso_from_ms_into() {
+  local _iso_date
+  TZ=UTC printf -v _iso_date '%(%Y-%m-%dT%H:%M:%S)T' "$(($2 / 1000))"
+  printf -v "$1" '%s.%03dZ' "$_iso_date" "$(($2 % 1000))"
 }
 
 # iso_from_ms MS: 2026-11-25T08:00:00.123Z
 iso_from_ms() {
-  local ms=$1 date
-  TZ=UTC printf -v date '%(%Y-%m-%dT%H:%M:%S)T' "$((ms / 1000))"
-  printf '%s.%03dZ\n' "$date" "$((ms % 1000))"
+  local iso
+  iso_from_ms_into iso "$1"
+  printf '%s\n' "$iso"
 }
 
 iso_now() { iso_from_ms "$(now_ms)"; }

@@ -34,31 +34,79 @@ measure_bring_up() {
   PROTO_PORT=$IPERF_PORT
   PROTO_BACKEND=$BACKEND_URL
   result_update '.interface = $i | .peer = $p' --arg i "$PROTO_IFACE" --arg p "$PROTO_PEER"
-  PROTO_UP_STARTED_MS=$(now_ms)
+  clock_ms PROTO_UP_STARTED_MS
   driver_up
+  clock_ms PROTO_UP_ENDED_MS
   phase_detail "$PROTOCOL up on $PROTO_IFACE, peer $PROTO_PEER"
 }
 
-# measure_rung RUNG: one rung of the Verification Ladder as its own phase.
-measure_rung() {
-  local rung=$1
-  ladder_rung "$rung" "$PROTO_IFACE" "$PROTO_PEER" "$PROTO_BACKEND" "$S_LADDER_TIMEOUT" ||
-    phase_fail "$RUNG_ERROR"
-  result_update '.ladder += [{rung: $r, ms: $ms}]' --arg r "$rung" --argjson ms "$RUNG_MS"
-  case "$rung" in
-    interface)
-      result_set mtu "$(link_mtu "$PROTO_IFACE" || echo null)"
-      ;;
-    ping)
-      # setup time: from the up command to the first reply through the tunnel
-      result_set setupMs "$(($(now_ms) - PROTO_UP_STARTED_MS))"
-      ;;
-    backend)
-      result_set versions "$(driver_versions)"
-      PROTO_DAEMON_PID=$(driver_daemon_pid)
-      ;;
-  esac
-  phase_detail "$rung in ${RUNG_MS} ms"
+# phases_bring_up_and_ladder: the bring_up phase and the ladder's rung_* phases. The up
+# command and the climb run back to back, with nothing in between (no phase bookkeeping,
+# no jq, no log line): the ladder's readiness is the time it reports. Then every phase is
+# reported at once, with the times it really began and ended (ladder_report).
+phases_bring_up_and_ladder() {
+  phase_check_open
+  phase_begin "$PROTOCOL" bring_up
+  PHASE_STATUS=succeeded PHASE_DETAIL=''
+  measure_bring_up
+  trap 'ladder_stopped TERM' TERM
+  trap 'ladder_stopped INT' INT
+  ladder_climb "$PROTO_IFACE" "$PROTO_PEER" "$PROTO_BACKEND" "$S_LADDER_TIMEOUT" || true
+  trap - TERM INT
+  ladder_report
+}
+
+# ladder_stopped SIGNAL: the run is being stopped in the middle of the climb. Report what
+# the climb got to (the rung it was on stays the phase in progress, for whoever sent the
+# signal to report), then end as the signal would have. run.sh signals this subshell again
+# while it waits for it to end (and KILLs it after a while): that must not cut the report.
+ladder_stopped() {
+  trap '' TERM INT
+  ladder_report || true
+  exit $((128 + $(kill -l "$1")))
+}
+
+# ladder_report: after the climb, queue bring_up's event (ended when the up command returned),
+# then one event per rung climbed (rung_<name>, succeeded, "<rung> in N ms", from when it
+# began to when it passed), and write the results (ladder_results). A rung that did not pass
+# is left as the phase in progress, begun when it really began, and fails with RUNG_ERROR.
+ladder_report() {
+  local i rung events=''
+  ladder_log
+  phase_end "$PHASE_STATUS" "$PHASE_DETAIL" "$PROTO_UP_ENDED_MS"
+  for i in "${!LADDER_PASS_MS[@]}"; do
+    rung=${LADDER_RUNGS[i]}
+    events+="rung_$rung"$'\t'succeeded$'\t'"${LADDER_START_MS[i]}"$'\t'"${LADDER_PASS_MS[i]}"
+    events+=$'\t'"$rung in $((LADDER_PASS_MS[i] - LADDER_START_MS[i])) ms"$'\n'
+  done
+  [[ -z "$events" ]] || phase_record "$PROTOCOL" "${events%$'\n'}"
+  ladder_results
+  i=${#LADDER_PASS_MS[@]}
+  if ((i < ${#LADDER_START_MS[@]})); then
+    phase_begin "$PROTOCOL" "rung_${LADDER_RUNGS[i]}" "${LADDER_START_MS[i]}"
+    if [[ -n "$LADDER_FAILED" ]]; then
+      phase_fail "$RUNG_ERROR"
+    fi
+  fi
+}
+
+# ladder_results: the climb's part of the protocol's results, in one jq: the ladder; the
+# interface's MTU once rung interface passed; setupMs once rung ping passed (from the up
+# command to the first reply through the tunnel); versions (and the daemon's pid, for the
+# CPU figures) once rung backend passed.
+ladder_results() {
+  local at updates
+  updates="{\"ladder\":$(ladder_json)"
+  if [[ -n "$(ladder_passed_at interface)" ]]; then
+    updates+=",\"mtu\":$(link_mtu "$PROTO_IFACE" || echo null)"
+  fi
+  at=$(ladder_passed_at ping)
+  [[ -z "$at" ]] || updates+=",\"setupMs\":$((at - PROTO_UP_STARTED_MS))"
+  if [[ -n "$(ladder_passed_at backend)" ]]; then
+    updates+=",\"versions\":$(driver_versions)"
+    PROTO_DAEMON_PID=$(driver_daemon_pid)
+  fi
+  result_update '. + $u' --argjson u "$updates}"
 }
 
 # describe_latency JSON: "20/20 replies"

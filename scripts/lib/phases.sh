@@ -33,27 +33,33 @@ post_callback() {
   return 1
 }
 
-# phase_begin PROTOCOL PHASE
+# jq: epoch ms -> the events' ISO-8601 UTC time with milliseconds.
+readonly PHASE_JQ_ISO='def iso: (. / 1000 | floor | strftime("%Y-%m-%dT%H:%M:%S")) + "."
+  + ("00" + (. % 1000 | tostring))[-3:] + "Z";'
+
+# phase_begin PROTOCOL PHASE [STARTED_MS]: now, or at a time already taken (epoch ms).
 phase_begin() {
-  jq -cn --arg p "$1" --arg ph "$2" --argjson t "$(now_ms)" \
+  local started=${3:-}
+  [[ -n "$started" ]] || clock_ms started
+  jq -cn --arg p "$1" --arg ph "$2" --argjson t "$started" \
     '{protocol: $p, phase: $ph, startedMs: $t}' >"$(phase_file)"
-  log_info "== $1: $2"
+  log_at "$started" INFO "== $1: $2"
 }
 
 phase_in_progress() { [[ -s "$(phase_file)" ]]; }
 
-# phase_end STATUS DETAIL: queue the event for the phase in progress and post the queue
-# (unless PHASE_DEFER_POST is set); a failure also marks the protocol failed in its results.
-# Never fails: a lost callback must not stop a teardown.
+# phase_end STATUS DETAIL [ENDED_MS]: queue the event for the phase in progress (ended now,
+# or at a time already taken) and post the queue (unless PHASE_DEFER_POST is set); a failure
+# also marks the protocol failed in its results. Never fails: a lost callback must not stop
+# a teardown.
 phase_end() {
-  local status=$1 detail=$2 file body protocol phase
+  local status=$1 detail=$2 ended=${3:-} file body protocol phase
   file=$(phase_file)
   [[ -s "$file" ]] || return 0
+  [[ -n "$ended" ]] || clock_ms ended
   body=$(outbox_next)
-  jq -c --arg status "$status" --arg detail "$detail" --arg ended "$(iso_now)" '
-    def iso: (. / 1000 | floor | strftime("%Y-%m-%dT%H:%M:%S")) + "."
-      + ("00" + (. % 1000 | tostring))[-3:] + "Z";
-    {protocol, phase, status: $status, startedAt: (.startedMs | iso), endedAt: $ended,
+  jq -c --arg status "$status" --arg detail "$detail" --argjson ended "$ended" "$PHASE_JQ_ISO"'
+    {protocol, phase, status: $status, startedAt: (.startedMs | iso), endedAt: ($ended | iso),
      detail: (if $detail == "" then null else $detail[0:4000] end)}' "$file" >"$body.tmp" || return 0
   mv -f "$body.tmp" "$body"
   IFS=$'\t' read -r protocol phase < <(jq -r '[.protocol, .phase] | @tsv' "$body")
@@ -64,6 +70,27 @@ phase_end() {
   else
     log_info "$protocol: $phase $status${detail:+: $detail}"
   fi
+  [[ -n "${PHASE_DEFER_POST:-}" ]] || phase_flush
+}
+
+# phase_record PROTOCOL EVENTS: queue the events of phases that are already over, timed as
+# they happened (the ladder's rungs, climbed with no phase bookkeeping between them), with
+# one jq for them all; posted like phase_end's unless PHASE_DEFER_POST is set. EVENTS: one
+# line per event, "phase<TAB>status<TAB>startedMs<TAB>endedMs<TAB>detail" (no tab or
+# newline inside a field). Never fails.
+phase_record() {
+  local protocol=$1 events=$2 event phase status detail
+  local -a bodies=()
+  mapfile -t bodies < <(jq -Rc --arg p "$protocol" "$PHASE_JQ_ISO"'
+    split("\t") | {protocol: $p, phase: .[0], status: .[1],
+      startedAt: (.[2] | tonumber | iso), endedAt: (.[3] | tonumber | iso),
+      detail: (if (.[4] // "") == "" then null else .[4][0:4000] end)}' <<<"$events" || true)
+  for event in "${bodies[@]}"; do
+    printf '%s\n' "$event" >"$(outbox_next)"
+  done
+  while IFS=$'\t' read -r phase status _ _ detail; do
+    log_info "$protocol: $phase $status${detail:+: $detail}"
+  done <<<"$events"
   [[ -n "${PHASE_DEFER_POST:-}" ]] || phase_flush
 }
 
@@ -102,12 +129,18 @@ phase_fail() {
   return 1
 }
 
+# phase_check_open: no phase starts once the control plane has closed the run.
+phase_check_open() {
+  run_is_closed && die "the control plane has closed this run (HTTP 409); stopping"
+  return 0
+}
+
 # phase_run PHASE COMMAND [ARGS...]: begin, run, end. Runs under set -e: a failing command
 # (phase_fail, die, or a bug) leaves the phase file for the caller to report.
 phase_run() {
   local phase=$1
   shift
-  run_is_closed && die "the control plane has closed this run (HTTP 409); stopping"
+  phase_check_open
   phase_begin "$PROTOCOL" "$phase"
   PHASE_STATUS=succeeded PHASE_DETAIL=''
   "$@"

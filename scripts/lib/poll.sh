@@ -7,9 +7,13 @@ _VPNLENS_POLL_SH=1
 POLL_FIRST_PAUSE_MS=${POLL_FIRST_PAUSE_MS:-50}
 POLL_MAX_PAUSE_MS=${POLL_MAX_PAUSE_MS:-1000}
 
-# pause_ms MS: sleep that many milliseconds (a seam tests may replace).
+# pause_ms MS: sleep that many milliseconds (a seam tests may replace). A read with a
+# timeout on a pipe nobody writes to (opened both ways, so it never ends) sleeps without
+# starting sleep(1), whose start-up would add a millisecond or two to every pause.
 pause_ms() {
-  sleep "$(printf '%d.%03d' "$(($1 / 1000))" "$(($1 % 1000))")"
+  local s
+  printf -v s '%d.%03d' "$(($1 / 1000))" "$(($1 % 1000))"
+  read -r -t "$s" _ <> <(:) || true
 }
 
 # poll_until TIMEOUT_MS COMMAND [ARGS...]
@@ -20,13 +24,14 @@ poll_until() {
   local timeout_ms=$1
   shift
   local start now pause=$POLL_FIRST_PAUSE_MS remaining
-  start=$(now_ms)
+  clock_ms start
   while :; do
     if POLL_OUTPUT=$("$@" 2>&1); then
-      POLL_ELAPSED_MS=$(($(now_ms) - start))
+      clock_ms now
+      POLL_ELAPSED_MS=$((now - start))
       return 0
     fi
-    now=$(now_ms)
+    clock_ms now
     remaining=$((start + timeout_ms - now))
     if ((remaining <= 0)); then
       POLL_ELAPSED_MS=$((now - start))

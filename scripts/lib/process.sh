@@ -13,17 +13,20 @@ pidfile_of() { printf '%s/%s.pid\n' "$VPNLENS_STATE_DIR" "$1"; }
 is_running() {
   local pid=$1 stat
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  stat=$(cat "$VPNLENS_PROC/$pid/stat" 2>/dev/null) || return 1
+  { read -r stat <"$VPNLENS_PROC/$pid/stat"; } 2>/dev/null || return 1
   stat=${stat##*) }
   [[ "${stat%% *}" != Z && "${stat%% *}" != X ]]
 }
 
-process_comm() { cat "$VPNLENS_PROC/$1/comm" 2>/dev/null; }
+process_comm() {
+  local comm
+  { read -r comm <"$VPNLENS_PROC/$1/comm"; } 2>/dev/null || return 1
+  printf '%s\n' "$comm"
+}
 
 # pid_from_pidfile NAME COMM: the pid in NAME's pidfile if that process is alive and is COMM.
 pid_from_pidfile() {
-  local file pid
-  file=$(pidfile_of "$1")
+  local file="$VPNLENS_STATE_DIR/$1.pid" pid
   [[ -r "$file" ]] || return 1
   read -r pid <"$file" || return 1
   is_running "$pid" && [[ "$(process_comm "$pid")" == "$2" ]] || return 1
@@ -110,10 +113,12 @@ _daemon_settled() {
 }
 
 # wait_daemon_started NAME COMM IFACE: poll until the daemon has made IFACE or has died;
-# dies with the end of its log if it died (the ladder then checks everything else).
+# dies with the end of its log if it died (the ladder then checks everything else). The
+# first pause is short: the interface usually appears within a few ms, and this wait is
+# part of the bring-up the ladder's readiness is timed from.
 wait_daemon_started() {
   local name=$1 comm=$2 iface=$3
-  poll_until 5000 _daemon_settled "$name" "$comm" "$iface" || true
+  POLL_FIRST_PAUSE_MS=5 poll_until 5000 _daemon_settled "$name" "$comm" "$iface" || true
   pid_from_pidfile "$name" "$comm" >/dev/null ||
     die "$name exited at once: $(tail -n 1 "$VPNLENS_STATE_DIR/$name.log" 2>/dev/null)"
 }

@@ -53,7 +53,43 @@ remove_vpn_policy_routing() {
   return "$rc"
 }
 
-link_exists() { ip link show dev "$1" >/dev/null 2>&1; }
+# sysfs_net_is_ours: whether $VPNLENS_SYS_NET shows this network namespace. sysfs shows
+# the namespace it was mounted in (ip netns exec mounts the namespace's own; a shell that
+# entered one some other way still sees the old one), /proc/net always the reader's: it is
+# ours when it lists exactly the interfaces /proc/net/dev does. Decided once per process,
+# without a fork.
+SYSFS_NET_IS_OURS=''
+sysfs_net_is_ours() {
+  if [[ -z "$SYSFS_NET_IS_OURS" ]]; then
+    SYSFS_NET_IS_OURS=no
+    local line name n=0
+    local -a lines=()
+    local -A listed=()
+    { mapfile -t lines <"$VPNLENS_PROC/net/dev"; } 2>/dev/null || true
+    for line in "${lines[@]}"; do
+      [[ "$line" == *:* ]] || continue
+      name=${line%%:*}
+      listed[${name##* }]=1
+    done
+    for name in "$VPNLENS_SYS_NET"/*; do
+      [[ -d "$name" ]] || continue
+      [[ -n "${listed[${name##*/}]:-}" ]] || return 1
+      n=$((n + 1))
+    done
+    ((n > 0 && n == ${#listed[@]})) || return 1
+    SYSFS_NET_IS_OURS=yes
+  fi
+  [[ "$SYSFS_NET_IS_OURS" == yes ]]
+}
+
+# link_exists IFACE: from sysfs without a fork when it is this namespace's, else iproute2.
+link_exists() {
+  if sysfs_net_is_ours; then
+    [[ -e "$VPNLENS_SYS_NET/$1" ]]
+  else
+    ip link show dev "$1" >/dev/null 2>&1
+  fi
+}
 
 # delete_link IFACE: remove an interface of this namespace if it is there.
 delete_link() {
@@ -62,9 +98,22 @@ delete_link() {
   ip link delete dev "$1"
 }
 
+# link_mtu_into VAR IFACE: set VAR to IFACE's MTU; from sysfs without a fork when it is
+# this namespace's (the bring-up waits on it), else from iproute2.
+link_mtu_into() {
+  local _mtu_out
+  if sysfs_net_is_ours && { read -r _mtu_out <"$VPNLENS_SYS_NET/$2/mtu"; } 2>/dev/null &&
+    [[ "$_mtu_out" =~ ^[0-9]+$ ]]; then
+    printf -v "$1" '%s' "$_mtu_out"
+    return 0
+  fi
+  _mtu_out=$(ip -o link show dev "$2" 2>/dev/null) || return 1
+  [[ "$_mtu_out" =~ \ mtu\ ([0-9]+) ]] || return 1
+  printf -v "$1" '%s' "${BASH_REMATCH[1]}"
+}
+
 link_mtu() {
-  local out
-  out=$(ip -o link show dev "$1" 2>/dev/null) || return 1
-  [[ "$out" =~ \ mtu\ ([0-9]+) ]] || return 1
-  printf '%s\n' "${BASH_REMATCH[1]}"
+  local mtu
+  link_mtu_into mtu "$1" || return 1
+  printf '%s\n' "$mtu"
 }

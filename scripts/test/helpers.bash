@@ -24,7 +24,9 @@ setup_fakes() {
   export VPNLENS_HOME="$BATS_TEST_TMPDIR/home"
   export VPNLENS_STATE_DIR="$BATS_TEST_TMPDIR/state"
   export VPNLENS_CONF_DIR="$BATS_TEST_TMPDIR/conf"
-  mkdir -p "$VPNLENS_HOME" "$VPNLENS_CONF_DIR"
+  # an empty sysfs: it does not show the fake network, so interfaces are asked of (fake) ip
+  export VPNLENS_SYS_NET="$BATS_TEST_TMPDIR/sys/class/net"
+  mkdir -p "$VPNLENS_HOME" "$VPNLENS_CONF_DIR" "$VPNLENS_SYS_NET"
   # the underlay: a link with a route to the loopback "peer"
   printf 'fake0 ether 1500\n' >"$FAKE_STATE/net/links"
   printf 'fake0 127.0.0.1/8\n' >"$FAKE_STATE/net/addrs"
@@ -56,13 +58,15 @@ queue() {
 calls() { cat "$FAKE_STATE/calls.log" 2>/dev/null || true; }
 
 # write_env PROTOCOL KEY=VALUE...: its protocol.env, with PEER_IP/BACKEND_URL on loopback.
+# The backend is an https:// URL so that the ladder asks (fake) curl for it; an http:// one
+# is asked by bash's /dev/tcp, which ladder.bats tests against a real loopback server.
 write_env() {
   local protocol=$1
   shift
   mkdir -p "$VPNLENS_CONF_DIR/$protocol"
   {
     echo "PEER_IP=127.0.0.1"
-    echo "BACKEND_URL=http://127.0.0.1:8088/"
+    echo "BACKEND_URL=https://127.0.0.1:8088/"
     echo "IPERF_PORT=5201"
     printf '%s\n' "$@"
   } >"$VPNLENS_CONF_DIR/$protocol/protocol.env"
@@ -104,4 +108,14 @@ webhooks() {
 # phase_events PROTOCOL: "phase status" lines for one protocol, in posting order.
 phase_events() {
   webhooks "select(.url | endswith(\"/phases\")) | .body | select(.protocol == \"$1\") | \"\\(.phase) \\(.status)\""
+}
+
+# iso_ms ISO: epoch milliseconds of an ISO-8601 UTC time with milliseconds.
+iso_ms() { date -u -d "$1" +%s%3N; }
+
+# log_line_ms FILE TEXT: epoch ms of the first log line in FILE that contains TEXT.
+log_line_ms() {
+  local line
+  line=$(grep -F -m 1 -- "$2" "$1") || return 1
+  iso_ms "${line%% *}"
 }

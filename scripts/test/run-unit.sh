@@ -65,7 +65,7 @@ run_bats() {
 }
 
 main() {
-  require shellcheck bats jq openssl
+  require shellcheck bats jq openssl python3
   local status=0
   run_shellcheck || {
     log_error "shellcheck found problems"

@@ -155,6 +155,74 @@ CASES
   assert_equal "$(results '.protocols[0].ladder | map(.rung) | join(",")')" "interface,ip,route"
 }
 
+# ladder_events PROTOCOL: "phase startedMs endedMs detail" of bring_up and the rungs, in
+# posting order.
+ladder_events() {
+  webhooks "select(.url | endswith(\"/phases\")) | .body | select(.protocol == \"$1\")
+    | select(.phase == \"bring_up\" or (.phase | startswith(\"rung_\")))
+    | def ms: (.[0:19] + \"Z\" | fromdateiso8601) * 1000 + (.[20:23] | tonumber);
+      \"\\(.phase) \\(.startedAt | ms) \\(.endedAt | ms) \\(.detail)\""
+}
+
+@test "the ladder's phases carry the times each rung really began and passed; setupMs ends at rung ping" {
+  write_params "$PARAMS" '["wireguard"]'
+  run "$SCRIPTS_DIR/run.sh" "$PARAMS"
+  assert_success
+  expect_phases wireguard "$(all_succeeded)"
+  local -a events
+  mapfile -t events < <(ladder_events wireguard)
+  assert_equal "${#events[@]}" 6
+  local phase started ended detail i=0 prev_end line up_started up_ended ping_end
+  read -r phase up_started up_ended detail <<<"${events[0]}"
+  assert_equal "$phase $detail" "bring_up wireguard up on vlwg-t1, peer 127.0.0.1"
+  prev_end=$up_ended
+  for rung in interface ip route ping backend; do
+    i=$((i + 1))
+    read -r phase started ended detail <<<"${events[i]}"
+    assert_equal "$phase" "rung_$rung"
+    ((started >= prev_end && ended >= started)) || fail "rung_$rung: ${events[i]} (previous ended $prev_end)"
+    assert_equal "$detail" "$rung in $((ended - started)) ms"
+    assert_equal "$(results ".protocols[0].ladder[$((i - 1))] | \"\\(.rung) \\(.ms)\"")" "$rung $((ended - started))"
+    # run.log: the rung's line, stamped with the time it passed
+    line=$(grep -F "[wireguard] ladder: rung $rung passed in " "$RUNDIR/run.log")
+    assert_equal "$(iso_ms "${line%% *}") ${line##*passed in }" "$ended $((ended - started)) ms"
+    [[ "$rung" == ping ]] && ping_end=$ended
+    prev_end=$ended
+  done
+  # setupMs: from the up command (begun inside bring_up, just before the driver's
+  # "wg-quick up" line) to the moment rung ping passed
+  local setup marker
+  setup=$(results '.protocols[0].setupMs')
+  marker=$(log_line_ms "$RUNDIR/run.log" "[wireguard] wireguard: wg-quick up")
+  ((ping_end - setup >= up_started && ping_end - setup <= marker)) ||
+    fail "setupMs $setup: the up command would have started at $((ping_end - setup)), bring_up began $up_started, wg-quick up logged $marker"
+  assert_equal "$(results '.protocols[0] | [.mtu, .versions."wireguard-tools"] | @tsv')" "$(printf '1420\tv1.0.20210914')"
+}
+
+@test "a rung in the middle that does not pass is the failed phase; the rungs before it succeeded, none after" {
+  write_params "$PARAMS" '["wireguard","nebula"]'
+  queue wg-quick noroute
+  run "$SCRIPTS_DIR/run.sh" "$PARAMS"
+  assert_success
+  expect_phases wireguard "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route failed teardown succeeded"
+  local error="rung route: 127.0.0.1 goes out via fake0, not via vlwg-t1 within 2 s"
+  assert_equal "$(results '.protocols[0] | [.status, .error.phase, .error.message] | @tsv')" \
+    "$(printf 'failed\trung_route\t%s' "$error")"
+  assert_equal "$(results '.protocols[0] | [(.ladder | map(.rung) | join(",")), .mtu, .setupMs, (.versions | length)] | @tsv')" \
+    "$(printf 'interface,ip\t1420\t\t0')"
+  # the failed rung's event: when it really began (after rung ip passed), its reason
+  local -a events
+  mapfile -t events < <(ladder_events wireguard)
+  local ip_end route_start route_end detail
+  read -r _ _ ip_end _ <<<"${events[2]}"
+  read -r _ route_start route_end detail <<<"${events[3]}"
+  assert_equal "$detail" "$error"
+  ((route_start >= ip_end && route_end - route_start >= 2000)) || fail "rung_route: ${events[3]}, rung ip ended $ip_end"
+  assert_equal "$(calls | sed -n '/^wg-quick up/,/^wg-quick down/p' | grep -c '^ping ')" 0
+  assert_equal "$(results '.protocols[1].status')" succeeded
+  expect_phases nebula "$(all_succeeded)"
+}
+
 @test "a failing bring-up is reported with its reason and still torn down" {
   write_params "$PARAMS" '["wireguard","nebula"]'
   queue wg-quick fail
@@ -185,10 +253,10 @@ CASES
   assert_output --regexp '^latency_idle: unexpected error \(exit 3\) at .*: jq -n "nope\(" > /dev/null$'
 }
 
-# start_run PROTOCOLS: run.sh in the background in its own process group, as the control
-# plane starts it (setsid).
+# start_run PROTOCOLS [SETTINGS_OVERRIDES_JSON]: run.sh in the background in its own process
+# group, as the control plane starts it (setsid).
 start_run() {
-  write_params "$PARAMS" "$1"
+  write_params "$PARAMS" "$1" "${2:-"{}"}"
   setsid "$SCRIPTS_DIR/run.sh" "$PARAMS" &
   RUN_PID=$!
 }
@@ -222,6 +290,23 @@ _hanging() { [[ -s "$FAKE_STATE/iperf3-hang.pid" ]]; }
   expect_phases nebula "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route succeeded rung_ping succeeded rung_backend succeeded latency_idle succeeded tcp_upload succeeded tcp_download failed teardown succeeded"
   assert_equal "$(results '.protocols[0].error | [.phase, .message] | @tsv')" "$(printf 'tcp_download\trun terminated by SIGTERM')"
   poll_until 3000 _is_gone "$(cat "$FAKE_STATE/iperf3-hang.pid")" || fail "the hanging iperf3 survived"
+  assert_equal "$(cat "$FAKE_STATE/net/links")" "fake0 ether 1500"
+}
+
+_pinging() { [[ "$(calls | grep -c '^ping ')" -ge 3 ]]; }
+
+@test "TERM in the middle of the ladder reports the rungs climbed and the rung it stopped in" {
+  export FAKE_PING_DEFAULT=none
+  start_run '["wireguard"]' '{"ladderTimeoutSeconds": 60}'
+  poll_until 20000 _pinging || fail "the ladder never reached rung ping"
+  kill -TERM -- "-$RUN_PID"
+  wait "$RUN_PID" || true
+  RUN_PID=''
+  expect_phases wireguard "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route succeeded rung_ping failed teardown succeeded"
+  run webhooks 'select(.body.phase == "rung_ping") | .body.detail'
+  assert_output "run terminated by SIGTERM"
+  assert_equal "$(results '.protocols[0] | [.status, .error.phase, (.ladder | map(.rung) | join(","))] | @tsv')" \
+    "$(printf 'failed\trung_ping\tinterface,ip,route')"
   assert_equal "$(cat "$FAKE_STATE/net/links")" "fake0 ether 1500"
 }
 

@@ -29,6 +29,49 @@ teardown() { teardown_fakes; }
   assert_line --index 0 --partial "nebula"
 }
 
+@test "up logs each rung with the time it passed, and setupMs runs from the up command to rung ping" {
+  run --separate-stderr "$SCRIPTS_DIR/switch.sh" up wireguard
+  assert_success
+  # shellcheck disable=SC2154 # run --separate-stderr sets it
+  printf '%s\n' "$stderr" >"$BATS_TEST_TMPDIR/switch.log"
+  local -a lines
+  mapfile -t lines < <(grep -F '[switch] ladder: rung ' "$BATS_TEST_TMPDIR/switch.log")
+  assert_equal "${#lines[@]}" 5
+  local i rung ms at prev=0
+  for i in 0 1 2 3 4; do
+    rung=$(jq -r ".ladder[$i].rung" <<<"$output")
+    ms=$(jq -r ".ladder[$i].ms" <<<"$output")
+    assert_regex "${lines[i]}" "^[0-9T:.-]+Z INFO  \[switch\] ladder: rung $rung passed in $ms ms\$"
+    at=$(iso_ms "${lines[i]%% *}")
+    ((at >= prev)) || fail "rung $rung passed before the one before it"
+    prev=$at
+  done
+  # the lines come after the climb, stamped with the times the rungs passed
+  local up ping finished
+  up=$(log_line_ms "$BATS_TEST_TMPDIR/switch.log" "[switch] wireguard: wg-quick up")
+  ping=$(log_line_ms "$BATS_TEST_TMPDIR/switch.log" "[switch] ladder: rung ping passed")
+  finished=$(log_line_ms "$BATS_TEST_TMPDIR/switch.log" "passed the ladder")
+  ((up <= ping && prev <= finished)) || fail "up $up, ping $ping, last rung $prev, finished $finished"
+  local setup
+  setup=$(jq .setupMs <<<"$output")
+  # the clock starts just before the driver's up (its "wg-quick up" line comes a little later)
+  ((setup >= ping - up && setup <= ping - up + 1000)) || fail "setupMs $setup, ping passed $((ping - up)) ms after wg-quick up"
+}
+
+@test "a rung in the middle that does not pass: the rungs before it logged, the failure, none after" {
+  queue wg-quick noroute
+  run "$SCRIPTS_DIR/switch.sh" up wireguard
+  assert_failure
+  assert_line --partial "[switch] ladder: rung interface passed in "
+  assert_line --partial "[switch] ladder: rung ip passed in "
+  assert_line --partial "[switch] ladder: rung route: 127.0.0.1 goes out via fake0, not via vlwg-t1 within 1 s"
+  assert_line --partial "[switch] wireguard: rung route: 127.0.0.1 goes out via fake0, not via vlwg-t1 within 1 s"
+  refute_output --partial "rung route passed"
+  refute_output --partial "rung ping"
+  assert_equal "$(calls | grep -cE '^(ping|curl) ')" 0
+  assert_equal "$(cat "$FAKE_STATE/net/links")" "fake0 ether 1500"
+}
+
 @test "a rung that does not pass names itself, fails, and leaves nothing up" {
   export FAKE_PING_DEFAULT=none
   run "$SCRIPTS_DIR/switch.sh" up wireguard
