@@ -31,6 +31,7 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
+app.UseFinishedRunPageCache();
 
 app.MapVpnLensHealthChecks();
 app.MapRunsApi();

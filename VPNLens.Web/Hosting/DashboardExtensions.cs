@@ -3,6 +3,7 @@ using VPNLens.Web.Account;
 using VPNLens.Web.Api;
 using VPNLens.Web.Components;
 using VPNLens.Web.Figures;
+using VPNLens.Web.Permalinks;
 using VPNLens.Web.Runs;
 
 namespace VPNLens.Web.Hosting;
@@ -14,10 +15,20 @@ public static class DashboardExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddOutputCache(options =>
+        {
+            // A finished permalink page is ~60 KB: this budget holds ~500 of them; beyond it the cache compacts.
+            options.SizeLimit = 32L * 1024 * 1024;
+            options.AddPolicy(FinishedRunPages.CachePolicy, new FinishedRunPagePolicy(TimeSpan.FromHours(1)));
+        });
         services.AddSingleton<RunSnapshots>();
         services.AddSingleton<Nodes.NodeCatalog>();
         return services;
     }
+
+    /// <summary>Finished runs' permalink pages from the output cache, made the same for every visitor first.</summary>
+    public static IApplicationBuilder UseFinishedRunPageCache(this IApplicationBuilder app) =>
+        app.UseOutputCache().UseMiddleware<SharedPageMiddleware>();
 
     /// <summary>Sign-in and sign-out, the permalink downloads, static assets and the pages.</summary>
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
@@ -25,7 +36,7 @@ public static class DashboardExtensions
         app.MapAccountEndpoints();
         app.MapResultsDownloads();
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().CacheOutput(FinishedRunPages.CachePolicy);
         return app;
     }
 

@@ -40,6 +40,14 @@ public sealed class RunSnapshots(IDbContextFactory<AppDbContext> dbFactory)
         return run is null ? null : await SnapshotAsync(db, run, cancellationToken);
     }
 
+    /// <summary>Whether the run with this permalink token has ended (false when there is none).</summary>
+    public async Task<bool> IsFinishedAsync(string token, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var state = await db.Runs.AsNoTracking().Where(r => r.PublicToken == token).Select(r => (RunState?)r.State).FirstOrDefaultAsync(cancellationToken);
+        return state?.IsTerminal() == true;
+    }
+
     public async Task<DashboardSnapshot> DashboardAsync(int recent, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

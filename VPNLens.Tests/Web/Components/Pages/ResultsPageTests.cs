@@ -4,7 +4,9 @@ using MudBlazor;
 using VPNLens.Core.Phases;
 using VPNLens.Core.Runs;
 using VPNLens.Tests.Infrastructure;
+using VPNLens.Web.Components.Figures;
 using VPNLens.Web.Components.Pages;
+using VPNLens.Web.Figures;
 using VPNLens.Web.Runs;
 
 namespace VPNLens.Tests.Web.Components.Pages;
@@ -76,5 +78,16 @@ public sealed class ResultsPageTests : MudTestContext, IAsyncLifetime
             .EnumerateArray().Select(v => Math.Round(v.GetDouble() / 1e6, 1));
         Assert.Equal(Enumerable.Range(1, 10).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), wireguard.ChartLabels);
         Assert.Equal(expected, wireguard.ChartSeries.Single(s => s.Name == "Upload").Data.Values);
+    }
+
+    [Fact]
+    public void Charts_that_cannot_measure_their_box_are_drawn_in_their_own_proportions()
+    {
+        var view = ResultsView.From(Fixtures.FourProtocols())!;
+
+        var charts = Render<ThroughputCharts>(p => p.Add(x => x.View, view).Add(x => x.FitToBox, false));
+
+        Assert.All(charts.FindComponents<MudChart<double>>(), chart => Assert.False(chart.Instance.MatchBoundsToSize));
+        Assert.NotEmpty(charts.FindAll("[data-testid=time-chart][data-protocol=wireguard] svg path[stroke='#3949ab']"));
     }
 }
