@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Run the deployment checks (scripts/test/deploy/*.bats): the Caddyfile through caddy, compose.yaml
 # through PyYAML + jq and docker-compose's schema, the Dockerfile's structure, the images workflow, the
-# docs, and node-bootstrap.sh with shellcheck and fakes in a throwaway root. Sends no traffic,
-# needs no Docker engine and no root (as root, ownership changes are exercised for real).
+# docs, node-bootstrap.sh with shellcheck and fakes in a throwaway root, and the published app
+# started the way the image starts it, answering /healthz on loopback. Sends no traffic beyond
+# loopback, needs no Docker engine and no root (as root, ownership changes and the app's non-root
+# user are exercised for real).
 #
 #   scripts/test/run-deploy.sh                                      # every deployment test
 #   scripts/test/run-deploy.sh scripts/test/deploy/caddy.bats       # some of them
 #
 # Exit status: non-zero when a tool is missing or any test fails.
 # Debian packages: bats bats-assert bats-support bats-file shellcheck shfmt caddy jq
-# python3-yaml docker-compose openssh-client sudo (for visudo).
+# python3-yaml docker-compose openssh-client sudo (for visudo) curl util-linux (setpriv); the .NET SDK.
 set -Eeuo pipefail
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,7 +19,8 @@ readonly REPO_DIR
 readonly DEPLOY_TESTS_DIR="${VPNLENS_DEPLOY_TESTS_DIR:-$REPO_DIR/scripts/test/deploy}"
 readonly REQUIRED_TOOLS=(
   bats:bats shellcheck:shellcheck shfmt:shfmt caddy:caddy jq:jq python3:python3-yaml
-  docker-compose:docker-compose ssh-keygen:openssh-client visudo:sudo
+  docker-compose:docker-compose ssh-keygen:openssh-client visudo:sudo curl:curl setpriv:util-linux
+  dotnet:dotnet-sdk-10.0
 )
 
 log_info() { printf '%s [run-deploy] INFO %s\n' "$(date -u +%FT%TZ)" "$*" >&2; }
