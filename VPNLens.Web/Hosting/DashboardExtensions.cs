@@ -17,8 +17,9 @@ public static class DashboardExtensions
         services.AddMudServices();
         services.AddOutputCache(options =>
         {
-            // A finished permalink page is ~60 KB: this budget holds ~500 of them; beyond it the cache compacts.
-            options.SizeLimit = 32L * 1024 * 1024;
+            // A finished permalink page is ~65 KB: this budget holds ~2,000 of them, a hot set far larger than a
+            // team shares at once; past it, new pages are rendered for each visit until the cache compacts.
+            options.SizeLimit = 128L * 1024 * 1024;
             options.AddPolicy(FinishedRunPages.CachePolicy, new FinishedRunPagePolicy(TimeSpan.FromHours(1)));
         });
         services.AddSingleton<RunSnapshots>();

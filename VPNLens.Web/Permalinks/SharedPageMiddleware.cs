@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.RegularExpressions;
+using Microsoft.IO;
 using Microsoft.Net.Http.Headers;
 
 namespace VPNLens.Web.Permalinks;
@@ -9,10 +8,26 @@ namespace VPNLens.Web.Permalinks;
 /// of an interactive app with the visitor's own antiforgery token in its persisted component state (and the cookie
 /// that goes with it); a page handed to everyone must carry neither. The page is static and posts nothing, so it
 /// loses nothing by it, and its links load the next page afresh (<c>data-enhance-nav="false"</c> in App.razor).
-/// Sits inside <c>UseOutputCache</c>: what it writes is what the cache sees.
+/// Sits inside <c>UseOutputCache</c>: what it writes is what the cache sees. The page (~65 KB) is buffered in pooled
+/// memory and cut as bytes: under load every miss passes through here.
 /// </summary>
-public sealed partial class SharedPageMiddleware(RequestDelegate next)
+public sealed class SharedPageMiddleware(RequestDelegate next)
 {
+    // A page fits one 128 KB block (GetBuffer then copies nothing); what the pools keep between requests is capped.
+    private static readonly RecyclableMemoryStreamManager Buffers = new(new RecyclableMemoryStreamManager.Options
+    {
+        BlockSize = 128 * 1024,
+        LargeBufferMultiple = 256 * 1024,
+        MaximumBufferSize = 4 * 1024 * 1024,
+        MaximumSmallPoolFreeBytes = 8 * 1024 * 1024,
+        MaximumLargePoolFreeBytes = 8 * 1024 * 1024,
+    });
+
+    // <!--Blazor-Server-Component-State:...--> and its WebAssembly twin; the state itself is base64, it holds no "-->".
+    private static ReadOnlySpan<byte> StateStart => "<!--Blazor-"u8;
+
+    private static ReadOnlySpan<byte> CommentEnd => "-->"u8;
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (!FinishedRunPagePolicy.IsShareableRequest(context))
@@ -22,7 +37,7 @@ public sealed partial class SharedPageMiddleware(RequestDelegate next)
         }
 
         var body = context.Response.Body;
-        using var buffer = new MemoryStream();
+        await using var buffer = Buffers.GetStream(nameof(SharedPageMiddleware));
         context.Response.Body = buffer;
         try
         {
@@ -33,30 +48,58 @@ public sealed partial class SharedPageMiddleware(RequestDelegate next)
             context.Response.Body = body;
         }
 
+        var page = new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
         if (FinishedRunPages.IsMarkedFinished(context) && context.Response.StatusCode == StatusCodes.Status200OK)
         {
-            await WriteSharedAsync(context, buffer);
+            var headers = context.Response.Headers;
+            headers.Remove(HeaderNames.SetCookie);
+            headers.Remove(HeaderNames.Pragma);
+            // Antiforgery said no-store for the visitor's token; without it the page may be kept, briefly, by browsers too.
+            headers.CacheControl = "public, max-age=60";
+            var kept = WithoutPersistedState(page);
+            context.Response.ContentLength = kept.Sum(part => (long)part.Length);
+            foreach (var part in kept)
+            {
+                await body.WriteAsync(part, context.RequestAborted);
+            }
+
             return;
         }
 
-        buffer.Position = 0;
-        await buffer.CopyToAsync(body, context.RequestAborted);
+        await body.WriteAsync(page, context.RequestAborted);
     }
 
-    private static async Task WriteSharedAsync(HttpContext context, MemoryStream buffer)
+    /// <summary>The page in parts, every persisted component state comment left out.</summary>
+    internal static List<ReadOnlyMemory<byte>> WithoutPersistedState(ReadOnlyMemory<byte> page)
     {
-        var headers = context.Response.Headers;
-        headers.Remove(HeaderNames.SetCookie);
-        headers.Remove(HeaderNames.Pragma);
-        // Antiforgery said no-store for the visitor's token; without it the page may be kept, briefly, by browsers too.
-        headers.CacheControl = "public, max-age=60";
+        var parts = new List<ReadOnlyMemory<byte>>(2);
+        var rest = page;
+        while (FindStateComment(rest.Span) is var (start, length) && length > 0)
+        {
+            parts.Add(rest[..start]);
+            rest = rest[(start + length)..];
+        }
 
-        var html = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-        var shared = Encoding.UTF8.GetBytes(PersistedState().Replace(html, string.Empty));
-        context.Response.ContentLength = shared.Length;
-        await context.Response.Body.WriteAsync(shared, context.RequestAborted);
+        parts.Add(rest);
+        return parts;
     }
 
-    [GeneratedRegex("<!--Blazor-(Server|WebAssembly)-Component-State:[^>]*-->", RegexOptions.CultureInvariant)]
-    private static partial Regex PersistedState();
+    private static (int Start, int Length) FindStateComment(ReadOnlySpan<byte> html)
+    {
+        var offset = 0;
+        while (html[offset..].IndexOf(StateStart) is var found && found >= 0)
+        {
+            var start = offset + found;
+            var tail = html[(start + StateStart.Length)..];
+            if (tail.StartsWith("Server-Component-State:"u8) || tail.StartsWith("WebAssembly-Component-State:"u8))
+            {
+                var end = tail.IndexOf(CommentEnd);
+                return end < 0 ? (0, 0) : (start, StateStart.Length + end + CommentEnd.Length);
+            }
+
+            offset = start + StateStart.Length;
+        }
+
+        return (0, 0);
+    }
 }
