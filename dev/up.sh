@@ -96,7 +96,7 @@ print_welcome() {
   Queue a benchmark on the lab node:
     curl -X POST http://127.0.0.1:$PORT/api/runs -H "Authorization: Bearer $Api__Token" \\
       -H 'Content-Type: application/json' \\
-      -d '{"nodeId":"$(api GET /api/nodes | jq -r '.[0].id')","protocols":["wireguard","nebula"],"email":"you@example.com"}'
+      -d '{"nodeId":"$(api GET /api/nodes | jq -r '.[0].id')","protocols":["wireguard","nebula","openvpn"],"email":"you@example.com"}'
 
   Ctrl-C stops the app and takes the lab down.
 

@@ -28,6 +28,8 @@ source "$LAB_SCRIPT_DIR/lib/sshd.sh"
 source "$LAB_SCRIPT_DIR/lib/wireguard.sh"
 # shellcheck source=lib/nebula.sh
 source "$LAB_SCRIPT_DIR/lib/nebula.sh"
+# shellcheck source=lib/openvpn.sh
+source "$LAB_SCRIPT_DIR/lib/openvpn.sh"
 # shellcheck source=lib/services.sh
 source "$LAB_SCRIPT_DIR/lib/services.sh"
 
@@ -72,12 +74,14 @@ lab_build_keys() {
   ssh_client_key_create
   wg_keys_create "$count"
   neb_ca_create
+  ovpn_ca_create
 }
 
 lab_build_cp() {
   local count=$1 n
   wg_server_up "$count"
   neb_lighthouse_up
+  ovpn_server_up
   backend_up
   for ((n = 1; n <= count; n++)); do iperf_up "$n"; done
 }
@@ -88,6 +92,7 @@ lab_build_node() {
   direct_node_conf_write "$n"
   wg_node_conf_write "$n"
   neb_node_conf_write "$n"
+  ovpn_node_conf_write "$n"
   sshd_node_up "$n"
 }
 

@@ -24,6 +24,7 @@ setup() {
 teardown() {
   # A tunnel a failed test brought up by hand must not spoil the next test.
   if [[ -n "${NEBULA_PID:-}" ]]; then kill "$NEBULA_PID" 2>/dev/null || true; fi
+  if [[ -n "${OPENVPN_PID:-}" ]]; then kill "$OPENVPN_PID" 2>/dev/null || true; fi
 }
 
 # only_sshd_left_on N: nothing but the lab's sshd runs in node N's namespace.
@@ -72,7 +73,7 @@ link_gone_on() { ! ip -n "vl-node$1" link show dev "$2" >/dev/null 2>&1; }
   assert_output ''
 }
 
-@test "the cp endpoint forwards IP and serves WireGuard, Nebula, HTTP and iperf3" {
+@test "the cp endpoint forwards IP and serves WireGuard, Nebula, OpenVPN, HTTP and iperf3" {
   run on_cp sysctl -n net.ipv4.ip_forward
   assert_output 1
   run on_cp ip -o link show dev vlwg-cp
@@ -88,6 +89,12 @@ link_gone_on() { ! ip -n "vl-node$1" link show dev "$2" >/dev/null 2>&1; }
   assert_output --partial '198.19.1.12/32'
   run on_cp ss -Hlun 'sport = :4242'
   assert_output --partial ':4242'
+  run on_cp ip -o link show dev vlovpn-cp
+  assert_output --partial 'mtu 1420'
+  run on_cp ip -4 -o addr show dev vlovpn-cp
+  assert_output --partial '198.19.3.1/24'
+  run on_cp ss -Hlun 'sport = :1194'
+  assert_output --partial '198.18.0.2:1194'
   run on_node 1 curl -fsS -m 5 http://198.18.0.2:8088/
   assert_output 'vpnlens lab backend'
   run on_node 2 iperf3 -c 198.18.0.2 -p 5202 -t 1 -J
@@ -151,7 +158,7 @@ link_gone_on() { ! ip -n "vl-node$1" link show dev "$2" >/dev/null 2>&1; }
 
 # --- per-protocol configuration ----------------------------------------------------------
 
-@test "each node has direct, wireguard and nebula protocol.env files as the contract says" {
+@test "each node has direct, wireguard, nebula and openvpn protocol.env files as the contract says" {
   local conf="$LAB_DIR/node1/conf"
   run bash -c "set -u; source '$conf/direct/protocol.env'; echo \"\$PEER_IP \$BACKEND_URL \$IPERF_PORT \$UNDERLAY_IF\""
   assert_output '198.18.0.2 http://198.18.0.2:8088/ 5201 eth0'
@@ -168,6 +175,14 @@ link_gone_on() { ! ip -n "vl-node$1" link show dev "$2" >/dev/null 2>&1; }
   run cat "$conf/nebula/config.yml"
   assert_line '  dev: vlneb-n1'
   assert_line '  "198.19.2.1": ["198.18.0.2:4242"]'
+  run bash -c "set -u; source '$conf/openvpn/protocol.env'; echo \"\$PEER_IP \$BACKEND_URL \$OPENVPN_INTERFACE \$OPENVPN_CONFIG\""
+  assert_output "198.19.3.1 http://198.19.3.1:8088/ vlovpn-n1 $conf/openvpn/client.conf"
+  run cat "$conf/openvpn/client.conf"
+  assert_line 'remote 198.18.0.2 1194'
+  assert_line 'tun-mtu 1420'
+  assert_line 'remote-cert-tls server'
+  run cat "$LAB_DIR/cp/openvpn/ccd/node2"
+  assert_output 'ifconfig-push 198.19.3.12 255.255.255.0'
   run bash -c "source '$LAB_DIR/node2/conf/wireguard/protocol.env'; echo \$WG_INTERFACE \$IPERF_PORT"
   assert_output 'vlwg-n2 5202'
 }
@@ -209,6 +224,47 @@ link_gone_on() { ! ip -n "vl-node$1" link show dev "$2" >/dev/null 2>&1; }
   kill "$NEBULA_PID"
   run poll 5 link_gone_on 2 vlneb-n2
   assert_success
+}
+
+# openvpn_on NODE [CONFIG]: the node's client (or CONFIG) in the foreground of its namespace, as the driver runs it.
+openvpn_on() {
+  local n=$1 config=${2:-$LAB_DIR/node$1/conf/openvpn/client.conf}
+  setsid ip netns exec "vl-node$n" openvpn --config "$config" --dev "vlovpn-n$n" --dev-type tun --verb 3 \
+    </dev/null >"$BATS_TEST_TMPDIR/openvpn.log" 2>&1 3>&- &
+  OPENVPN_PID=$!
+}
+
+@test "openvpn: node1 connects with its certificate, gets 198.19.3.11 and reaches 198.19.3.1 at MTU 1420" {
+  openvpn_on 1
+  run poll 15 on_node 1 ip -4 -o addr show dev vlovpn-n1
+  assert_success
+  assert_output --partial '198.19.3.11/24'
+  run on_node 1 ip -o link show dev vlovpn-n1
+  assert_output --partial 'mtu 1420'
+  run poll 10 on_node 1 ping -c 1 -W 1 198.19.3.1
+  assert_success
+  run on_node 1 curl -fsS -m 5 http://198.19.3.1:8088/
+  assert_output 'vpnlens lab backend'
+  kill "$OPENVPN_PID"
+  run poll 5 link_gone_on 1 vlovpn-n1
+  assert_success
+  run grep -F 'Peer Connection Initiated' "$BATS_TEST_TMPDIR/openvpn.log"
+  assert_success
+}
+
+@test "openvpn: a client whose certificate the lab CA did not sign is refused" {
+  local dir="$BATS_TEST_TMPDIR/stranger"
+  mkdir -p "$dir"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=node2 \
+    -keyout "$dir/host.key" -out "$dir/host.crt" 2>/dev/null
+  sed "s#^cert .*#cert $dir/host.crt#; s#^key .*#key $dir/host.key#" \
+    "$LAB_DIR/node2/conf/openvpn/client.conf" >"$dir/client.conf"
+  openvpn_on 2 "$dir/client.conf"
+  run poll 15 grep -qE 'TLS Error|AUTH_FAILED|SIGUSR1' "$BATS_TEST_TMPDIR/openvpn.log"
+  assert_success
+  run on_node 2 ip -4 -o addr show dev vlovpn-n2
+  refute_output --partial '198.19.3.'
+  kill "$OPENVPN_PID"
 }
 
 # --- idempotence and teardown ---------------------------------------------------------------

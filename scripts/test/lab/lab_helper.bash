@@ -34,7 +34,7 @@ on_cp() { "$LAB_SH" exec cp "$@" 3>&-; }
 # may use similar prefixes of their own.
 lab_leftovers() {
   ip netns list | awk '{print $1}' | grep -E '^vl-' | sed 's/^/netns /' || true
-  ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^(vl-|vlwg-|vlneb-)' | sed 's/^/link /' || true
+  ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^(vl-|vlwg-|vlneb-|vlovpn-)' | sed 's/^/link /' || true
   if [[ -d /var/run/wireguard ]]; then
     find /var/run/wireguard -maxdepth 1 -name 'vlwg-*' | sed 's/^/socket /'
   fi

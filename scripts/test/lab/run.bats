@@ -11,7 +11,7 @@ bats_require_minimum_version 1.5.0
 load lab_helper
 load webhook
 
-PROTOCOLS=(direct wireguard nebula)
+PROTOCOLS=(direct wireguard nebula openvpn)
 PHASES=(stop_everything bring_up rung_interface rung_ip rung_route rung_ping rung_backend
   latency_idle tcp_upload tcp_download latency_loaded udp cpu recovery teardown)
 SCRIPTS_SRC="${VPNLENS_LAB_SCRIPTS_SRC:-$REPO_DIR/scripts}"
@@ -43,7 +43,7 @@ write_params() {
   jq -n --arg runId "$RUN_ID" --arg secret "$SECRET" \
     --arg cb "http://198.18.0.1:$RECEIVER_PORT/api/runs/$RUN_ID" \
     '{runId: $runId, callbackUrl: $cb, secret: $secret,
-      protocols: ["direct", "wireguard", "nebula"],
+      protocols: ["direct", "wireguard", "nebula", "openvpn"],
       settings: {tcpSeconds: 2, udpSeconds: 2, omitSeconds: 1, repeats: 1, maxRepeats: 1,
         rsdThresholdPercent: 5, udpTargetMbps: 50, pingCount: 5, pingIntervalSeconds: 0.2,
         ladderTimeoutSeconds: 30, recoveryTimeoutSeconds: 30}}' >"$OUT/params.json"
@@ -254,7 +254,7 @@ check_setup_recovery() {
   assert_output ''
 }
 
-@test "every phase of direct, wireguard and nebula was reported, in order, and passed" {
+@test "every phase of direct, wireguard, nebula and openvpn was reported, in order, and passed" {
   require_run
   local p expected got
   expected=$(printf '%s\n' "${PHASES[@]}")
@@ -271,7 +271,7 @@ check_setup_recovery() {
 @test "results: the run and each protocol succeeded, in the order asked" {
   require_run
   run check_results_status
-  assert_output "$(printf 'succeeded\ndirect,wireguard,nebula')"
+  assert_output "$(printf 'succeeded\ndirect,wireguard,nebula,openvpn')"
   # The body posted is the results.json kept on the node.
   assert_equal "$(results | jq -S .)" "$(jq -S . "$OUT/results.json")"
 }
@@ -294,15 +294,17 @@ check_setup_recovery() {
   assert_output ''
 }
 
-@test "wireguard ran at MTU 1420 on vlwg-n1; each VPN used the lab's interface and peer" {
+@test "wireguard and openvpn ran at MTU 1420; each VPN used the lab's interface and peer" {
   require_run
   run jq -r '.protocols[] | "\(.protocol) \(.interface) \(.mtu) \(.peer)"' <<<"$(results)"
   assert_line --index 0 --regexp '^direct eth0 1500 198\.18\.0\.2$'
   assert_line --index 1 'wireguard vlwg-n1 1420 198.19.1.1'
   assert_line --index 2 --regexp '^nebula vlneb-n1 [0-9]+ 198\.19\.2\.1$'
+  assert_line --index 3 'openvpn vlovpn-n1 1420 198.19.3.1'
   run jq -r '.protocols[] | select(.protocol != "direct") | .cpu.daemon' <<<"$(results)"
   assert_line --index 0 wireguard-go
   assert_line --index 1 nebula
+  assert_line --index 2 openvpn
 }
 
 @test "teardown left no VPN interface, socket or process on the node" {
@@ -310,6 +312,7 @@ check_setup_recovery() {
   run ip -n vl-node1 -o link show
   refute_output --partial 'vlwg-n1'
   refute_output --partial 'vlneb-n1'
+  refute_output --partial 'vlovpn-n1'
   assert_file_not_exists /var/run/wireguard/vlwg-n1.sock
   local pid comm left=()
   for pid in $(ip netns pids vl-node1); do
