@@ -23,7 +23,7 @@ public abstract class LabAppTests : IAsyncLifetime
 
     protected VpnLensApp App { get; private set; } = null!;
 
-    /// <summary>How long a run has before it is TimedOut, as Runs:Deadline.</summary>
+    /// <summary>How long a run has before it is TimedOut, as Runs:Deadline (with nothing added per protocol).</summary>
     protected abstract string Deadline { get; }
 
     public async ValueTask InitializeAsync()
@@ -38,6 +38,7 @@ public abstract class LabAppTests : IAsyncLifetime
                 ["Callbacks:BaseUrl"] = url + "/",
                 ["Ssh:ScriptsPath"] = Repository.Scripts,
                 ["Runs:Deadline"] = Deadline,
+                ["Runs:DeadlinePerExtraProtocol"] = "00:00:00",
                 ["Runs:Settings:TcpSeconds"] = "2",
                 ["Runs:Settings:UdpSeconds"] = "2",
                 ["Runs:Settings:OmitSeconds"] = "1",

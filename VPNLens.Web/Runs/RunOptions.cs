@@ -6,9 +6,13 @@ public sealed class RunOptions
 {
     public const string Section = "Runs";
 
-    /// <summary>How long a dispatched run has to post its final results before it is TimedOut.</summary>
+    /// <summary>How long a dispatched run of direct and one VPN has to post its final results before it is TimedOut.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Deadline { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Added to <see cref="Deadline"/> for each further protocol a run measures (one takes ~2.5 min at the default settings).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan DeadlinePerExtraProtocol { get; set; } = TimeSpan.FromMinutes(4);
 
     /// <summary>How often the deadline monitor looks for runs past their deadline.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]

@@ -38,15 +38,16 @@ public sealed class RunQueue(
             return new QueueOutcome(null, errors);
         }
 
+        var protocols = Protocols.ExecutionOrder(request.Protocols!);
         var run = new Run
         {
             PublicToken = PublicToken.Generate(),
             RequesterEmail = request.Email!.Trim(),
             NodeId = request.NodeId!.Value,
-            Protocols = [.. Protocols.ExecutionOrder(request.Protocols!)],
+            Protocols = [.. protocols],
             Settings = options.Value.Settings,
             QueuedAt = time.GetUtcNow(),
-            Timeout = options.Value.Deadline,
+            Timeout = RunDeadline.For(options.Value.Deadline, options.Value.DeadlinePerExtraProtocol, protocols.Count),
             CallbackSecret = WebhookSecret.Generate(),
         };
         db.Runs.Add(run);

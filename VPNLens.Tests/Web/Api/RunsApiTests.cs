@@ -44,6 +44,22 @@ public sealed class RunsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_of_more_protocols_gets_a_longer_deadline()
+    {
+        using var client = app.CreateApiClient();
+        using var small = await client.PostAsJsonAsync("/api/runs", new { nodeId, protocols = new[] { "wireguard" }, email = "ops@example.com" }, TestContext.Current.CancellationToken);
+        using var large = await client.PostAsJsonAsync("/api/runs", new { nodeId, protocols = new[] { "wireguard", "nebula", "openvpn", "tailscale" }, email = "ops@example.com" }, TestContext.Current.CancellationToken);
+        var smallId = (await small.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+        var largeId = (await large.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+
+        var timeouts = await app.WithDbAsync(db => db.Runs.Where(r => r.Id == smallId || r.Id == largeId).ToDictionaryAsync(r => r.Id, r => r.Timeout));
+
+        // The defaults: ten minutes for direct and one VPN, four more for each further protocol.
+        Assert.Equal(TimeSpan.FromMinutes(10), timeouts[smallId]);
+        Assert.Equal(TimeSpan.FromMinutes(22), timeouts[largeId]);
+    }
+
+    [Fact]
     public async Task Without_a_token_the_api_answers_401()
     {
         using var client = app.CreateClient();

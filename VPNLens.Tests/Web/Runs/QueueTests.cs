@@ -25,6 +25,7 @@ public sealed class QueueTests : IAsyncLifetime
         app = new VpnLensApp(new Dictionary<string, string?>
         {
             ["Runs:Deadline"] = "00:00:10",
+            ["Runs:DeadlinePerExtraProtocol"] = "00:00:00",
             ["Ssh:ScriptsPath"] = StubScripts.Create(),
             ["Ssh:ConnectTimeout"] = "00:00:05",
         });

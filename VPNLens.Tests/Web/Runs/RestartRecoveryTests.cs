@@ -94,6 +94,6 @@ public sealed class RestartRecoveryTests : IAsyncLifetime
     }
 
     private VpnLensApp App(string deadline) => new(
-        new Dictionary<string, string?> { ["Runs:Deadline"] = deadline, ["Ssh:ScriptsPath"] = scripts },
+        new Dictionary<string, string?> { ["Runs:Deadline"] = deadline, ["Runs:DeadlinePerExtraProtocol"] = "00:00:00", ["Ssh:ScriptsPath"] = scripts },
         dataDirectory: data);
 }

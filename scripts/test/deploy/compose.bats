@@ -173,7 +173,7 @@ EOF
   run env_of app
   local key
   for key in ConnectionStrings__App ConnectionStrings__Hangfire Api__Token App__PublicUrl Callbacks__BaseUrl \
-    Runs__Deadline DataProtection__KeysPath Smtp__Host Smtp__Port Smtp__Security Smtp__User Smtp__Password \
+    Runs__Deadline Runs__DeadlinePerExtraProtocol DataProtection__KeysPath Smtp__Host Smtp__Port Smtp__Security Smtp__User Smtp__Password \
     Smtp__From ForwardedHeaders__KnownProxies__0 Headscale__Url Headscale__ApiKey Headscale__User \
     Admin__Email Admin__Password; do
     [[ "$(jq --arg k "$key" 'has($k)' <<<"$output")" == true ]] || fail "the app's environment lacks $key"

@@ -32,7 +32,7 @@ setup() {
     grep -qF "$var" "$DOC" || grep -qF "$var" "$REPO_DIR/.env.example" || fail "$var is documented nowhere"
   done
   for var in ConnectionStrings__App ConnectionStrings__Hangfire Api__Token App__PublicUrl Callbacks__BaseUrl \
-    Runs__Deadline DataProtection__KeysPath Smtp__Security ForwardedHeaders__KnownProxies__0 Headscale__Url \
+    Runs__Deadline Runs__DeadlinePerExtraProtocol DataProtection__KeysPath Smtp__Security ForwardedHeaders__KnownProxies__0 Headscale__Url \
     Headscale__ApiKey Headscale__User Admin__Email Admin__Password; do
     grep -qF "$var" "$DOC" || fail "docs/deployment.md does not mention $var"
   done
