@@ -83,17 +83,13 @@ neb_config_test() {
   out=$(nebula -test -config "$1" 2>&1) || die "nebula rejects $1: $out"
 }
 
-neb_tun_ready() { # neb_tun_ready NS DEV IP
-  ip -n "$1" -4 -o addr show dev "$2" 2>/dev/null | grep -q " $3/"
-}
-
 neb_lighthouse_up() {
   local dir="$LAB_NEB_DIR/lighthouse"
   neb_cert_create lighthouse "$LAB_NEB_NET.1/24" "$dir"
   neb_config "$dir" "$LAB_NEB_IF_CP" true >"$dir/config.yml"
   neb_config_test "$dir/config.yml"
   lab_spawn nebula-cp "$LAB_CP_NS" nebula -config "$dir/config.yml"
-  wait_until 10 "the nebula lighthouse tun $LAB_NEB_IF_CP" neb_tun_ready "$LAB_CP_NS" "$LAB_NEB_IF_CP" "$LAB_NEB_NET.1"
+  wait_until 10 "the nebula lighthouse tun $LAB_NEB_IF_CP" netns_link_has_ip "$LAB_CP_NS" "$LAB_NEB_IF_CP" "$LAB_NEB_NET.1"
 }
 
 neb_node_conf_write() {

@@ -16,6 +16,9 @@ lab_namespaces() {
 
 link_exists() { ip link show dev "$1" >/dev/null 2>&1; }
 
+# netns_link_has_ip NS DEV IP: DEV in NS carries the IPv4 address IP (a VPN's tun is up).
+netns_link_has_ip() { ip -n "$1" -4 -o addr show dev "$2" 2>/dev/null | grep -q " $3/"; }
+
 disable_ipv6_on() { sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1" >/dev/null 2>&1 || true; }
 
 # The bridge the control-plane app sits on, and a safety net: anything in

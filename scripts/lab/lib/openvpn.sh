@@ -46,7 +46,7 @@ ovpn_server_up() {
     --client-config-dir "$LAB_OVPN_DIR/ccd" --ccd-exclusive \
     --ca "$dir/ca.crt" --cert "$dir/host.crt" --key "$dir/host.key" --dh none \
     --data-ciphers "$LAB_OVPN_CIPHERS" --tun-mtu "$LAB_OVPN_MTU" --keepalive 1 5 --verb 3
-  wait_until 10 "the OpenVPN server tun $LAB_OVPN_IF_CP" neb_tun_ready "$LAB_CP_NS" "$LAB_OVPN_IF_CP" "$LAB_OVPN_NET.1"
+  wait_until 10 "the OpenVPN server tun $LAB_OVPN_IF_CP" netns_link_has_ip "$LAB_CP_NS" "$LAB_OVPN_IF_CP" "$LAB_OVPN_NET.1"
 }
 
 # ovpn_client_config DIR: the node's client config; the driver adds --dev and --dev-type.
