@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 using VPNLens.Core.Phases;
@@ -56,6 +57,21 @@ public sealed class ResultsPageTests : MudTestContext, IAsyncLifetime
         Assert.Equal($"/r/{run.PublicToken}/results.csv", page.Find("[data-testid=download-csv]").GetAttribute("href"));
         Assert.Equal($"/r/{run.PublicToken}/results.json", page.Find("[data-testid=download-json]").GetAttribute("href"));
         Assert.Contains("One protocol failed", page.Find("[data-testid=run-failure]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_live_page_is_drawn_by_a_handful_of_components()
+    {
+        // Every open circuit on a live run holds this tree (and two render trees per component): a Mud component
+        // creeping back into the live status or the phase board shows up here, not only in the memory benchmark.
+        var page = Render<ResultsPage>(p => p.Add(x => x.Token, run.PublicToken));
+
+        Assert.Equal(
+            ["PageTitle", "SectionContent", "RunStateChip", "PhaseBoard"],
+            page.FindComponents<IComponent>().Select(c => c.Instance.GetType().Name));
+        var overall = page.Find("[data-testid=live-status] + .mud-paper [role=progressbar]");
+        Assert.Equal("0", overall.GetAttribute("aria-valuenow"));
+        Assert.Equal("transform: translateX(-100%);", overall.QuerySelector(".mud-progress-linear-bar")!.GetAttribute("style"));
     }
 
     [Fact]
