@@ -46,6 +46,10 @@ start_app() {
   log_info "starting the app on http://127.0.0.1:$PORT and http://$LAB_GATEWAY:$PORT"
   (
     cd "$APP_DIR"
+    set -a
+    # shellcheck source=deploy/runtime.env
+    source "$REPO_DIR/deploy/runtime.env"
+    set +a
     export ASPNETCORE_URLS="http://127.0.0.1:$PORT;http://$LAB_GATEWAY:$PORT"
     export ConnectionStrings__App="Data Source=$DATA_DIR/vpnlens.db"
     export ConnectionStrings__Hangfire="$DATA_DIR/hangfire.db"

@@ -55,6 +55,13 @@ app_start() {
   (
     cd "$BENCH_APP_DIR" || exit 1
     [[ -z "$BENCH_LOCK_FD" ]] || exec {BENCH_LOCK_FD}>&-
+    # the runtime tuning up.sh applies, where the measured commit has it
+    if [[ -f "$BENCH_SRC/deploy/runtime.env" ]]; then
+      set -a
+      # shellcheck source=deploy/runtime.env
+      source "$BENCH_SRC/deploy/runtime.env"
+      set +a
+    fi
     export ASPNETCORE_URLS="http://127.0.0.1:$port;http://$BENCH_GATEWAY:$port"
     export ConnectionStrings__App="Data Source=$data/vpnlens.db"
     export ConnectionStrings__Hangfire="$data/hangfire.db"

@@ -92,6 +92,16 @@ in_final() {
   assert_output --partial 'ASPNETCORE_URLS=http://+:8080'
 }
 
+@test "the runtime's memory tuning is deploy/runtime.env's, line for line" {
+  local pair env
+  env=$(in_final ENV | tr "\n" " ")
+  while IFS= read -r pair; do
+    [[ "$pair" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || continue
+    [[ " $env " == *" $pair "* ]] || fail "the runtime stage's ENV lacks $pair (deploy/runtime.env has it)"
+  done <"$REPO_DIR/deploy/runtime.env"
+  grep -q '^DOTNET_GCgen0size=' "$REPO_DIR/deploy/runtime.env"
+}
+
 @test "HEALTHCHECK calls /healthz with the bundled probe, in exec form (no shell in the image)" {
   run in_final HEALTHCHECK
   assert_output --regexp '--start-period=[0-9]+s'
