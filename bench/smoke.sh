@@ -16,12 +16,15 @@ readonly FIGURES=(
   fidelity.wireguard.udpLoss fidelity.wireguard.ping
   fidelity.nebula.tcpUpload fidelity.nebula.tcpDownload fidelity.nebula.udpJitter
   fidelity.nebula.udpLoss fidelity.nebula.ping
+  fidelity.openvpn.tcpUpload fidelity.openvpn.tcpDownload fidelity.openvpn.udpJitter
+  fidelity.openvpn.udpLoss fidelity.openvpn.ping
   readiness.wireguard.ladderOverTrue readiness.wireguard.switchLadderOverTrue readiness.wireguard.sleep5OverTrue
   readiness.nebula.ladderOverTrue readiness.nebula.switchLadderOverTrue readiness.nebula.sleep5OverTrue
+  readiness.openvpn.ladderOverTrue readiness.openvpn.switchLadderOverTrue readiness.openvpn.sleep5OverTrue
   readiness.firstSampleZero
   overhead.run
   cost.direct.daemon cost.direct.system cost.wireguard.daemon cost.wireguard.system
-  cost.nebula.daemon cost.nebula.system
+  cost.nebula.daemon cost.nebula.system cost.openvpn.daemon cost.openvpn.system
   controlPlane.queueToFirstPhase
   controlPlane.callbackToPush.p50 controlPlane.callbackToPush.p95 controlPlane.callbackToPush.p99
   controlPlane.callbackIntake

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The bare side of fidelity: the same lab tunnel brought up by hand (wg-quick, nebula), then iperf3
+# The bare side of fidelity: the same lab tunnel brought up by hand (wg-quick, nebula, openvpn), then iperf3
 # and ping by hand with the same durations the app's runs use. Nothing of VPNLens's runs here.
 [[ -n "${_BENCH_BARE_SH:-}" ]] && return 0
 _BENCH_BARE_SH=1
@@ -18,6 +18,11 @@ bare_up() {
     nebula)
       bench_spawn bare-nebula "$log" setsid "${NODE_EXEC[@]}" nebula -config "$(node_conf nebula NEBULA_CONFIG)"
       ;;
+    openvpn)
+      # the driver's own command line: the client config, then the device it names
+      bench_spawn bare-openvpn "$log" setsid "${NODE_EXEC[@]}" openvpn --config "$(node_conf openvpn OPENVPN_CONFIG)" \
+        --dev "$(node_conf openvpn OPENVPN_INTERFACE)" --dev-type tun --verb 3
+      ;;
     *) die "bare_up: no way to bring $proto up by hand" ;;
   esac
   poll_until 30 _node_ping_ok "$(node_conf "$proto" PEER_IP)"
@@ -33,6 +38,10 @@ bare_down() {
     nebula)
       iface=$(node_conf nebula NEBULA_INTERFACE)
       bench_stop bare-nebula 10
+      ;;
+    openvpn)
+      iface=$(node_conf openvpn OPENVPN_INTERFACE)
+      bench_stop bare-openvpn 10
       ;;
   esac
   poll_until 10 _node_link_gone "$iface" || log_warn "bare: $iface still exists after taking $proto down"
