@@ -60,8 +60,7 @@ ENV ASPNETCORE_URLS=http://+:8080 \
     DataProtection__KeysPath=/data/keys \
     Runs__Deadline=00:10:00
 # Memory tuning of the runtime: the same lines as deploy/runtime.env, which says why.
-ENV DOTNET_GCgen0size=0x200000 \
-    MALLOC_ARENA_MAX=2
+ENV MALLOC_ARENA_MAX=2
 
 # SQLite databases (app + Hangfire) and the Data Protection keys that sign sign-in cookies.
 VOLUME ["/data"]

@@ -99,7 +99,7 @@ in_final() {
     [[ "$pair" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || continue
     [[ " $env " == *" $pair "* ]] || fail "the runtime stage's ENV lacks $pair (deploy/runtime.env has it)"
   done <"$REPO_DIR/deploy/runtime.env"
-  grep -q '^DOTNET_GCgen0size=' "$REPO_DIR/deploy/runtime.env"
+  grep -q '^MALLOC_ARENA_MAX=' "$REPO_DIR/deploy/runtime.env"
 }
 
 @test "HEALTHCHECK calls /healthz with the bundled probe, in exec form (no shell in the image)" {
