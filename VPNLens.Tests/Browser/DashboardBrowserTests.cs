@@ -82,6 +82,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.FillAsync("#password", SignIn.AdminPassword);
         await page.ClickAsync("button[type=submit]");
         await Expect(page.Locator("h1")).ToHaveTextAsync("Dashboard");
+        // The theme comes from its own stylesheet (/theme.css): the app bar wears VpnLensTheme's indigo.
+        await Expect(page.Locator("header.mud-appbar")).ToHaveCSSAsync("background-color", "rgb(40, 53, 147)");
         await Screenshot(page, "01-dashboard-empty");
 
         // A node, added and tested on the Nodes page.

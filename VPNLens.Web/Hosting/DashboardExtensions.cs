@@ -2,6 +2,7 @@ using MudBlazor.Services;
 using VPNLens.Web.Account;
 using VPNLens.Web.Api;
 using VPNLens.Web.Components;
+using VPNLens.Web.Components.Layout;
 using VPNLens.Web.Figures;
 using VPNLens.Web.Permalinks;
 using VPNLens.Web.Runs;
@@ -22,6 +23,7 @@ public static class DashboardExtensions
             options.SizeLimit = 128L * 1024 * 1024;
             options.AddPolicy(FinishedRunPages.CachePolicy, new FinishedRunPagePolicy(TimeSpan.FromHours(1)));
         });
+        services.AddSingleton<ThemeStylesheet>();
         services.AddSingleton<RunSnapshots>();
         services.AddSingleton<Nodes.NodeCatalog>();
         return services;
@@ -37,6 +39,7 @@ public static class DashboardExtensions
         app.MapAccountEndpoints();
         app.MapResultsDownloads();
         app.MapStaticAssets();
+        app.MapThemeStylesheet();
         // No permessage-deflate on the circuits' WebSockets: each compressed socket holds ~300 KB of zlib state
         // (100 open tabs: ~35 MB) to shrink render batches that are a few hundred bytes.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.DisableWebSocketCompression = true).CacheOutput(FinishedRunPages.CachePolicy);
