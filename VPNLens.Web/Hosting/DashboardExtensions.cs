@@ -18,7 +18,7 @@ public static class DashboardExtensions
         services.AddMudServices();
         services.AddOutputCache(options =>
         {
-            // A finished permalink page is ~65 KB: this budget holds ~2,000 of them, a hot set far larger than a
+            // A finished permalink page is ~55 KB: this budget holds ~2,400 of them, a hot set far larger than a
             // team shares at once; past it, new pages are rendered for each visit until the cache compacts.
             options.SizeLimit = 128L * 1024 * 1024;
             options.AddPolicy(FinishedRunPages.CachePolicy, new FinishedRunPagePolicy(TimeSpan.FromHours(1)));

@@ -8,7 +8,7 @@ namespace VPNLens.Web.Permalinks;
 /// of an interactive app with the visitor's own antiforgery token in its persisted component state (and the cookie
 /// that goes with it); a page handed to everyone must carry neither. The page is static and posts nothing, so it
 /// loses nothing by it, and its links load the next page afresh (<c>data-enhance-nav="false"</c> in App.razor).
-/// Sits inside <c>UseOutputCache</c>: what it writes is what the cache sees. The page (~65 KB) is buffered in pooled
+/// Sits inside <c>UseOutputCache</c>: what it writes is what the cache sees. The page (~55 KB) is buffered in pooled
 /// memory and cut as bytes: under load every miss passes through here.
 /// </summary>
 public sealed class SharedPageMiddleware(RequestDelegate next)
