@@ -110,18 +110,31 @@ on_err() {
   log_error "failed at line $1: $2"
 }
 
-# part_lab NODE_ID: interleaved pairs: a whole run through the app (VPNLens's figures), then the
-# same tunnels by hand (bare iperf3 and ping).
+# part_lab NODE_ID: interleaved pairs, each a whole run through the app (VPNLens's figures) and
+# the same tunnels by hand (bare iperf3 and ping), in alternating order: the app first in odd
+# pairs, by hand first in even ones. A shared machine that speeds up or slows down during the
+# suite then favours neither side of the ratio.
 part_lab() {
-  local node_id=$1 pair proto
+  local node_id=$1 pair
   for ((pair = 1; pair <= BENCH_PAIRS; pair++)); do
-    measure_app_run "$pair" "$BENCH_PORT" "$node_id"
-    for proto in "${BENCH_VPNS[@]}"; do
-      measure_bare "$pair" "$proto"
-      measure_switch_readiness "$pair" "$proto"
-    done
-    poll_until 30 node_is_quiet || log_warn "pair $pair: the node is not quiet after the bare measurements"
+    if ((pair % 2)); then
+      measure_app_run "$pair" "$BENCH_PORT" "$node_id"
+      measure_by_hand "$pair"
+    else
+      measure_by_hand "$pair"
+      measure_app_run "$pair" "$BENCH_PORT" "$node_id"
+    fi
   done
+}
+
+# measure_by_hand PAIR: every tunnel by hand: bare iperf3 and ping, then switch.sh's ladder alone.
+measure_by_hand() {
+  local pair=$1 proto
+  for proto in "${BENCH_VPNS[@]}"; do
+    measure_bare "$pair" "$proto"
+    measure_switch_readiness "$pair" "$proto"
+  done
+  poll_until 30 node_is_quiet || log_warn "pair $pair: the node is not quiet after the bare measurements"
 }
 
 part_control_plane() {
