@@ -45,11 +45,11 @@ public sealed partial class ThemeStylesheet(IServiceScopeFactory scopes, ILogger
     internal static string CssOf(string html)
     {
         var styles = StyleElement().Matches(html);
-        var rest = StyleElement().Replace(html, string.Empty);
-        if (styles.Count == 0 || !string.IsNullOrWhiteSpace(rest))
+        var rest = StyleElement().Replace(html, string.Empty).Trim();
+        if (styles.Count == 0 || rest.Length > 0)
         {
             throw new InvalidOperationException(
-                $"MudThemeProvider rendered more than style elements; the theme cannot be a stylesheet: {rest.Trim()[..Math.Min(200, rest.Trim().Length)]}");
+                $"MudThemeProvider rendered more than style elements; the theme cannot be a stylesheet: {rest[..Math.Min(200, rest.Length)]}");
         }
 
         return string.Join('\n', styles.Select(style => style.Groups["css"].Value.Trim()));
