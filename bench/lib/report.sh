@@ -4,13 +4,30 @@
 [[ -n "${_BENCH_REPORT_SH:-}" ]] && return 0
 _BENCH_REPORT_SH=1
 
+# l3_cache_mb: the last-level cache cpu0 reports (sysfs), in MB; null when it reports none. It sets
+# the .NET GC's default gen0 budget, so it moves the memory figures between machines.
+l3_cache_mb() {
+  local dir size
+  for dir in /sys/devices/system/cpu/cpu0/cache/index*; do
+    [[ "$(cat "$dir/level" 2>/dev/null)" == 3 ]] || continue
+    size=$(cat "$dir/size" 2>/dev/null) || break
+    case "$size" in
+      *K) echo $((${size%K} / 1024)) ;;
+      *M) echo "${size%M}" ;;
+      *) break ;;
+    esac
+    return 0
+  done
+  echo null
+}
+
 machine_json() {
   jq -cn --arg kernel "$(uname -r)" --arg os "$(. /etc/os-release && echo "$PRETTY_NAME")" \
     --arg cpu "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
-    --argjson cores "$(nproc)" \
+    --argjson cores "$(nproc)" --argjson l3 "$(l3_cache_mb)" \
     --argjson memMb "$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 }' /proc/meminfo)" \
     --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --arg dotnet "$(dotnet --version 2>/dev/null)" \
-    '{cores: $cores, memoryMb: $memMb, kernel: $kernel, os: $os, cpuModel: $cpu, dotnetSdk: $dotnet, loadAverage: $load}'
+    '{cores: $cores, memoryMb: $memMb, kernel: $kernel, os: $os, cpuModel: $cpu, l3CacheMb: $l3, dotnetSdk: $dotnet, loadAverage: $load}'
 }
 
 # _slurp FILE: the file's JSON values as an array ([] when absent), for --slurpfile.
