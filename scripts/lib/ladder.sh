@@ -10,9 +10,9 @@
 _VPNLENS_LADDER_SH=1
 
 readonly LADDER_RUNGS=(interface ip route ping backend)
-# A rung that does not pass at once is tried again after 5 ms, then 10, 20 ... up to
-# POLL_MAX_PAUSE_MS: a tunnel is usually ready within milliseconds of its up command.
-LADDER_FIRST_PAUSE_MS=${LADDER_FIRST_PAUSE_MS:-5}
+# A rung that does not pass at once is tried again after a pause of an eighth of its wait so
+# far (lag_pause_ms: 2 ms at first): a tunnel is usually ready within milliseconds of its up
+# command, and the ladder's readiness is then at most ~1/8 of the rung's wait late.
 # The backend rung's limit for one HTTP request (connect and status line).
 LADDER_HTTP_TIMEOUT_S=${LADDER_HTTP_TIMEOUT_S:-5}
 
@@ -130,20 +130,19 @@ _http_status_line() {
 }
 
 # ladder_climb IFACE PEER BACKEND_URL TIMEOUT_S
-# Climbs every rung in order, each polled (growing pause) until it passes or TIMEOUT_S has
+# Climbs every rung in order, each polled (lag_pause_ms) until it passes or TIMEOUT_S has
 # passed since it began. Records, per rung index i (as in LADDER_RUNGS), LADDER_START_MS[i]
 # and LADDER_PASS_MS[i] (epoch ms); only climbed rungs have a pass time. When a rung does
 # not pass: LADDER_FAILED is the rung, LADDER_GAVE_UP_MS when it gave up, RUNG_ERROR a
 # sentence naming the rung and the reason ("rung ping: no reply from 198.19.1.1 within
 # 30 s"), and it returns 1.
 ladder_climb() {
-  local iface=$1 peer=$2 url=$3 timeout_s=$4 i now deadline pause
+  local iface=$1 peer=$2 url=$3 timeout_s=$4 i now deadline
   LADDER_START_MS=() LADDER_PASS_MS=() LADDER_FAILED='' LADDER_GAVE_UP_MS='' RUNG_ERROR=''
   for i in "${!LADDER_RUNGS[@]}"; do
     clock_ms now
     LADDER_START_MS[i]=$now
     deadline=$((now + timeout_s * 1000))
-    pause=$LADDER_FIRST_PAUSE_MS
     CHECK_REASON=''
     until "check_${LADDER_RUNGS[i]}" "$iface" "$peer" "$url"; do
       clock_ms now
@@ -152,10 +151,9 @@ ladder_climb() {
         RUNG_ERROR="rung $LADDER_FAILED: ${CHECK_REASON:-check failed} within ${timeout_s} s"
         return 1
       fi
-      ((pause <= deadline - now)) || pause=$((deadline - now))
-      pause_ms "$pause"
-      pause=$((pause * 2))
-      ((pause <= POLL_MAX_PAUSE_MS)) || pause=$POLL_MAX_PAUSE_MS
+      lag_pause_ms $((now - LADDER_START_MS[i]))
+      ((LAG_PAUSE_MS <= deadline - now)) || LAG_PAUSE_MS=$((deadline - now))
+      pause_ms "$LAG_PAUSE_MS"
     done
     clock_ms now
     LADDER_PASS_MS[i]=$now

@@ -6,6 +6,19 @@ _VPNLENS_POLL_SH=1
 # The pause grows from POLL_FIRST_PAUSE_MS, doubling, up to POLL_MAX_PAUSE_MS.
 POLL_FIRST_PAUSE_MS=${POLL_FIRST_PAUSE_MS:-50}
 POLL_MAX_PAUSE_MS=${POLL_MAX_PAUSE_MS:-1000}
+# Waits whose lateness is what gets measured (a tunnel coming up) pause in proportion instead.
+POLL_MIN_PAUSE_MS=${POLL_MIN_PAUSE_MS:-2}
+LAG_PAUSE_MS=0
+
+# lag_pause_ms WAITED_MS: sets LAG_PAUSE_MS to an eighth of the time waited so far, at least
+# POLL_MIN_PAUSE_MS, at most POLL_MAX_PAUSE_MS: what comes true is seen at most ~1/8 of the wait
+# late (a doubling pause can be as late as the whole wait). A variable, not output: the waits that
+# use it poll in a tight loop without forking.
+lag_pause_ms() {
+  LAG_PAUSE_MS=$(($1 / 8))
+  ((LAG_PAUSE_MS >= POLL_MIN_PAUSE_MS)) || LAG_PAUSE_MS=$POLL_MIN_PAUSE_MS
+  ((LAG_PAUSE_MS <= POLL_MAX_PAUSE_MS)) || LAG_PAUSE_MS=$POLL_MAX_PAUSE_MS
+}
 
 # pause_ms MS: sleep that many milliseconds (a seam tests may replace). A read with a
 # timeout on a pipe nobody writes to (opened both ways, so it never ends) sleeps without

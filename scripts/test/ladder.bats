@@ -112,17 +112,36 @@ expect_climbed() {
   assert_equal "$RUNG_ERROR" "rung backend: https://127.0.0.1:8088/ answered HTTP 503 within 1 s"
 }
 
-@test "a rung that passes on a later attempt is polled, with a growing pause from 5 ms, not a fixed sleep" {
+@test "the pause between tries is an eighth of the wait so far, at least 2 ms, at most POLL_MAX_PAUSE_MS" {
+  local waited want
+  for waited in 0 15 16 40 800 7999 8000 60000; do
+    lag_pause_ms "$waited"
+    want=$((waited / 8))
+    ((want >= 2)) || want=2
+    ((want <= 1000)) || want=1000
+    assert_equal "$waited:$LAG_PAUSE_MS" "$waited:$want"
+  done
+  POLL_MIN_PAUSE_MS=5 POLL_MAX_PAUSE_MS=50 lag_pause_ms 1000
+  assert_equal "$LAG_PAUSE_MS" 50
+  POLL_MIN_PAUSE_MS=5 lag_pause_ms 0
+  assert_equal "$LAG_PAUSE_MS" 5
+}
+
+@test "a rung that passes on a later attempt is polled with short pauses, not a fixed sleep" {
   PAUSES=()
   pause_ms() { PAUSES+=("$1"); }
   queue curl-backend 000 000 503 200
   ladder_climb fake0 127.0.0.1 "$BACKEND" 5
-  assert_equal "${PAUSES[*]}" "5 10 20"
+  assert_equal "${#PAUSES[@]}" 3
+  local pause
+  for pause in "${PAUSES[@]}"; do
+    ((pause >= 2 && pause < 20)) || fail "pauses: ${PAUSES[*]}"
+  done
   assert_equal "$(grep -c '^curl ' "$FAKE_STATE/calls.log")" 4
   expect_climbed "interface ip route ping backend"
 }
 
-@test "the last pause ends at the rung's deadline, and the rung is tried once more there" {
+@test "the pause grows with the wait, the last ends at the rung's deadline, and the rung is tried once more there" {
   PAUSES=()
   pause_ms() {
     PAUSES+=("$1")
@@ -130,9 +149,14 @@ expect_climbed() {
   }
   export FAKE_PING_DEFAULT=none
   if ladder_climb fake0 127.0.0.1 "$BACKEND" 1; then fail "passed"; fi
-  # 5 10 20 40 80 160 320, then at most what is left of the second
-  assert_equal "${PAUSES[*]:0:7}" "5 10 20 40 80 160 320"
-  ((${#PAUSES[@]} <= 9)) || fail "pauses: ${PAUSES[*]}"
+  local i n=${#PAUSES[@]}
+  assert_equal "${PAUSES[0]}" 2
+  for ((i = 1; i < n - 1; i++)); do
+    ((PAUSES[i] >= PAUSES[i - 1])) || fail "a pause shrank: ${PAUSES[*]}"
+  done
+  # an eighth of at most the second the rung had
+  ((PAUSES[n - 2] <= 125)) || fail "a pause longer than an eighth of the wait: ${PAUSES[*]}"
+  ((n <= 80)) || fail "$n tries in a second: ${PAUSES[*]}"
   ((LADDER_GAVE_UP_MS - LADDER_START_MS[3] >= 1000)) || fail "gave up early"
 }
 
