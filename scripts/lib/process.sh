@@ -25,11 +25,13 @@ process_comm() {
 }
 
 # pid_from_pidfile NAME COMM: the pid in NAME's pidfile if that process is alive and is COMM.
+# Without a fork: wait_daemon_started calls it every few milliseconds.
 pid_from_pidfile() {
-  local file="$VPNLENS_STATE_DIR/$1.pid" pid
+  local file="$VPNLENS_STATE_DIR/$1.pid" pid comm
   [[ -r "$file" ]] || return 1
   read -r pid <"$file" || return 1
-  is_running "$pid" && [[ "$(process_comm "$pid")" == "$2" ]] || return 1
+  is_running "$pid" || return 1
+  { read -r comm <"$VPNLENS_PROC/$pid/comm"; } 2>/dev/null && [[ "$comm" == "$2" ]] || return 1
   printf '%s\n' "$pid"
 }
 
@@ -108,17 +110,25 @@ kill_tree() {
   kill "-$sig" "$pid" 2>/dev/null || true
 }
 
-_daemon_settled() {
-  link_exists "$3" || ! pid_from_pidfile "$1" "$2" >/dev/null
-}
-
 # wait_daemon_started NAME COMM IFACE: poll until the daemon has made IFACE or has died;
-# dies with the end of its log if it died (the ladder then checks everything else). The
-# first pause is short: the interface usually appears within a few ms, and this wait is
-# part of the bring-up the ladder's readiness is timed from.
+# dies with the end of its log if it died (the ladder then checks everything else). This wait
+# is part of the bring-up the ladder's readiness is timed from, and some daemons (OpenVPN) make
+# their interface only once the tunnel is up: it polls without forking, pausing lag_pause_ms.
+# It waits on the pid daemon_start recorded being alive, not on its name: until setsid has
+# exec'd the daemon, the process is still called bash or setsid, and a machine under load can
+# be asked in that window (a nebula run once failed "exited at once" that way).
 wait_daemon_started() {
-  local name=$1 comm=$2 iface=$3
-  POLL_FIRST_PAUSE_MS=5 poll_until 5000 _daemon_settled "$name" "$comm" "$iface" || true
-  pid_from_pidfile "$name" "$comm" >/dev/null ||
+  local name=$1 comm=$2 iface=$3 pid='' start now actual=''
+  { read -r pid <"$(pidfile_of "$name")"; } 2>/dev/null || true
+  clock_ms start
+  now=$start
+  while ((now - start < 5000)) && ! link_exists "$iface" && is_running "$pid"; do
+    lag_pause_ms $((now - start))
+    pause_ms "$LAG_PAUSE_MS"
+    clock_ms now
+  done
+  is_running "$pid" ||
     die "$name exited at once: $(tail -n 1 "$VPNLENS_STATE_DIR/$name.log" 2>/dev/null)"
+  { read -r actual <"$VPNLENS_PROC/$pid/comm"; } 2>/dev/null || true
+  [[ "$actual" == "$comm" ]] || log_warn "$name (pid $pid) is called '$actual', not '$comm'"
 }

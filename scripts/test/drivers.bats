@@ -233,6 +233,46 @@ ENV
   assert_output 1
 }
 
+@test "a daemon's start is waited for until its interface exists, polled with short pauses and no sleep" {
+  daemon_start fakevpn "$VPNLENS_STATE_DIR/fakevpn.log" sleep 30
+  link_exists() { [[ -e "$BATS_TEST_TMPDIR/link-$1" ]]; }
+  PAUSES=()
+  pause_ms() {
+    PAUSES+=("$1")
+    ((${#PAUSES[@]} < 4)) || touch "$BATS_TEST_TMPDIR/link-vlfake0"
+  }
+  wait_daemon_started fakevpn sleep vlfake0
+  assert_equal "${#PAUSES[@]}" 4
+  local pause
+  for pause in "${PAUSES[@]}"; do
+    ((pause >= 2 && pause < 20)) || fail "pauses: ${PAUSES[*]}"
+  done
+  assert [ -n "$(pid_from_pidfile fakevpn sleep)" ]
+  daemon_stop fakevpn sleep
+}
+
+@test "a daemon not yet exec'd (still called bash) is waited for, not taken for one that exited" {
+  daemon_start fakevpn "$VPNLENS_STATE_DIR/fakevpn.log" bash -c 'sleep 0.3; exec sleep 30'
+  link_exists() { [[ -e "$BATS_TEST_TMPDIR/link-$1" ]]; }
+  (
+    sleep 0.5
+    touch "$BATS_TEST_TMPDIR/link-vlfake0"
+  ) &
+  run wait_daemon_started fakevpn sleep vlfake0
+  assert_success
+  refute_output --partial "exited at once"
+  assert [ -n "$(pid_from_pidfile fakevpn sleep)" ]
+  daemon_stop fakevpn sleep
+}
+
+@test "a daemon that exits at once fails its bring-up with the end of its log" {
+  daemon_start fakevpn "$VPNLENS_STATE_DIR/fakevpn.log" bash -c 'echo "fatal: no such key file"; exit 1'
+  link_exists() { return 1; }
+  run wait_daemon_started fakevpn bash vlfake0
+  assert_failure
+  assert_output --partial "fakevpn exited at once: fatal: no such key file"
+}
+
 @test "nebula: the config must set tun.dev to NEBULA_INTERFACE and pass nebula -test" {
   load_driver nebula required
   driver_check
