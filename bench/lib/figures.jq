@@ -27,6 +27,7 @@ def unmeasured($id; $what; $unit; $target; $reason):
 def proto($run; $p): $run.run.results.protocols // [] | map(select(.protocol == $p)) | first;
 def bare($pair; $p): $bare | map(select(.pair == $pair and .protocol == $p and .error == null)) | first;
 def ratio($a; $b): if $a == null or $b == null or $b == 0 then null else $a / $b end;
+def minus($a; $b): if $a == null or $b == null then null else $a - $b end;
 
 # Nominal measurement windows of one protocol, in ms: each iperf3 test's -t + -O, each ping's
 # count x interval, and latency_loaded's iperf3 load (ping count x interval + 6 s, + -O).
@@ -82,16 +83,18 @@ def readiness:
    | [$runs[].readiness[$p] | select(. != null)] as $r
    | ([$r[] | ratio(.ladderMs; .trueMs)]) as $ratios
    | ([$r[].trueMs] | median) as $true
+   | ([$r[] | select(.ladderMs == null)] | length) as $unclimbed
    | fig("readiness.\($p).ladderOverTrue"; "Readiness \($p | title): ladder-declared / true ready time"; "ratio";
        $ratios; "<= 1.2"; ($ratios | median) <= 1.2;
-       "ladder \([$r[].ladderMs] | median) ms (its ping rung \([$r[].pingRungMs] | median) ms) vs true \($true | r(0)) ms (10 ms probe), medians: \([$r[] | (.ladderMs - .trueMs)] | median | r(0)) ms after the tunnel carried traffic"),
+       "ladder \([$r[].ladderMs] | median) ms (its ping rung \([$r[].pingRungMs] | median) ms) vs true \($true | r(0)) ms (10 ms probe), medians: \([$r[] | minus(.ladderMs; .trueMs)] | median | r(0)) ms after the tunnel carried traffic"
+       + (if $unclimbed > 0 then "; \($unclimbed) of \($r | length) runs climbed no ladder (\($p) did not come up: see the runs' evidence)" else "" end)),
      ([$switch[] | select(.protocol == $p)] as $w
       | fig("readiness.\($p).switchLadderOverTrue"; "Readiness \($p | title): switch.sh up ladder alone / true ready time"; "ratio";
           [$w[] | ratio(.ladderMs; .trueMs)]; "—"; null;
           "the same ladder without run.sh's phase bookkeeping between rungs: \([$w[].ladderMs] | median | r(0)) ms vs true \([$w[].trueMs] | median | r(0)) ms")),
      fig("readiness.\($p).sleep5OverTrue"; "Readiness \($p | title): a fixed sleep 5 / true ready time"; "ratio";
        [$r[] | ratio(5000; .trueMs)]; "—"; null;
-       (if $true == null then null else "sleep 5 would wait \(5000 - $true | r(0)) ms past ready, the ladder \([$r[] | (.ladderMs - .trueMs)] | median | r(0)) ms" end))),
+       (if $true == null then null else "sleep 5 would wait \(5000 - $true | r(0)) ms past ready, the ladder \([$r[] | minus(.ladderMs; .trueMs)] | median | r(0)) ms" end))),
   ([$runs[] | .firstSamples | to_entries[] | .value] as $first
    | {id: "readiness.firstSampleZero", figure: "Readiness: runs whose first throughput sample is 0", unit: "runs",
       value: ($runs | map(select(.firstSamples | to_entries | any(.value == 0))) | length),
