@@ -25,7 +25,7 @@ process_comm() {
 }
 
 # pid_from_pidfile NAME COMM: the pid in NAME's pidfile if that process is alive and is COMM.
-# Without a fork: wait_daemon_started calls it every few milliseconds.
+# Reads /proc itself, without a fork.
 pid_from_pidfile() {
   local file="$VPNLENS_STATE_DIR/$1.pid" pid comm
   [[ -r "$file" ]] || return 1
