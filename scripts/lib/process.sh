@@ -118,8 +118,8 @@ kill_tree() {
 # exec'd the daemon, the process is still called bash or setsid, and a machine under load can
 # be asked in that window (a nebula run once failed "exited at once" that way).
 wait_daemon_started() {
-  local name=$1 comm=$2 iface=$3 pid='' start now actual=''
-  { read -r pid <"$(pidfile_of "$name")"; } 2>/dev/null || true
+  local name=$1 comm=$2 iface=$3 pid='' start now
+  { read -r pid <"$VPNLENS_STATE_DIR/$name.pid"; } 2>/dev/null || true
   clock_ms start
   now=$start
   while ((now - start < 5000)) && ! link_exists "$iface" && is_running "$pid"; do
@@ -129,6 +129,6 @@ wait_daemon_started() {
   done
   is_running "$pid" ||
     die "$name exited at once: $(tail -n 1 "$VPNLENS_STATE_DIR/$name.log" 2>/dev/null)"
-  { read -r actual <"$VPNLENS_PROC/$pid/comm"; } 2>/dev/null || true
-  [[ "$actual" == "$comm" ]] || log_warn "$name (pid $pid) is called '$actual', not '$comm'"
+  pid_from_pidfile "$name" "$comm" >/dev/null ||
+    log_warn "$name (pid $pid) is called '$(process_comm "$pid")', not '$comm'"
 }
