@@ -31,6 +31,7 @@ on_err() {
 }
 
 on_signal() {
+  signal_deferred "$1" && return 0
   TERMINATED_BY=$1
   log_error "received SIG$1"
   exit $((128 + $(kill -l "$1")))

@@ -91,7 +91,7 @@ _check_backend_tcp() {
   local url=$1 fd pid line='' rc=0
   exec {fd}< <(_http_status_line "$2" "$3" "$4")
   pid=$!
-  IFS= read -r -t "$LADDER_HTTP_TIMEOUT_S" -u "$fd" line || rc=$?
+  IFS= timed_read -t "$LADDER_HTTP_TIMEOUT_S" -u "$fd" line || rc=$?
   exec {fd}<&-
   if ((rc > 128)); then
     kill "$pid" 2>/dev/null || true

@@ -61,6 +61,7 @@ phases_bring_up_and_ladder() {
 # signal to report), then end as the signal would have. run.sh signals this subshell again
 # while it waits for it to end (and KILLs it after a while): that must not cut the report.
 ladder_stopped() {
+  signal_deferred "$1" && return 0
   trap '' TERM INT
   ladder_report || true
   exit $((128 + $(kill -l "$1")))

@@ -13,6 +13,8 @@ source "$_vpnlens_lib_dir/log.sh"
 source "$_vpnlens_lib_dir/validate.sh"
 # shellcheck source=paths.sh
 source "$_vpnlens_lib_dir/paths.sh"
+# shellcheck source=signals.sh
+source "$_vpnlens_lib_dir/signals.sh"
 # shellcheck source=poll.sh
 source "$_vpnlens_lib_dir/poll.sh"
 # shellcheck source=routing.sh

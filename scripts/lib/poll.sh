@@ -22,11 +22,12 @@ lag_pause_ms() {
 
 # pause_ms MS: sleep that many milliseconds (a seam tests may replace). A read with a
 # timeout on a pipe nobody writes to (opened both ways, so it never ends) sleeps without
-# starting sleep(1), whose start-up would add a millisecond or two to every pause.
+# starting sleep(1), whose start-up would add a millisecond or two to every pause. Through
+# timed_read, so that a signal's trap is not cut off by the read's timeout (signals.sh).
 pause_ms() {
   local s
   printf -v s '%d.%03d' "$(($1 / 1000))" "$(($1 % 1000))"
-  read -r -t "$s" _ <> <(:) || true
+  timed_read -t "$s" _ <> <(:) || true
 }
 
 # poll_until TIMEOUT_MS COMMAND [ARGS...]
