@@ -329,6 +329,15 @@ _pinging() { [[ "$(calls | grep -c '^ping ')" -ge 3 ]]; }
   assert_output "$(printf 'http://127.0.0.1:9/api/runs/%s/results\tfailed\tsettings.repeats must be a whole number of at least 1, not %s' "$RUN_ID" "'0'")"
 }
 
+@test "settings that are not a JSON object fail the run, naming what they are" {
+  write_params "$PARAMS" '["direct"]'
+  jq '.settings = [1]' "$PARAMS" >"$PARAMS.new" && mv "$PARAMS.new" "$PARAMS" && chmod 600 "$PARAMS"
+  run "$SCRIPTS_DIR/run.sh" "$PARAMS"
+  assert_failure
+  run webhooks '[.body.status, .body.error.message] | @tsv'
+  assert_output "$(printf 'failed\tsettings must be a JSON object, not array')"
+}
+
 @test "a 409 from the control plane stops the run from measuring further" {
   write_params "$PARAMS" '["direct","nebula"]'
   queue curl-webhook 202 409
