@@ -1,51 +1,77 @@
 # shellcheck shell=bash
 # The "environment" block of the results: what the numbers depend on besides the VPN.
+# It is taken before the first phase, so it forks as little as it can: the files are read by
+# bash itself, and the only programs started are nproc, iperf3, ethtool and one jq.
 [[ -n "${_VPNLENS_ENVIRONMENT_SH:-}" ]] && return 0
 _VPNLENS_ENVIRONMENT_SH=1
 
-_read_proc() { tr -s '\t ' ' ' <"$VPNLENS_PROC/$1" 2>/dev/null || true; }
+# _proc_words_into VAR FILE: the first line of $VPNLENS_PROC/FILE, its runs of blanks made one
+# space ("4096 131072 6291456"); empty when unreadable.
+_proc_words_into() {
+  local -a _proc_words=()
+  { read -r -a _proc_words <"$VPNLENS_PROC/$2"; } 2>/dev/null || true
+  local IFS=' '
+  printf -v "$1" '%s' "${_proc_words[*]}"
+}
 
-# offloads_json IFACE: {"gso": "on", ...} from ethtool -k, {} without ethtool.
+# _cpu_model_into VAR: the first "model name" of cpuinfo; empty where there is none (ARM).
+_cpu_model_into() {
+  local _cpu_line
+  printf -v "$1" '%s' ''
+  while IFS= read -r _cpu_line; do
+    if [[ "$_cpu_line" == "model name"*:* ]]; then
+      printf -v "$1" '%s' "${_cpu_line#*: }"
+      return 0
+    fi
+  done 2>/dev/null <"$VPNLENS_PROC/cpuinfo"
+}
+
+# jq: `offloads` turns ethtool -k's text into the features the results keep, named as here:
+# {"gso": "on", ...} ("[fixed]" left out), {} for no text.
+# shellcheck disable=SC2016 # $names is jq's
+readonly _OFFLOADS_JQ='
+  def offloads:
+    {"generic-segmentation-offload": "gso", "generic-receive-offload": "gro",
+     "tcp-segmentation-offload": "tso", "rx-udp-gro-forwarding": "rx-udp-gro-forwarding",
+     "large-receive-offload": "lro", "tx-udp-segmentation": "tx-udp-segmentation"} as $names
+    | [splits("\n") | capture("^(?<name>[a-z0-9-]+): (?<value>[a-z]+)") | select($names[.name])
+       | {($names[.name]): .value}] | add // {};'
+
+# ethtool_features IFACE: what ethtool -k says; nothing without ethtool or when it fails.
+ethtool_features() {
+  command -v ethtool >/dev/null 2>&1 || return 0
+  ethtool -k "$1" 2>/dev/null || true
+}
+
+# offloads_json IFACE: the offloads of IFACE (see _OFFLOADS_JQ).
 offloads_json() {
-  local iface=$1 out
-  command -v ethtool >/dev/null 2>&1 || {
-    echo '{}'
-    return 0
-  }
-  out=$(ethtool -k "$iface" 2>/dev/null) || {
-    echo '{}'
-    return 0
-  }
-  awk -F': ' '
-    BEGIN { name["generic-segmentation-offload"] = "gso"; name["generic-receive-offload"] = "gro"
-            name["tcp-segmentation-offload"] = "tso"; name["rx-udp-gro-forwarding"] = "rx-udp-gro-forwarding"
-            name["large-receive-offload"] = "lro"; name["tx-udp-segmentation"] = "tx-udp-segmentation" }
-    ($1 in name) { split($2, v, " "); printf "%s\t%s\n", name[$1], v[1] }
-  ' <<<"$out" | jq -cRn '[inputs | split("\t") | {(.[0]): .[1]}] | add // {}'
+  jq -cn --arg text "$(ethtool_features "$1")" "$_OFFLOADS_JQ"' $text | offloads'
 }
 
 # environment_json UNDERLAY_IF
 environment_json() {
-  local iface=$1 mtu
-  mtu=$(link_mtu "$iface" 2>/dev/null || true)
+  local iface=$1 mtu='' kernel='' cpu_model cores cc rmem wmem rmem_max wmem_max
+  link_mtu_into mtu "$iface" 2>/dev/null || mtu=''
+  { read -r kernel <"$VPNLENS_PROC/sys/kernel/osrelease"; } 2>/dev/null || kernel=$(uname -r)
+  _cpu_model_into cpu_model
+  cores=$(nproc 2>/dev/null) || cores=0
+  _proc_words_into cc sys/net/ipv4/tcp_congestion_control
+  _proc_words_into rmem sys/net/ipv4/tcp_rmem
+  _proc_words_into wmem sys/net/ipv4/tcp_wmem
+  _proc_words_into rmem_max sys/net/core/rmem_max
+  _proc_words_into wmem_max sys/net/core/wmem_max
   jq -cn \
-    --arg hostname "$(uname -n)" \
-    --arg kernel "$(uname -r)" \
-    --arg cpuModel "$(awk -F': ' '/^model name/ { print $2; exit }' "$VPNLENS_PROC/cpuinfo" 2>/dev/null)" \
-    --arg cpuCores "$(nproc 2>/dev/null || echo 0)" \
-    --arg iperf3Version "$(iperf_version)" \
-    --arg cc "$(_read_proc sys/net/ipv4/tcp_congestion_control)" \
-    --arg tcpRmem "$(_read_proc sys/net/ipv4/tcp_rmem)" \
-    --arg tcpWmem "$(_read_proc sys/net/ipv4/tcp_wmem)" \
-    --arg rmemMax "$(_read_proc sys/net/core/rmem_max)" \
-    --arg wmemMax "$(_read_proc sys/net/core/wmem_max)" \
+    --arg hostname "${HOSTNAME:-$(uname -n)}" --arg kernel "$kernel" --arg cpuModel "$cpu_model" \
+    --arg cpuCores "$cores" --arg iperf3Version "$(iperf_version)" \
+    --arg cc "$cc" --arg tcpRmem "$rmem" --arg tcpWmem "$wmem" \
+    --arg rmemMax "$rmem_max" --arg wmemMax "$wmem_max" \
     --arg iface "$iface" --arg mtu "$mtu" \
-    --argjson offloads "$(offloads_json "$iface")" '
+    --arg ethtool "$(ethtool_features "$iface")" "$_OFFLOADS_JQ"'
     def num: if . == "" then null else tonumber end;
     def str: if . == "" then null else . end;
     {hostname: $hostname, kernel: $kernel, cpuModel: ($cpuModel | str),
      cpuCores: ($cpuCores | num), iperf3Version: ($iperf3Version | str),
      congestionControl: ($cc | str), tcpRmem: ($tcpRmem | str), tcpWmem: ($tcpWmem | str),
      rmemMax: ($rmemMax | num), wmemMax: ($wmemMax | num),
-     underlayInterface: ($iface | str), underlayMtu: ($mtu | num), offloads: $offloads}'
+     underlayInterface: ($iface | str), underlayMtu: ($mtu | num), offloads: ($ethtool | offloads)}'
 }

@@ -105,5 +105,8 @@ iperf_run() {
 }
 
 iperf_version() {
-  iperf3 --version 2>/dev/null | awk 'NR == 1 { print $2; exit }'
+  local out='' words=()
+  out=$(iperf3 --version 2>/dev/null) || true
+  read -r -a words <<<"$out" || true
+  printf '%s\n' "${words[1]:-}"
 }

@@ -41,8 +41,8 @@ readonly PHASE_JQ_ISO='def iso: (. / 1000 | floor | strftime("%Y-%m-%dT%H:%M:%S"
 phase_begin() {
   local started=${3:-}
   [[ -n "$started" ]] || clock_ms started
-  jq -cn --arg p "$1" --arg ph "$2" --argjson t "$started" \
-    '{protocol: $p, phase: $ph, startedMs: $t}' >"$(phase_file)"
+  # names ([a-z0-9_-], validated) need no JSON escaping: printf, not a jq per phase
+  printf '{"protocol":"%s","phase":"%s","startedMs":%d}\n' "$1" "$2" "$started" >"$(phase_file)"
   log_at "$started" INFO "== $1: $2"
 }
 

@@ -5,14 +5,17 @@
 [[ -n "${_VPNLENS_RESULTS_SH:-}" ]] && return 0
 _VPNLENS_RESULTS_SH=1
 
-# result_begin INDEX PROTOCOL: start this protocol's file; RESULT_FILE points at it.
+# A protocol's results before anything is measured, after "protocol".
+readonly _RESULT_BEGIN_FIELDS='"status":"succeeded","error":null,"interface":null,"mtu":null,
+"peer":null,"versions":{},"setupMs":null,"ladder":[],"latencyIdle":null,"latencyLoaded":null,
+"tcpUpload":[],"tcpDownload":[],"udp":[],"cpu":null,"recovery":null'
+
+# result_begin INDEX PROTOCOL: start this protocol's file; RESULT_FILE points at it. Without
+# a jq: PROTOCOL is a validated name ([a-z0-9_-]), which needs no escaping.
 result_begin() {
-  install -d -m 0700 "$RUN_DIR/protocols"
-  RESULT_FILE=$(printf '%s/protocols/%02d-%s.json' "$RUN_DIR" "$1" "$2")
-  jq -n --arg p "$2" '{protocol: $p, status: "succeeded", error: null, interface: null,
-    mtu: null, peer: null, versions: {}, setupMs: null, ladder: [], latencyIdle: null,
-    latencyLoaded: null, tcpUpload: [], tcpDownload: [], udp: [], cpu: null, recovery: null}' \
-    >"$RESULT_FILE"
+  [[ -d "$RUN_DIR/protocols" ]] || install -d -m 0700 "$RUN_DIR/protocols"
+  printf -v RESULT_FILE '%s/protocols/%02d-%s.json' "$RUN_DIR" "$1" "$2"
+  printf '{"protocol":"%s",%s}\n' "$2" "$_RESULT_BEGIN_FIELDS" >"$RESULT_FILE"
 }
 
 # result_update JQ_FILTER [jq args...]: rewrite the protocol's file through a filter.
