@@ -7,12 +7,27 @@ internal static class RemoteCommands
 {
     public const string Home = "${VPNLENS_HOME:-$HOME/vpnlens}";
 
-    public static string ResolveHome => $"printf '%s' \"{Home}\"";
+    /// <summary>
+    /// Makes the run's directory (0700) and prints the node's VPNLens home, then the hash of the scripts
+    /// installed there (nothing when there are none): one round trip before the upload (<see cref="ParsePreparedRun"/>).
+    /// </summary>
+    public static string PrepareRun(Guid runId) =>
+        $"d=\"{Home}\"; umask 077; mkdir -p \"$d/runs/{runId}\" \"$d/incoming\" || exit 1; " +
+        "printf '%s\\n' \"$d\"; cat \"$d/scripts/.bundle-sha256\" 2>/dev/null; exit 0";
 
-    public static string ReadBundleHash(string home) => $"cat {Quote(home + "/scripts/.bundle-sha256")} 2>/dev/null || true";
+    /// <summary>The home and the installed scripts' hash (empty when none) from <see cref="PrepareRun"/>'s output.</summary>
+    public static (string Home, string InstalledBundleHash) ParsePreparedRun(string output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var lines = output.Split('\n', 2);
+        var home = lines[0].Trim();
+        if (home.Length == 0)
+        {
+            throw new RemoteNodeException("The node did not say where its VPNLens home is.");
+        }
 
-    public static string PrepareRunDirectory(string home, Guid runId) =>
-        $"umask 077 && mkdir -p {Quote($"{home}/runs/{runId}")} {Quote(home + "/incoming")}";
+        return (home, lines.Length > 1 ? lines[1].Trim() : string.Empty);
+    }
 
     public static string InstallBundle(string home, string archive, string sha256) =>
         $"set -e; d={Quote(home)}; rm -rf \"$d/scripts.new\"; mkdir -p \"$d/scripts.new\"; " +
@@ -32,16 +47,16 @@ internal static class RemoteCommands
     }
 
     /// <summary>Stops the run's process group (TERM, then KILL), then stops every VPN on the node.</summary>
-    public static string Stop(string home, Guid runId, int? pid, bool sudo)
+    public static string Stop(Guid runId, int? pid, bool sudo)
     {
         var prefix = sudo ? "sudo -n " : string.Empty;
-        var pidFile = Quote($"{home}/runs/{runId}/run.pid");
+        var pidFile = $"\"$d/runs/{runId}/run.pid\"";
         var known = pid?.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
-        return $"p={Quote(known)}; [ -z \"$p\" ] && [ -s {pidFile} ] && p=$(cat {pidFile}); " +
+        return $"d=\"{Home}\"; p={Quote(known)}; [ -z \"$p\" ] && [ -s {pidFile} ] && p=$(cat {pidFile}); " +
                $"if [ -n \"$p\" ]; then {prefix}kill -TERM -- \"-$p\" 2>/dev/null || {prefix}kill -TERM \"$p\" 2>/dev/null || true; " +
                $"for _ in $(seq 1 50); do [ -d \"/proc/$p\" ] || break; sleep 0.1; done; " +
                $"{prefix}kill -KILL -- \"-$p\" 2>/dev/null || true; fi; " +
-               $"if [ -x {Quote(home + "/scripts/switch.sh")} ]; then {prefix}{Quote(home + "/scripts/switch.sh")} stop >/dev/null 2>&1; fi; echo stopped";
+               $"if [ -x \"$d/scripts/switch.sh\" ]; then {prefix}\"$d/scripts/switch.sh\" stop >/dev/null 2>&1; fi; echo stopped";
     }
 
     public static string ProbeTools =>

@@ -18,9 +18,9 @@ public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<Scrip
         ArgumentNullException.ThrowIfNull(parameters);
         return await WithConnectionAsync(node, async (ssh, sftp) =>
         {
-            var home = await ExecuteAsync(ssh, RemoteCommands.ResolveHome, cancellationToken);
-            await EnsureScriptsAsync(ssh, sftp, home, cancellationToken);
-            await ExecuteAsync(ssh, RemoteCommands.PrepareRunDirectory(home, parameters.RunId), cancellationToken);
+            var (home, installedBundle) = RemoteCommands.ParsePreparedRun(
+                await ExecuteAsync(ssh, RemoteCommands.PrepareRun(parameters.RunId), cancellationToken));
+            await EnsureScriptsAsync(ssh, sftp, home, installedBundle, cancellationToken);
             using (var paramsStream = new MemoryStream(Encoding.UTF8.GetBytes(parameters.ToJson())))
             {
                 // The run directory is 0700, so the file is private before its own chmod 600.
@@ -43,8 +43,7 @@ public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<Scrip
         ArgumentNullException.ThrowIfNull(node);
         await WithConnectionAsync(node, async (ssh, _) =>
         {
-            var home = await ExecuteAsync(ssh, RemoteCommands.ResolveHome, cancellationToken);
-            await ExecuteAsync(ssh, RemoteCommands.Stop(home, runId, pid, IsSudo(node)), cancellationToken);
+            await ExecuteAsync(ssh, RemoteCommands.Stop(runId, pid, IsSudo(node)), cancellationToken);
             logger.LogInformation("Stopped run {RunId} on node {Node} and tore its VPNs down", runId, node.Name);
             return 0;
         }, cancellationToken, needsSftp: false);
@@ -74,17 +73,16 @@ public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<Scrip
 
     private static bool IsSudo(Node node) => node.User != "root";
 
-    private async Task EnsureScriptsAsync(SshClient ssh, SftpClient sftp, string home, CancellationToken cancellationToken)
+    private async Task EnsureScriptsAsync(SshClient ssh, SftpClient sftp, string home, string installed, CancellationToken cancellationToken)
     {
         var scripts = bundle.Value;
-        var installed = (await ExecuteAsync(ssh, RemoteCommands.ReadBundleHash(home), cancellationToken)).Trim();
         if (installed == scripts.Sha256)
         {
             return;
         }
 
+        // PrepareRun made incoming/
         var archive = $"{home}/incoming/scripts-{scripts.Sha256[..12]}.tar.gz";
-        await ExecuteAsync(ssh, $"umask 077 && mkdir -p {RemoteCommands.Quote(home + "/incoming")}", cancellationToken);
         using (var stream = new MemoryStream(scripts.Archive))
         {
             await sftp.UploadFileAsync(stream, archive, cancellationToken);
@@ -122,9 +120,10 @@ public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<Scrip
         bool needsSftp = true,
         Action<string>? onHostKey = null)
     {
-        var connection = Connection(node);
-        using var ssh = new SshClient(connection) { KeepAliveInterval = options.Value.KeepAliveInterval };
-        using var sftp = new SftpClient(connection) { KeepAliveInterval = options.Value.KeepAliveInterval };
+        var key = PrivateKey(node);
+        // One ConnectionInfo per client: its authentication method keeps per-session state, and the two connect at once.
+        using var ssh = new SshClient(Connection(node, key)) { KeepAliveInterval = options.Value.KeepAliveInterval };
+        using var sftp = new SftpClient(Connection(node, key)) { KeepAliveInterval = options.Value.KeepAliveInterval };
         string? mismatch = null;
         void CheckHostKey(object? sender, HostKeyEventArgs e)
         {
@@ -141,11 +140,10 @@ public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<Scrip
         sftp.HostKeyReceived += CheckHostKey;
         try
         {
-            await ssh.ConnectAsync(cancellationToken);
-            if (needsSftp)
-            {
-                await sftp.ConnectAsync(cancellationToken);
-            }
+            // Two sessions, two handshakes: made at the same time, a dispatch waits for one.
+            await (needsSftp
+                ? Task.WhenAll(ssh.ConnectAsync(cancellationToken), sftp.ConnectAsync(cancellationToken))
+                : ssh.ConnectAsync(cancellationToken));
 
             return await action(ssh, sftp);
         }
@@ -175,21 +173,21 @@ public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<Scrip
         }
     }
 
-    private Renci.SshNet.ConnectionInfo Connection(Node node)
+    private static PrivateKeyFile PrivateKey(Node node)
     {
-        PrivateKeyFile key;
         try
         {
-            key = new PrivateKeyFile(node.PrivateKeyPath);
+            return new PrivateKeyFile(node.PrivateKeyPath);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SshException or ArgumentException)
         {
             throw new RemoteNodeException($"Cannot read the private key for {node.Name} at {node.PrivateKeyPath}: {ex.Message}", ex);
         }
+    }
 
-        return new Renci.SshNet.ConnectionInfo(node.Host, node.Port, node.User, new PrivateKeyAuthenticationMethod(node.User, key))
+    private Renci.SshNet.ConnectionInfo Connection(Node node, PrivateKeyFile key) =>
+        new Renci.SshNet.ConnectionInfo(node.Host, node.Port, node.User, new PrivateKeyAuthenticationMethod(node.User, key))
         {
             Timeout = options.Value.ConnectTimeout,
         };
-    }
 }
