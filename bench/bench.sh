@@ -217,7 +217,8 @@ main() {
   part_control_plane "$node_id"
 
   cfg=$(config_json)
-  install -d "$(dirname "$out")"
+  # mkdir -p, not install -d: that resets the mode of a directory that exists (/tmp, for --out /tmp/x)
+  mkdir -p "$(dirname "$out")"
   report_write "$out" "$cfg" "$machine" "$started"
   echo
   report_table "$out"
