@@ -31,10 +31,9 @@ on_err() {
 }
 
 on_signal() {
-  signal_deferred "$1" && return 0
   TERMINATED_BY=$1
   log_error "received SIG$1"
-  exit $((128 + $(kill -l "$1")))
+  exit_on_signal "$1"
 }
 
 # failure_reason RC FAILURE_FILE: the sentence that explains a failure.
@@ -219,8 +218,7 @@ main() {
   rm -f "$VPNLENS_FAILURE_FILE" "$RUN_DIR/.closed" "$RUN_DIR/.webhook-seq" "$RUN_DIR/.phase"
   rm -rf "$RUN_DIR/protocols" "$RUN_DIR/.outbox"
   trap on_exit EXIT
-  trap 'on_signal TERM' TERM
-  trap 'on_signal INT' INT
+  trap_signals on_signal TERM INT
   trap 'on_err $? $LINENO "$BASH_COMMAND"' ERR
   log_info "run.sh (pid $$) starting with $PARAMS_FILE"
   validate_command "${RUN_TOOLS[@]}"

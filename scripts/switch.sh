@@ -45,8 +45,7 @@ cmd_up() {
   validate_known_protocol "$protocol"
   validate_positive_int VPNLENS_LADDER_TIMEOUT_SECONDS "$LADDER_TIMEOUT_SECONDS"
   trap on_up_exit EXIT
-  trap 'signal_deferred TERM || exit 143' TERM
-  trap 'signal_deferred INT || exit 130' INT
+  trap_signals exit_on_signal TERM INT
   stop_everything
   load_driver "$protocol" required
   driver_check

@@ -49,8 +49,7 @@ phases_bring_up_and_ladder() {
   phase_begin "$PROTOCOL" bring_up
   PHASE_STATUS=succeeded PHASE_DETAIL=''
   measure_bring_up
-  trap 'ladder_stopped TERM' TERM
-  trap 'ladder_stopped INT' INT
+  trap_signals ladder_stopped TERM INT
   ladder_climb "$PROTO_IFACE" "$PROTO_PEER" "$PROTO_BACKEND" "$S_LADDER_TIMEOUT" || true
   trap - TERM INT
   ladder_report
@@ -61,10 +60,9 @@ phases_bring_up_and_ladder() {
 # signal to report), then end as the signal would have. run.sh signals this subshell again
 # while it waits for it to end (and KILLs it after a while): that must not cut the report.
 ladder_stopped() {
-  signal_deferred "$1" && return 0
   trap '' TERM INT
   ladder_report || true
-  exit $((128 + $(kill -l "$1")))
+  exit_on_signal "$1"
 }
 
 # ladder_report: after the climb, queue bring_up's event (ended when the up command returned),

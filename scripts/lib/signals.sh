@@ -5,13 +5,26 @@
 # half-way and the shell carries on from the read as if no signal had come. A run told to
 # stop in the middle of a pause would then go on measuring, having reported half of why not.
 #
-# So every read with a timeout goes through timed_read, and every trap that does real work
-# begins with `signal_deferred SIGNAL && return 0`: during a timed_read that only notes the
-# signal, and timed_read sends it again once the read is over, when the trap runs whole.
+# So every read with a timeout goes through timed_read, and every trap that does real work is
+# set with trap_signals: during a timed_read the trap only notes the signal, and timed_read
+# sends it again once the read is over, when the trap runs whole.
 [[ -n "${_VPNLENS_SIGNALS_SH:-}" ]] && return 0
 _VPNLENS_SIGNALS_SH=1
 
 IN_TIMED_READ='' DEFERRED_SIGNAL=''
+
+# trap_signals HANDLER SIGNAL...: on each SIGNAL, `HANDLER SIGNAL`, deferred past a timed_read.
+trap_signals() {
+  local handler=$1 signal
+  shift
+  for signal in "$@"; do
+    # shellcheck disable=SC2064 # the handler and signal are fixed when the trap is set
+    trap "signal_deferred $signal || $handler $signal" "$signal"
+  done
+}
+
+# exit_on_signal SIGNAL: end as the signal would have (128 + its number), EXIT trap included.
+exit_on_signal() { exit $((128 + $(kill -l "$1"))); }
 
 # signal_deferred SIGNAL: true, having noted SIGNAL for timed_read to send again, when a trap
 # interrupted a timed_read; false (the trap goes on) anywhere else.

@@ -11,13 +11,12 @@ load helpers
 readonly TRAPPED_READ='
   source "$1/lib/signals.sh"
   on_term() {
-    signal_deferred TERM && return 0
     local whole
     whole=$(sleep 0.6 && echo whole)
     echo "trap ran $whole"
     exit 143
   }
-  trap on_term TERM
+  trap_signals on_term TERM
   (sleep 0.05 && kill -TERM $$) &
   timed_read -t 0.4 _ <> <(:)
   echo "carried on after the read"'
