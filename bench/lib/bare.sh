@@ -54,7 +54,8 @@ bare_iperf() {
   timeout -k 5 $((BENCH_TCP_SECONDS + BENCH_OMIT_SECONDS + 60)) "${NODE_EXEC[@]}" iperf3 -J "$@" >"$out" 2>>"$BENCH_WORK/logs/bare.log" || true
 }
 
-# measure_bare PAIR PROTOCOL: evidence in bare/bare-PAIR-PROTOCOL.json.
+# measure_bare PAIR PROTOCOL: the tests in the order a run takes them; evidence in
+# bare/bare-PAIR-PROTOCOL.json.
 measure_bare() {
   local pair=$1 proto=$2 peer port dir="$BENCH_WORK/bare" prefix rtts error='' cpu0 cpu=null
   node_exec_argv
@@ -63,11 +64,12 @@ measure_bare() {
   prefix="$dir/bare-$pair-$proto"
   if bare_up "$proto"; then
     cpu0=$(cpu_snapshot "$(app_pid main)")
+    # the run's order: idle ping, TCP upload, TCP download, UDP
+    "${NODE_EXEC[@]}" ping -n -c "$BENCH_PING_COUNT" -i "$BENCH_PING_INTERVAL" -W 2 "$peer" >"$prefix-ping.txt" 2>&1 || true
     bare_iperf "$prefix-up.json" -c "$peer" -p "$port" -t "$BENCH_TCP_SECONDS" -O "$BENCH_OMIT_SECONDS" --connect-timeout 5000
     bare_iperf "$prefix-down.json" -c "$peer" -p "$port" -t "$BENCH_TCP_SECONDS" -O "$BENCH_OMIT_SECONDS" --connect-timeout 5000 -R
     bare_iperf "$prefix-udp.json" -c "$peer" -p "$port" -t "$BENCH_UDP_SECONDS" -O "$BENCH_OMIT_SECONDS" --connect-timeout 5000 \
       -u -b "${BENCH_UDP_MBPS}M"
-    "${NODE_EXEC[@]}" ping -n -c "$BENCH_PING_COUNT" -i "$BENCH_PING_INTERVAL" -W 2 "$peer" >"$prefix-ping.txt" 2>&1 || true
     cpu=$(cpu_share_json "$cpu0" "$(cpu_snapshot "$(app_pid main)")")
   else
     error="$proto did not carry a ping within 30 s of coming up by hand"

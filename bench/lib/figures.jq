@@ -63,7 +63,7 @@ def fidelity:
          note: "VPNLens median \($m | r($d)) \($unit); bare \([$pairs[][$bk]] | median | r($d)) \($unit) [\($bs.min | r($d))–\($bs.max | r($d))]"};
     ([$pairs[].up] | median) as $mu | ([$pairs[].down] | median) as $md
     | def mbit($k): [$pairs[][$k]] | median | if . == null then "–" else (. / 1e6 | round | tostring) end;
-      def note($dir): "\($pairs | length) interleaved pairs; medians VPNLens \(mbit("v" + $dir)) Mbit/s, bare \(mbit("b" + $dir)) Mbit/s; the app (on the same 2 cores in the lab) used \([$runs[].cpuDuringRun.appCores] | median) cores during runs, \([$bare[] | select(.protocol == $p) | .cpuDuringTests.appCores] | median) during bare tests; machine busy \([$runs[].cpuDuringRun.machineBusy] | median) vs \([$bare[] | select(.protocol == $p) | .cpuDuringTests.machineBusy] | median)";
+      def note($dir): "\($pairs | length) interleaved pairs (a run of \($p | title) and the tunnel by hand beside it); medians VPNLens \(mbit("v" + $dir)) Mbit/s, bare \(mbit("b" + $dir)) Mbit/s; the app (on the same 2 cores in the lab) used \([$runs[] | select(.protocol == $p) | .cpuDuringRun.appCores] | median) cores during runs, \([$bare[] | select(.protocol == $p) | .cpuDuringTests.appCores] | median) during bare tests; machine busy \([$runs[] | select(.protocol == $p) | .cpuDuringRun.machineBusy] | median) vs \([$bare[] | select(.protocol == $p) | .cpuDuringTests.machineBusy] | median)";
       fig("fidelity.\($p).tcpUpload"; "Fidelity \($p | title): TCP upload, VPNLens / bare iperf3"; "ratio";
         [$pairs[].up]; ">= 0.97"; $mu >= 0.97; note("Up")),
       fig("fidelity.\($p).tcpDownload"; "Fidelity \($p | title): TCP download, VPNLens / bare iperf3"; "ratio";

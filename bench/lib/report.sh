@@ -78,7 +78,7 @@ report_write() {
                notMeasured: ($figures | map(select(.note // "" | startswith("not measured"))) | length)},
      figures: $figures, notMeasured: $missing,
      evidence: {
-       runs: [$runs[] | {pair, runId, state, wallMs, readiness, firstSamples,
+       runs: [$runs[] | {pair, protocol, runId, state, wallMs, readiness, firstSamples,
          phaseMs: (.run.phases // [] | group_by(.phase) | map({key: .[0].phase, value: (map(.durationMs) | add | round)}) | from_entries),
          protocols: [.run.results.protocols[]? | {protocol, status, setupMs, ladder,
            tcpUpload: [.tcpUpload[]?.bitsPerSecond], tcpDownload: [.tcpDownload[]?.bitsPerSecond],

@@ -1,11 +1,12 @@
 # shellcheck shell=bash
-# Whole runs through the app on the lab node, with the readiness probes on: the evidence for
-# fidelity (VPNLens's side), readiness, overhead and cost per protocol.
+# Whole runs through the app on the lab node, one VPN each, with the readiness probe on: the
+# evidence for fidelity (VPNLens's side), readiness, overhead and cost per protocol.
 [[ -n "${_BENCH_RUNS_SH:-}" ]] && return 0
 _BENCH_RUNS_SH=1
 
 # The VPNs measured (direct is added by the app) and, per driver, the run.log line that marks the
 # start of its up command (the time the ladder and the probe are both measured from).
+# shellcheck disable=SC2034 # bench.sh walks them
 readonly BENCH_VPNS=(wireguard nebula openvpn)
 declare -A BENCH_UP_MARKER=([wireguard]='wireguard: wg-quick up' [nebula]='started nebula (pid' [openvpn]='started openvpn (pid')
 readonly BENCH_UP_MARKER
@@ -103,31 +104,28 @@ measure_switch_readiness() {
     '{pair: $pair, protocol: $p} + $r' >"$prefix.json"
 }
 
-# measure_app_run PAIR PORT NODE_ID: one whole run, evidence in runs/run-PAIR.json.
+# measure_app_run PAIR PORT NODE_ID PROTOCOL: one whole run of PROTOCOL (the app adds direct before
+# it), evidence in runs/run-PAIR-PROTOCOL.json.
 measure_app_run() {
-  local pair=$1 port=$2 node_id=$3 out="$BENCH_WORK/runs/run-$1.json" id body proto readiness='{}' request cpu0 cpu
+  local pair=$1 port=$2 node_id=$3 proto=$4 out="$BENCH_WORK/runs/run-$1-$4.json" probe id body request cpu0 cpu readiness
   node_exec_argv
-  for proto in "${BENCH_VPNS[@]}"; do
-    start_probe "probe-$proto" "$proto" "$BENCH_WORK/runs/probe-$pair-$proto.json"
-  done
-  request=$(jq -cn --arg n "$node_id" '{nodeId: $n, protocols: $ARGS.positional, email: "bench@vpnlens.test"}' --args "${BENCH_VPNS[@]}")
+  probe="$BENCH_WORK/runs/probe-$pair-$proto.json"
+  start_probe "probe-$proto" "$proto" "$probe"
+  request=$(jq -cn --arg n "$node_id" --arg p "$proto" '{nodeId: $n, protocols: [$p], email: "bench@vpnlens.test"}')
   cpu0=$(cpu_snapshot "$(app_pid main)")
   id=$(app_api "$port" POST /api/runs "$request" | jq -r .id)
-  log_info "pair $pair: run $id (direct ${BENCH_VPNS[*]}) queued"
+  log_info "pair $pair: run $id (direct $proto) queued"
   body=$(wait_run_end "$port" "$id" 1200)
   cpu=$(cpu_share_json "$cpu0" "$(cpu_snapshot "$(app_pid main)")")
   poll_until 60 node_is_quiet || log_warn "run $id: the node still has a run.sh or tunnel 60 s after the run ended"
-  for proto in "${BENCH_VPNS[@]}"; do
-    bench_stop "probe-$proto" 5
-    readiness=$(jq -c --arg p "$proto" --argjson r "$(readiness_json "$(node_run_dir "$id")/run.log" "$proto" "$proto" "$BENCH_WORK/runs/probe-$pair-$proto.json")" \
-      '.[$p] = $r' <<<"$readiness")
-  done
-  cp -f "$(node_run_dir "$id")/run.log" "$BENCH_WORK/runs/run-$pair.log" 2>/dev/null || true
-  jq -cn --argjson pair "$pair" --argjson run "$body" --argjson readiness "$readiness" --argjson cpu "$cpu" \
+  bench_stop "probe-$proto" 5
+  readiness=$(jq -cn --arg p "$proto" --argjson r "$(readiness_json "$(node_run_dir "$id")/run.log" "$proto" "$proto" "$probe")" '{($p): $r}')
+  cp -f "$(node_run_dir "$id")/run.log" "$BENCH_WORK/runs/run-$pair-$proto.log" 2>/dev/null || true
+  jq -cn --argjson pair "$pair" --arg p "$proto" --argjson run "$body" --argjson readiness "$readiness" --argjson cpu "$cpu" \
     --argjson first "$(first_samples_json "$id")" \
     --argjson queued "$(iso_to_ms "$(jq -r .queuedAt <<<"$body")")" \
     --argjson finished "$(iso_to_ms "$(jq -r '.finishedAt // .queuedAt' <<<"$body")")" \
-    '{pair: $pair, runId: $run.id, state: $run.status, wallMs: ($finished - $queued), run: $run,
+    '{pair: $pair, protocol: $p, runId: $run.id, state: $run.status, wallMs: ($finished - $queued), run: $run,
       readiness: $readiness, firstSamples: $first, cpuDuringRun: $cpu}' >"$out"
   log_info "pair $pair: run $id $(jq -r .status <<<"$body") in $(jq -r '.wallMs / 1000' "$out") s"
 }
