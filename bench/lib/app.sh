@@ -11,6 +11,8 @@ BENCH_API_TOKEN=''
 BENCH_COMMIT=''
 BENCH_REF_NAME=''
 readonly BENCH_GATEWAY=198.18.0.1
+# Set by a script that starts apps without the lab: they listen on loopback only.
+BENCH_LOOPBACK_ONLY=''
 
 # bench_export_source REF: the commit to measure, exported clean: other people's uncommitted work in
 # the tree is never what the figures describe.
@@ -47,14 +49,19 @@ _app_healthy() { curl -fsS --max-time 2 "http://127.0.0.1:$1/healthz" >/dev/null
 # app_start NAME PORT [extra VAR=value ...]: an instance with its own empty data dir; returns once
 # /healthz answers. The measurement settings go in as Runs__Settings__* like any configuration.
 app_start() {
-  local name=$1 port=$2 data pid deadline
+  local name=$1 port=$2 data pid deadline urls callbacks
   shift 2
+  urls="http://127.0.0.1:$port" callbacks="http://127.0.0.1:$port/"
   data=$(app_data_dir "$name")
   install -d -m 0700 "$data"
-  log_info "starting app '$name' on 127.0.0.1:$port and $BENCH_GATEWAY:$port"
+  # the lab's nodes call back on its gateway; memory-trial.sh has no lab and no nodes calling
+  if [[ -z "$BENCH_LOOPBACK_ONLY" ]]; then
+    urls+=";http://$BENCH_GATEWAY:$port" callbacks="http://$BENCH_GATEWAY:$port/"
+  fi
+  log_info "starting app '$name' on ${urls//http:\/\//}"
   (
     cd "$BENCH_APP_DIR" || exit 1
-    [[ -z "$BENCH_LOCK_FD" ]] || exec {BENCH_LOCK_FD}>&-
+    [[ -z "${BENCH_LOCK_FD:-}" ]] || exec {BENCH_LOCK_FD}>&-
     # the runtime tuning up.sh applies, where the measured commit has it
     if [[ -f "$BENCH_SRC/deploy/runtime.env" ]]; then
       set -a
@@ -62,12 +69,12 @@ app_start() {
       source "$BENCH_SRC/deploy/runtime.env"
       set +a
     fi
-    export ASPNETCORE_URLS="http://127.0.0.1:$port;http://$BENCH_GATEWAY:$port"
+    export ASPNETCORE_URLS="$urls"
     export ConnectionStrings__App="Data Source=$data/vpnlens.db"
     export ConnectionStrings__Hangfire="$data/hangfire.db"
     export DataProtection__KeysPath="$data/keys"
     export App__PublicUrl="http://127.0.0.1:$port/"
-    export Callbacks__BaseUrl="http://$BENCH_GATEWAY:$port/"
+    export Callbacks__BaseUrl="$callbacks"
     export Api__Token="$BENCH_API_TOKEN"
     local setting
     for setting in "$@"; do export "${setting?}"; done
