@@ -28,6 +28,28 @@ deploy_shell_files() {
   assert_output ""
 }
 
+# The tooling around the product: the README's ./vpnlens, dev/ (up, test, bench) and the benchmarks.
+tooling_shell_files() {
+  printf '%s\n' "$REPO_DIR/vpnlens" "$REPO_DIR"/dev/*.sh "$REPO_DIR"/bench/*.sh "$REPO_DIR"/bench/lib/*.sh
+}
+
+@test "ShellCheck finds nothing in ./vpnlens, dev/ and bench/" {
+  command -v shellcheck >/dev/null || fail "shellcheck is not installed (apt-get install shellcheck)"
+  mapfile -t files < <(tooling_shell_files)
+  ((${#files[@]} > 10)) || fail "only ${#files[@]} tooling files found"
+  run shellcheck -x "${files[@]}"
+  assert_success
+  assert_output ""
+}
+
+@test "shfmt -i 2 -ci leaves ./vpnlens, dev/ and bench/ as they are" {
+  command -v shfmt >/dev/null || fail "shfmt is not installed (apt-get install shfmt)"
+  mapfile -t files < <(tooling_shell_files)
+  run shfmt -d -i 2 -ci "${files[@]}"
+  assert_success
+  assert_output ""
+}
+
 @test "node-bootstrap.sh is executable, strict, and runs main only when executed" {
   assert_file_executable "$BOOTSTRAP"
   assert_file_executable "$REPO_DIR/scripts/test/run-deploy.sh"
