@@ -150,7 +150,9 @@ expect_climbed() {
   export FAKE_PING_DEFAULT=none
   if ladder_climb fake0 127.0.0.1 "$BACKEND" 1; then fail "passed"; fi
   local i n=${#PAUSES[@]}
-  assert_equal "${PAUSES[0]}" 2
+  # an eighth of the wait so far, 2 ms at least: 2 unless the first failed check took 24 ms or more
+  # (a loaded machine); the floor itself is lag_pause_ms's test above
+  ((PAUSES[0] >= 2 && PAUSES[0] < 20)) || fail "the first pause was not short: ${PAUSES[*]}"
   for ((i = 1; i < n - 1; i++)); do
     ((PAUSES[i] >= PAUSES[i - 1])) || fail "a pause shrank: ${PAUSES[*]}"
   done
