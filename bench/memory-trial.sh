@@ -70,7 +70,7 @@ trial_intake() {
 
 # trial ROUND INDEX NAME SETTINGS: one app, seeded, maybe loaded, then the circuits; one JSON line.
 trial() {
-  local round=$1 index=$2 name=$3 settings=$4 node run id secret token before out="$BENCH_WORK/circuits-$1-$2.json"
+  local round=$1 index=$2 name=$3 settings=$4 node run id secret token before peak out="$BENCH_WORK/circuits-$1-$2.json"
   local -a env=()
   [[ -z "$settings" ]] || IFS=, read -r -a env <<<"$settings"
   app_start trial "$TRIAL_PORT" "${env[@]}"
@@ -88,10 +88,11 @@ trial() {
     >"$out" 2>>"$BENCH_WORK/logs/tool.log" || die "the circuits failed; see $BENCH_WORK/logs/tool.log"
   app_stop trial
   rm -rf -- "$(app_data_dir trial)"
+  peak=$(jq '.rssMb.samples | max' "$out")
   json_append "$BENCH_WORK/trials.jsonl" "$(jq -c --argjson round "$round" --argjson index "$index" --arg name "$name" --arg settings "$settings" \
-    --argjson before "$before" '{round: $round, index: $index, variant: $name, settings: $settings, beforeMb: $before,
-      peakMb: (.rssMb.samples | max), connected}' "$out")"
-  log_info "round $round, $name: before $before MB, peak $(jq -r '.rssMb.samples | max' "$out") MB"
+    --argjson before "$before" --argjson peak "$peak" '{round: $round, index: $index, variant: $name, settings: $settings,
+      beforeMb: $before, peakMb: $peak, connected}' "$out")"
+  log_info "round $round, $name: before $before MB, peak $peak MB"
 }
 
 # summary: one line per variant, in the order given: its peaks and their median.
@@ -137,9 +138,7 @@ main() {
   validate_positive_int --rounds "$rounds"
   validate_positive_int --runs "$TRIAL_RUNS"
   validate_positive_int --circuits "$TRIAL_CIRCUITS"
-  for i in jq curl dotnet git column openssl; do
-    command -v "$i" >/dev/null 2>&1 || die "missing tool: $i"
-  done
+  validate_tools jq curl dotnet git column openssl
   trap teardown EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM

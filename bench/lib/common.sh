@@ -40,9 +40,11 @@ validate_root() {
 
 readonly BENCH_TOOLS=(jq curl wrk iperf3 ping python3 flock setsid dotnet git ip timeout awk date)
 
+# validate_tools [TOOL...]: each on PATH (the suite's BENCH_TOOLS when none are named).
 validate_tools() {
   local tool missing=()
-  for tool in "${BENCH_TOOLS[@]}"; do
+  (($#)) || set -- "${BENCH_TOOLS[@]}"
+  for tool in "$@"; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   ((${#missing[@]} == 0)) || die "missing tools: ${missing[*]} (sudo ./vpnlens bench installs them)"
