@@ -4,14 +4,16 @@
 # trials deploy/runtime.env records: no lab and no real run, so its figures sit below the suite's
 # (whose first run maps SSH.NET and the script bundle's code) and compare only with each other.
 #
-#   bench/memory-trial.sh [--rounds N] [--ref REF] [--runs N] [--circuits N] [--intake] [NAME=VAR=value[,VAR=value]]...
+#   bench/memory-trial.sh [--rounds N] [--ref REF] [--runs N] [--circuits N] [--intake] [NAME=VAR=value[,VAR=value] | NAME=@REF]...
 #
 #   --rounds N     how many times each variant is taken (default 3)
 #   --ref REF      the commit to measure (default HEAD), exported clean from git
 #   --runs N       stored runs seeded before the circuits open (default 2000)
 #   --circuits N   headless Chromium tabs on the live page of a running run (default 100)
 #   --intake       30 s of signed callbacks from 16 senders before the circuits open
-#   NAME=...       a variant: environment settings for the app, e.g. conserve=DOTNET_GCConserveMemory=5
+#   NAME=VAR=...   a variant: environment settings for the app, e.g. conserve=DOTNET_GCConserveMemory=5
+#   NAME=@REF      a variant: the app built from another commit (with its own deploy/runtime.env), for
+#                  what only a build changes, e.g. r2r=@my-branch
 #
 # Prints each variant's peak RSS per trial and their median; the evidence (one JSON line per trial)
 # goes to the work dir it names. Its own state (.vpnlens/memory-trial): never the suite's.
@@ -34,8 +36,32 @@ usage() {
   sed -n '2,/^# shellcheck/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
 }
 
-# is_variant NAME=VAR=value[,VAR=value]
-is_variant() { [[ "$1" =~ ^[A-Za-z0-9_.-]+=[A-Za-z_][A-Za-z0-9_]*=[^,]*(,[A-Za-z_][A-Za-z0-9_]*=[^,]*)*$ ]]; }
+# is_variant NAME=VAR=value[,VAR=value] | NAME=@REF
+is_variant() {
+  [[ "$1" =~ ^[A-Za-z0-9_.-]+=[A-Za-z_][A-Za-z0-9_]*=[^,]*(,[A-Za-z_][A-Za-z0-9_]*=[^,]*)*$ ||
+    "$1" =~ ^[A-Za-z0-9_.-]+=@[^[:space:]]+$ ]]
+}
+
+# TRIAL_SRCS / TRIAL_APPS: each variant's exported source and published app, by index.
+TRIAL_SRCS=() TRIAL_APPS=()
+
+# prepare_variants REF SETTING...: exports and publishes the app of REF (and the bench tool), and of
+# each @REF variant in its own dir; a settings variant runs REF's app.
+prepare_variants() {
+  local ref=$1 i base_src base_app
+  shift
+  local -a variants=("$@")
+  bench_export_source "$ref"
+  bench_publish
+  base_src=$BENCH_SRC base_app=$BENCH_APP_DIR
+  for i in "${!variants[@]}"; do
+    TRIAL_SRCS[i]=$base_src TRIAL_APPS[i]=$base_app
+    [[ "${variants[i]}" == @* ]] || continue
+    bench_export_source "${variants[i]#@}" "$BENCH_STATE/variant-$i"
+    bench_publish_app
+    TRIAL_SRCS[i]=$BENCH_SRC TRIAL_APPS[i]=$BENCH_APP_DIR
+  done
+}
 
 teardown() {
   local rc=$?
@@ -72,7 +98,8 @@ trial_intake() {
 trial() {
   local round=$1 index=$2 name=$3 settings=$4 node run id secret token before peak out="$BENCH_WORK/circuits-$1-$2.json"
   local -a env=()
-  [[ -z "$settings" ]] || IFS=, read -r -a env <<<"$settings"
+  [[ -z "$settings" || "$settings" == @* ]] || IFS=, read -r -a env <<<"$settings"
+  BENCH_SRC=${TRIAL_SRCS[index]} BENCH_APP_DIR=${TRIAL_APPS[index]}
   app_start trial "$TRIAL_PORT" "${env[@]}"
   node=$(trial_node "$TRIAL_PORT")
   bench_tool seed --db "$(app_db trial)" --runs "$TRIAL_RUNS" --template "$BENCH_DIR/fixtures/results-template.json" \
@@ -128,7 +155,8 @@ main() {
         return 0
         ;;
       *)
-        is_variant "$1" || die "a variant is NAME=VAR=value[,VAR=value], got '$1'"
+        is_variant "$1" || die "a variant is NAME=VAR=value[,VAR=value] or NAME=@REF, got '$1'"
+        [[ " ${names[*]} " != *" ${1%%=*} "* ]] || die "variant name '${1%%=*}' is given twice"
         names+=("${1%%=*}")
         settings+=("${1#*=}")
         shift
@@ -146,8 +174,7 @@ main() {
   install -d -m 0700 "$BENCH_STATE"
   bench_work_init
   BENCH_API_TOKEN=$(openssl rand -hex 24)
-  bench_export_source "$ref"
-  bench_publish
+  prepare_variants "$ref" "${settings[@]}"
   for ((round = 1; round <= rounds; round++)); do
     for i in "${!names[@]}"; do
       trial "$round" "$i" "${names[i]}" "${settings[i]}"

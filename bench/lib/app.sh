@@ -14,27 +14,36 @@ readonly BENCH_GATEWAY=198.18.0.1
 # Set by a script that starts apps without the lab: they listen on loopback only.
 BENCH_LOOPBACK_ONLY=''
 
-# bench_export_source REF: the commit to measure, exported clean: other people's uncommitted work in
-# the tree is never what the figures describe.
+# bench_export_source REF [DIR]: the commit to measure, exported clean into DIR/src (default the
+# state dir) with its app to go in DIR/app: other people's uncommitted work in the tree is never what
+# the figures describe.
 bench_export_source() {
-  local ref=$1
+  local ref=$1 dir=${2:-$BENCH_STATE}
   BENCH_REF_NAME=$ref
   BENCH_COMMIT=$(git -C "$REPO_DIR" rev-parse --verify "$ref^{commit}") || die "no commit '$ref' in $REPO_DIR"
-  BENCH_SRC="$BENCH_STATE/src"
+  BENCH_SRC="$dir/src"
   rm -rf "$BENCH_SRC"
   install -d -m 0700 "$BENCH_SRC"
   git -C "$REPO_DIR" archive "$BENCH_COMMIT" | tar -x -C "$BENCH_SRC"
   LAB_SH="$BENCH_SRC/scripts/lab/lab.sh"
-  BENCH_APP_DIR="$BENCH_STATE/app"
+  BENCH_APP_DIR="$dir/app"
   log_info "measuring $ref = $(git -C "$REPO_DIR" log -1 --format='%h %s' "$BENCH_COMMIT")"
 }
 
-bench_publish() {
+# bench_publish_app: the exported commit's app, published in Release to BENCH_APP_DIR.
+bench_publish_app() {
+  local log
+  log="$BENCH_WORK/logs/publish-app-$(git -C "$REPO_DIR" rev-parse --short "$BENCH_COMMIT").log"
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
   log_info "publishing the app (Release) from $BENCH_COMMIT"
   rm -rf "$BENCH_APP_DIR"
   dotnet publish "$BENCH_SRC/VPNLens.Web" -c Release -o "$BENCH_APP_DIR" --nologo -v quiet \
-    >"$BENCH_WORK/logs/publish-app.log" 2>&1 || die "publishing the app failed; see $BENCH_WORK/logs/publish-app.log"
+    >"$log" 2>&1 || die "publishing the app failed; see $log"
+}
+
+# bench_publish: the app and the bench tool.
+bench_publish() {
+  bench_publish_app
   log_info "building the bench tool"
   dotnet publish "$BENCH_DIR/VPNLens.Bench" -c Release -o "$BENCH_TOOL_DIR" --nologo -v quiet \
     >"$BENCH_WORK/logs/publish-tool.log" 2>&1 || die "building bench/VPNLens.Bench failed; see $BENCH_WORK/logs/publish-tool.log"
