@@ -16,10 +16,14 @@ public sealed class BenchmarkJob(
     IRemoteNodeClient nodes,
     RunTransitions transitions,
     RunSecrets secrets,
+    RunEvents events,
     IOptions<CallbackOptions> callbacks,
     ILogger<BenchmarkJob> logger)
 {
-    internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    // The job looks again when a run changes state; this poll is only for what no event announces (the reaper
+    // finishing a cancelled run's remote stop). Slow on purpose: while a run measures, the app shares its machine
+    // with the VPN endpoints, and every wake-up of ours is time a single-threaded VPN daemon may not get.
+    internal static readonly TimeSpan FallbackPollInterval = TimeSpan.FromSeconds(2);
 
     // A benchmark is never silently repeated: a failure ends the run, it does not re-queue it.
     [AutomaticRetry(Attempts = 0)]
@@ -68,6 +72,17 @@ public sealed class BenchmarkJob(
 
     private async Task WaitUntilAsync(Func<AppDbContext, Task<bool>> stillBusy, bool busy, CancellationToken cancellationToken)
     {
+        // Not disposed: an event already on its way may still release it after the subscription ends.
+        var changed = new SemaphoreSlim(0);
+        using var subscription = events.Subscribe(e =>
+        {
+            if (e is RunStateChanged)
+            {
+                changed.Release();
+            }
+
+            return Task.CompletedTask;
+        });
         while (true)
         {
             await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
@@ -78,7 +93,11 @@ public sealed class BenchmarkJob(
                 }
             }
 
-            await Task.Delay(PollInterval, cancellationToken);
+            await changed.WaitAsync(FallbackPollInterval, cancellationToken);
+            while (changed.Wait(0, CancellationToken.None))
+            {
+                // one look at the database answers every change that came in meanwhile
+            }
         }
     }
 }

@@ -20,8 +20,8 @@ node_exec_argv() {
 is_terminal_state() { [[ "$1" =~ ^(Succeeded|Failed|TimedOut|Cancelled)$ ]]; }
 
 # wait_run_end PORT RUN_ID TIMEOUT_S: prints the final GET /api/runs/{id} body. While the run
-# measures, it only looks for the node's results.json (a builtin test, no process): the suite
-# must not load the machine it measures. The API is asked when that file appears, or every 20 s.
+# measures, it only looks for the node's results.json (a builtin test), every 2 s: the suite
+# must not load or wake the machine it measures. The API is asked when that file appears, or every 20 s.
 wait_run_end() {
   local port=$1 id=$2 timeout_s=$3 deadline body state asked=0 results
   deadline=$((SECONDS + timeout_s))
@@ -37,7 +37,7 @@ wait_run_end() {
       fi
     fi
     ((SECONDS < deadline)) || die "run $id still ${state:-unknown} after ${timeout_s} s"
-    sleep 0.5
+    sleep 2
   done
 }
 
