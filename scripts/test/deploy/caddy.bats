@@ -79,3 +79,16 @@ route_of() {
   run jq -c '[.. | objects | select(.handler == "reverse_proxy") | .headers.request.set | keys[]] | sort' <<<"$output"
   assert_output '["True-Client-Ip","X-Real-Ip"]'
 }
+
+@test "the dashboard and API hosts compress with zstd or gzip; the VPN hosts do not" {
+  local host
+  for host in dashboard.vpnlens.example.test api.vpnlens.example.test; do
+    run jq -c '[.. | objects | select(.handler == "encode") | .prefer] | first' < <(route_of "$host")
+    assert_output '["zstd","gzip"]'
+  done
+  # wg-easy's UI is its own; Headscale's control protocol is left exactly as it speaks it
+  for host in wg.vpnlens.example.test hs.vpnlens.example.test; do
+    run jq -c '[.. | objects | select(.handler == "encode")]' < <(route_of "$host")
+    assert_output '[]'
+  done
+}

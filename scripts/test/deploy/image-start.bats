@@ -44,6 +44,7 @@ setup_file() {
 }
 
 teardown_file() {
+  stop_edge || true
   stop_app || true
   [[ "${WORK:-}" == /tmp/vpnlens-image.* ]] && rm -rf "$WORK"
 }
@@ -80,6 +81,54 @@ stop_app() {
   kill -KILL -- "-$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   rm -f "$WORK/app.pid"
+}
+
+# edge_config: the Caddyfile's snippets and its dashboard site as written, served over plain HTTP
+# on $EDGE_PORT in front of the app on $APP_PORT (no certificate, no admin endpoint).
+edge_config() {
+  printf '{\n\tadmin off\n}\n'
+  awk '/^\(/,/^}/' "$REPO_DIR/Caddyfile"
+  awk '/^dashboard\./,/^}/' "$REPO_DIR/Caddyfile" |
+    sed -e "1s|.*|http://127.0.0.1:$EDGE_PORT {|" -e "s|app:8080|127.0.0.1:$APP_PORT|"
+}
+
+# start_edge: Debian's caddy with edge_config, in its own process group, pid in $WORK/caddy.pid.
+start_edge() {
+  local i
+  EDGE_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  export EDGE_PORT
+  edge_config >"$WORK/Caddyfile.edge"
+  mkdir -p "$WORK/caddy-home"
+  HOME="$WORK/caddy-home" XDG_DATA_HOME="$WORK/caddy-home" XDG_CONFIG_HOME="$WORK/caddy-home" \
+    setsid caddy run --adapter caddyfile --config "$WORK/Caddyfile.edge" </dev/null >>"$WORK/caddy.log" 2>&1 &
+  echo $! >"$WORK/caddy.pid"
+  for ((i = 0; i < 100; i++)); do
+    curl -fsS --noproxy '*' -o /dev/null "http://127.0.0.1:$EDGE_PORT/healthz" 2>/dev/null && return 0
+    kill -0 "$(<"$WORK/caddy.pid")" 2>/dev/null || fail "caddy exited: $(tail -n 20 "$WORK/caddy.log")"
+    sleep 0.1
+  done
+  fail "caddy did not answer on $EDGE_PORT: $(tail -n 20 "$WORK/caddy.log")"
+}
+
+stop_edge() {
+  local pid
+  [[ -s "$WORK/caddy.pid" ]] || return 0
+  pid=$(<"$WORK/caddy.pid")
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -f "$WORK/caddy.pid"
+}
+
+# edge_curl ARGS...: curl to the edge, response headers (lower-cased names) on stdout.
+edge_curl() {
+  local -
+  set -o pipefail
+  curl -sS --noproxy '*' -D - "$@" | tr -d '\r' | sed 's/^[^:]*:/\L&/'
+}
+
+# blazor_connection: a fresh SignalR connection token for the dashboard's circuit hub.
+blazor_connection() {
+  curl -fsS --noproxy '*' -X POST "http://127.0.0.1:$EDGE_PORT/_blazor/negotiate?negotiateVersion=1" | jq -er .connectionToken
 }
 
 # app_manifest: every file and directory of the published app with its size and time.
@@ -135,4 +184,52 @@ wait_healthy() {
   start_app
   wait_healthy 90
   assert_equal "$(ls "$DATA_DIR/keys")" "$keys"
+}
+
+# unsealed: a page without what the app seals afresh for each request.
+unsealed() {
+  sed -E 's/value="[^"]*"/value/g; s/<!--Blazor-Server-Component-State:[^-]*-->//g'
+}
+export -f unsealed
+
+@test "behind the Caddyfile's dashboard site, pages arrive compressed and SignalR's streams untouched" {
+  start_edge
+  local page="$WORK/login.html" headers token css
+  # a browser that takes zstd gets zstd, one that takes only gzip gets gzip; the page is the same
+  headers=$(edge_curl --compressed -H 'Accept-Encoding: zstd, gzip' -o "$page" "http://127.0.0.1:$EDGE_PORT/account/login")
+  assert_regex "$headers" $'\ncontent-encoding: zstd\n'
+  assert_file_contains "$page" '</html>'
+  headers=$(edge_curl -H 'Accept-Encoding: gzip' -o "$WORK/login.gz" "http://127.0.0.1:$EDGE_PORT/account/login")
+  assert_regex "$headers" $'\ncontent-encoding: gzip\n'
+  # the same page, bar what is sealed per request (antiforgery token, Blazor's component state)
+  run bash -c 'diff <(gzip -dc "$1" | unsealed) <(unsealed <"$2")' _ "$WORK/login.gz" "$page"
+  assert_success
+  (($(stat -c %s "$WORK/login.gz") < $(stat -c %s "$page"))) ||
+    fail "gzip: $(stat -c %s "$WORK/login.gz") of $(stat -c %s "$page") bytes"
+  # the stylesheet the page names: byte for byte what the app serves, in a fraction of the bytes
+  css=$(grep -o '_content/MudBlazor/MudBlazor\.min\.[a-z0-9]*\.css' "$page" | head -n 1)
+  [[ -n "$css" ]] || fail "the login page names no MudBlazor stylesheet"
+  curl -fsS --noproxy '*' -H 'Accept-Encoding: identity' -o "$WORK/app.css" "http://127.0.0.1:$APP_PORT/$css"
+  headers=$(edge_curl -H 'Accept-Encoding: gzip' -o "$WORK/edge.css.gz" "http://127.0.0.1:$EDGE_PORT/$css")
+  assert_regex "$headers" $'\ncontent-encoding: gzip\n'
+  run bash -c 'gzip -dc "$1" | cmp - "$2"' _ "$WORK/edge.css.gz" "$WORK/app.css"
+  assert_success
+  (($(stat -c %s "$WORK/edge.css.gz") * 4 < $(stat -c %s "$WORK/app.css"))) ||
+    fail "gzip: $(stat -c %s "$WORK/edge.css.gz") of $(stat -c %s "$WORK/app.css") bytes"
+  # Server-Sent Events (SignalR's fallback transport): not compressed, and the first bytes the
+  # hub writes reach the client at once rather than waiting in an encoder's buffer
+  token=$(blazor_connection)
+  run edge_curl -N --max-time 3 -H 'Accept: text/event-stream' -H 'Accept-Encoding: zstd, gzip' \
+    "http://127.0.0.1:$EDGE_PORT/_blazor?id=$token"
+  assert_equal "$status" 28 # curl's timeout: the stream stays open
+  assert_regex "$output" $'\ncontent-type: text/event-stream'
+  refute_output --regexp 'content-encoding: (zstd|gzip)'
+  assert_regex "$output" $'\n\n:'
+  # a WebSocket upgrade passes through
+  token=$(blazor_connection)
+  run edge_curl --http1.1 -N --max-time 3 -H 'Connection: Upgrade' -H 'Upgrade: websocket' \
+    -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' \
+    -H 'Accept-Encoding: zstd, gzip' "http://127.0.0.1:$EDGE_PORT/_blazor?id=$token"
+  assert_line --regexp '^HTTP/1\.1 101 '
+  refute_output --regexp 'content-encoding: (zstd|gzip)'
 }
