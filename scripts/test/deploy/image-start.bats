@@ -20,6 +20,11 @@ for line in runtime.splitlines():
 PY
 }
 
+# free_port: a loopback TCP port nothing listens on now.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 setup_file() {
   # bats' own temporary directories are private to root: the app's user could not reach these
   WORK=$(mktemp -d /tmp/vpnlens-image.XXXXXX)
@@ -35,7 +40,7 @@ setup_file() {
   dotnet publish "$REPO_DIR/deploy/healthcheck/VPNLens.HealthCheck.csproj" -c Release \
     -o "$APP_DIR/healthcheck" --nologo -v quiet >>"$WORK/publish.log" 2>&1
   app_manifest >"$WORK/app.manifest"
-  APP_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  APP_PORT=$(free_port)
   export APP_PORT
   # /data belongs to the app's user; the app's files do not
   export APP_USER=nobody
@@ -68,11 +73,12 @@ start_app() {
   echo $! >"$WORK/app.pid"
 }
 
-# stop_app: TERM to the app's process group, KILL after 20 s; succeeds when it is gone.
-stop_app() {
-  local pid i
-  [[ -s "$WORK/app.pid" ]] || return 0
-  pid=$(<"$WORK/app.pid")
+# stop_group PIDFILE: TERM to the process group led by PIDFILE's pid, KILL after 20 s;
+# succeeds when it is gone.
+stop_group() {
+  local pidfile=$1 pid i
+  [[ -s "$pidfile" ]] || return 0
+  pid=$(<"$pidfile")
   kill -TERM -- "-$pid" 2>/dev/null || true
   for ((i = 0; i < 200; i++)); do
     kill -0 "$pid" 2>/dev/null || break
@@ -80,8 +86,10 @@ stop_app() {
   done
   kill -KILL -- "-$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  rm -f "$WORK/app.pid"
+  rm -f "$pidfile"
 }
+
+stop_app() { stop_group "$WORK/app.pid"; }
 
 # edge_config: the Caddyfile's snippets and its dashboard site as written, served over plain HTTP
 # on $EDGE_PORT in front of the app on $APP_PORT (no certificate, no admin endpoint).
@@ -95,7 +103,7 @@ edge_config() {
 # start_edge: Debian's caddy with edge_config, in its own process group, pid in $WORK/caddy.pid.
 start_edge() {
   local i
-  EDGE_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  EDGE_PORT=$(free_port)
   export EDGE_PORT
   edge_config >"$WORK/Caddyfile.edge"
   mkdir -p "$WORK/caddy-home"
@@ -110,14 +118,7 @@ start_edge() {
   fail "caddy did not answer on $EDGE_PORT: $(tail -n 20 "$WORK/caddy.log")"
 }
 
-stop_edge() {
-  local pid
-  [[ -s "$WORK/caddy.pid" ]] || return 0
-  pid=$(<"$WORK/caddy.pid")
-  kill -TERM -- "-$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -f "$WORK/caddy.pid"
-}
+stop_edge() { stop_group "$WORK/caddy.pid"; }
 
 # edge_curl ARGS...: curl to the edge, response headers (lower-cased names) on stdout.
 edge_curl() {
@@ -193,6 +194,9 @@ unsealed() {
 export -f unsealed
 
 @test "behind the Caddyfile's dashboard site, pages arrive compressed and SignalR's streams untouched" {
+  # the app the tests before left running, or its own when this test runs alone
+  [[ -s "$WORK/app.pid" ]] || start_app
+  wait_healthy 90
   start_edge
   local page="$WORK/login.html" headers token css
   # a browser that takes zstd gets zstd, one that takes only gzip gets gzip; the page is the same
