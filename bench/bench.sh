@@ -4,10 +4,12 @@
 # bench/results/<date>-<shortcommit>.json. Needs root; `sudo ./vpnlens bench` installs what is
 # missing and runs this.
 #
-#   sudo bench/bench.sh [--pairs N] [--profile full|smoke] [--ref REF] [--out FILE]
+#   sudo bench/bench.sh [--pairs N] [--repeats N] [--profile full|smoke] [--ref REF] [--out FILE]
 #
 #   --pairs N      rounds of interleaved VPNLens/bare pairs, one pair per VPN (default 5; the issue
 #                  asks for at least 5)
+#   --repeats N    each TCP and UDP test of a pair, on both sides, N times; the figures are the
+#                  medians, as a run reports them (default 3, the product's; smoke 1)
 #   --profile      full (default) or smoke: one short pass with tiny sizes, for bench/smoke.sh
 #   --ref REF      the commit to measure (default HEAD), exported clean from git
 #   --out FILE     where the JSON goes (default bench/results/<date>-<shortcommit>.json)
@@ -49,14 +51,14 @@ profile_settings() {
   BENCH_INTAKE_CONCURRENCY=16 BENCH_WRK_CONNECTIONS=200
   case "$1" in
     full)
-      BENCH_PAIRS=${BENCH_PAIRS:-5} BENCH_TCP_SECONDS=5 BENCH_UDP_SECONDS=5 BENCH_PING_COUNT=20
+      BENCH_PAIRS=${BENCH_PAIRS:-5} BENCH_TCP_SECONDS=5 BENCH_UDP_SECONDS=5 BENCH_REPEATS=${BENCH_REPEATS:-3} BENCH_PING_COUNT=20
       BENCH_FIRST_PHASE_SAMPLES=7 BENCH_PUSH_COUNT=400 BENCH_INTAKE_REPS=3 BENCH_INTAKE_SECONDS=10
       BENCH_CIRCUITS=100 BENCH_CIRCUIT_HOLD=20 BENCH_IDLE_SAMPLES=20
       BENCH_SEED_SMALL=1000 BENCH_SEED_MAIN=10000 BENCH_SEED_LARGE=100000 BENCH_WRK_SECONDS=10 BENCH_WRK_REPS=3
       BENCH_WRK_WARMUP=8
       ;;
     smoke)
-      BENCH_PAIRS=${BENCH_PAIRS:-1} BENCH_TCP_SECONDS=2 BENCH_UDP_SECONDS=2 BENCH_PING_COUNT=5
+      BENCH_PAIRS=${BENCH_PAIRS:-1} BENCH_TCP_SECONDS=2 BENCH_UDP_SECONDS=2 BENCH_REPEATS=${BENCH_REPEATS:-1} BENCH_PING_COUNT=5
       BENCH_FIRST_PHASE_SAMPLES=2 BENCH_PUSH_COUNT=40 BENCH_INTAKE_REPS=1 BENCH_INTAKE_SECONDS=3
       BENCH_CIRCUITS=5 BENCH_CIRCUIT_HOLD=4 BENCH_IDLE_SAMPLES=4
       BENCH_SEED_SMALL=100 BENCH_SEED_MAIN=300 BENCH_SEED_LARGE=1000 BENCH_WRK_SECONDS=5 BENCH_WRK_REPS=1
@@ -66,17 +68,20 @@ profile_settings() {
   esac
 }
 
-# The settings every run of the main app uses (Runs:Settings), and the bare runs mirror.
+# The settings every run of the main app uses (Runs:Settings), and the bare runs mirror. A fixed
+# number of repeats (no extra ones while the samples scatter), so both sides take as many.
 run_settings_env() {
   printf '%s\n' "Runs__Settings__TcpSeconds=$BENCH_TCP_SECONDS" "Runs__Settings__UdpSeconds=$BENCH_UDP_SECONDS" \
-    "Runs__Settings__OmitSeconds=$BENCH_OMIT_SECONDS" "Runs__Settings__Repeats=1" "Runs__Settings__MaxRepeats=1" \
+    "Runs__Settings__OmitSeconds=$BENCH_OMIT_SECONDS" "Runs__Settings__Repeats=$BENCH_REPEATS" \
+    "Runs__Settings__MaxRepeats=$BENCH_REPEATS" \
     "Runs__Settings__UdpTargetMbps=$BENCH_UDP_MBPS" "Runs__Settings__PingCount=$BENCH_PING_COUNT" \
     "Runs__Settings__PingIntervalSeconds=$BENCH_PING_INTERVAL"
 }
 
 config_json() {
   jq -cn --arg profile "$PROFILE" --argjson pairs "$BENCH_PAIRS" --argjson tcp "$BENCH_TCP_SECONDS" \
-    --argjson udp "$BENCH_UDP_SECONDS" --argjson omit "$BENCH_OMIT_SECONDS" --argjson pings "$BENCH_PING_COUNT" \
+    --argjson udp "$BENCH_UDP_SECONDS" --argjson omit "$BENCH_OMIT_SECONDS" --argjson repeats "$BENCH_REPEATS" \
+    --argjson pings "$BENCH_PING_COUNT" \
     --argjson interval "$BENCH_PING_INTERVAL" --argjson mbps "$BENCH_UDP_MBPS" \
     --argjson firstPhase "$BENCH_FIRST_PHASE_SAMPLES" --argjson push "$BENCH_PUSH_COUNT" --argjson rate "$BENCH_PUSH_RATE" \
     --argjson intakeReps "$BENCH_INTAKE_REPS" --argjson intakeSeconds "$BENCH_INTAKE_SECONDS" \
@@ -84,9 +89,9 @@ config_json() {
     --argjson seedSmall "$BENCH_SEED_SMALL" --argjson seedMain "$BENCH_SEED_MAIN" --argjson seedLarge "$BENCH_SEED_LARGE" \
     --argjson wrkSeconds "$BENCH_WRK_SECONDS" --argjson wrkReps "$BENCH_WRK_REPS" --argjson conns "$BENCH_WRK_CONNECTIONS" \
     '{profile: $profile, pairs: $pairs, vpns: $ARGS.positional,
-      runSettings: {tcpSeconds: $tcp, udpSeconds: $udp, omitSeconds: $omit, repeats: 1, maxRepeats: 1,
+      runSettings: {tcpSeconds: $tcp, udpSeconds: $udp, omitSeconds: $omit, repeats: $repeats, maxRepeats: $repeats,
                     pingCount: $pings, pingIntervalSeconds: $interval, udpTargetMbps: $mbps},
-      settingsLabel: "\($tcp) s TCP/UDP tests, 1 repeat, \($pings) pings",
+      settingsLabel: "\($tcp) s TCP/UDP tests, \($repeats) repeat\(if $repeats == 1 then "" else "s" end), \($pings) pings",
       firstPhaseSamples: $firstPhase, pushCount: $push, pushRate: $rate, intakeReps: $intakeReps,
       intakeSeconds: $intakeSeconds, intakeConcurrency: $concurrency, circuits: $circuits,
       seedSmall: $seedSmall, seedMain: $seedMain, seedLarge: $seedLarge,
@@ -165,6 +170,10 @@ main() {
         BENCH_PAIRS=${2:-}
         shift 2 || die "--pairs needs a number"
         ;;
+      --repeats)
+        BENCH_REPEATS=${2:-}
+        shift 2 || die "--repeats needs a number"
+        ;;
       --profile)
         PROFILE=${2:-}
         shift 2 || die "--profile needs full or smoke"
@@ -189,6 +198,7 @@ main() {
   done
   profile_settings "$PROFILE"
   validate_positive_int --pairs "$BENCH_PAIRS"
+  validate_positive_int --repeats "$BENCH_REPEATS"
   validate_root
   validate_tools
   started=$(date -u +%FT%TZ)

@@ -54,22 +54,42 @@ bare_iperf() {
   timeout -k 5 $((BENCH_TCP_SECONDS + BENCH_OMIT_SECONDS + 60)) "${NODE_EXEC[@]}" iperf3 -J "$@" >"$out" 2>>"$BENCH_WORK/logs/bare.log" || true
 }
 
-# measure_bare PAIR PROTOCOL: the tests in the order a run takes them; evidence in
-# bare/bare-PAIR-PROTOCOL.json.
+# bare_tests PREFIX NAME ARGS...: BENCH_REPEATS iperf3 runs back to back, as a run repeats a test;
+# their JSON in PREFIX-NAME-1.json, PREFIX-NAME-2.json, ...
+bare_tests() {
+  local prefix=$1 name=$2 n
+  shift 2
+  for ((n = 1; n <= BENCH_REPEATS; n++)); do
+    bare_iperf "$prefix-$name-$n.json" "$@"
+  done
+}
+
+# bare_samples PREFIX NAME: the repeats' JSON as one array ({} for a run that printed none).
+bare_samples() {
+  local n
+  for ((n = 1; n <= BENCH_REPEATS; n++)); do
+    jq -c . "$1-$2-$n.json" 2>/dev/null || echo '{}'
+  done | jq -sc .
+}
+
+# measure_bare PAIR PROTOCOL: the tests in the order and number a run takes them (each test
+# BENCH_REPEATS times; the figures are the repeats' medians, as VPNLens reports them); evidence
+# in bare/bare-PAIR-PROTOCOL.json.
 measure_bare() {
   local pair=$1 proto=$2 peer port dir="$BENCH_WORK/bare" prefix rtts error='' cpu0 cpu=null
+  local -a common
   node_exec_argv
   peer=$(node_conf "$proto" PEER_IP)
   port=$(node_conf "$proto" IPERF_PORT)
   prefix="$dir/bare-$pair-$proto"
+  common=(-c "$peer" -p "$port" -O "$BENCH_OMIT_SECONDS" --connect-timeout 5000)
   if bare_up "$proto"; then
     cpu0=$(cpu_snapshot "$(app_pid main)")
     # the run's order: idle ping, TCP upload, TCP download, UDP
     "${NODE_EXEC[@]}" ping -n -c "$BENCH_PING_COUNT" -i "$BENCH_PING_INTERVAL" -W 2 "$peer" >"$prefix-ping.txt" 2>&1 || true
-    bare_iperf "$prefix-up.json" -c "$peer" -p "$port" -t "$BENCH_TCP_SECONDS" -O "$BENCH_OMIT_SECONDS" --connect-timeout 5000
-    bare_iperf "$prefix-down.json" -c "$peer" -p "$port" -t "$BENCH_TCP_SECONDS" -O "$BENCH_OMIT_SECONDS" --connect-timeout 5000 -R
-    bare_iperf "$prefix-udp.json" -c "$peer" -p "$port" -t "$BENCH_UDP_SECONDS" -O "$BENCH_OMIT_SECONDS" --connect-timeout 5000 \
-      -u -b "${BENCH_UDP_MBPS}M"
+    bare_tests "$prefix" up "${common[@]}" -t "$BENCH_TCP_SECONDS"
+    bare_tests "$prefix" down "${common[@]}" -t "$BENCH_TCP_SECONDS" -R
+    bare_tests "$prefix" udp "${common[@]}" -t "$BENCH_UDP_SECONDS" -u -b "${BENCH_UDP_MBPS}M"
     cpu=$(cpu_share_json "$cpu0" "$(cpu_snapshot "$(app_pid main)")")
   else
     error="$proto did not carry a ping within 30 s of coming up by hand"
@@ -79,15 +99,19 @@ measure_bare() {
   rtts=$(grep -v 'DUP!' "$prefix-ping.txt" 2>/dev/null | grep -oE 'time=[0-9.]+' | cut -d= -f2 | jq -sc .) || true
   [[ -n "$rtts" ]] || rtts='[]'
   jq -cn --argjson pair "$pair" --arg p "$proto" --arg error "$error" --argjson rtts "$rtts" --argjson cpu "$cpu" \
-    --slurpfile up <(jq -c . "$prefix-up.json" 2>/dev/null || echo '{}') \
-    --slurpfile down <(jq -c . "$prefix-down.json" 2>/dev/null || echo '{}') \
-    --slurpfile udp <(jq -c . "$prefix-udp.json" 2>/dev/null || echo '{}') '
-    def bps($j): $j[0].end.sum_received.bits_per_second // null;
-    {pair: $pair, protocol: $p, error: (if $error == "" then null else $error end),
-     tcpUpload: bps($up), tcpDownload: bps($down),
-     udp: {bitsPerSecond: ($udp[0].end.sum_received // $udp[0].end.sum // {}).bits_per_second,
-           jitterMs: $udp[0].end.sum.jitter_ms, lostPercent: $udp[0].end.sum.lost_percent},
-     rttMs: $rtts, cpuDuringTests: $cpu,
-     errors: ([$up[0].error, $down[0].error, $udp[0].error] | map(select(. != null)))}' >"$prefix.json"
-  log_info "pair $pair: bare $proto: up $(jq -r '(.tcpUpload // 0) / 1e6 | floor' "$prefix.json") Mbit/s, down $(jq -r '(.tcpDownload // 0) / 1e6 | floor' "$prefix.json") Mbit/s"
+    --argjson up "$(bare_samples "$prefix" up)" --argjson down "$(bare_samples "$prefix" down)" \
+    --argjson udp "$(bare_samples "$prefix" udp)" '
+    def median: map(select(. != null)) | sort | if length == 0 then null
+      elif length % 2 == 1 then .[(length - 1) / 2] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+    def bps: map(.end.sum_received.bits_per_second // null);
+    ($udp | map({bitsPerSecond: ((.end.sum_received // .end.sum // {}).bits_per_second),
+                 jitterMs: .end.sum.jitter_ms, lostPercent: .end.sum.lost_percent})) as $u
+    | {pair: $pair, protocol: $p, error: (if $error == "" then null else $error end),
+       tcpUpload: ($up | bps | median), tcpDownload: ($down | bps | median),
+       udp: {bitsPerSecond: ([$u[].bitsPerSecond] | median), jitterMs: ([$u[].jitterMs] | median),
+             lostPercent: ([$u[].lostPercent] | median)},
+       samples: {tcpUpload: ($up | bps), tcpDownload: ($down | bps), udp: $u},
+       rttMs: $rtts, cpuDuringTests: $cpu,
+       errors: ([$up[], $down[], $udp[]] | map(.error // empty))}' >"$prefix.json"
+  log_info "pair $pair: bare $proto: up $(jq -r '(.tcpUpload // 0) / 1e6 | floor' "$prefix.json") Mbit/s, down $(jq -r '(.tcpDownload // 0) / 1e6 | floor' "$prefix.json") Mbit/s (medians of $BENCH_REPEATS)"
 }
