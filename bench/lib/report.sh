@@ -107,8 +107,14 @@ report_table() {
       elif (. | fabs) >= 10 then ((. * 10 | round) / 10 | tostring)
       elif (. | fabs) >= 0.1 then ((. * 1000 | round) / 1000 | tostring)
       else ((. * 10000 | round) / 10000 | tostring) end;
+    # a miss that rounding would put on its bound (0.96996 against ">= 0.97") shows the digit that misses
+    def bound: (.target // "" | capture("^(?<op>[<>]=) (?<n>[0-9.]+)$")?) // null;
+    def shown: (.value | num) as $v | bound as $b
+      | if $b != null and .pass == false and ($v | tonumber) == ($b.n | tonumber) then
+          (if $b.op == ">=" then (.value * 10000 | floor) else (.value * 10000 | ceil) end) / 10000 | tostring
+        else $v end;
     def value: if .value == null then "–" else
-      "\(.value | num) \(.unit)" + (if .spread != null and .n > 1 then " [\(.spread.min | num)–\(.spread.max | num)]" else "" end)
+      "\(shown) \(.unit)" + (if .spread != null and .n > 1 then " [\(.spread.min | num)–\(.spread.max | num)]" else "" end)
       + (if .n > 0 then " n=\(.n)" else "" end) end;
     def result: if .pass == true then "pass" elif .pass == false then "MISS"
       elif (.note // "" | startswith("not measured")) then "not measured" else "info" end;
