@@ -120,7 +120,7 @@ on_err() {
 # (VPNLens's figures) and, right beside it, the same tunnel by hand (bare iperf3 and ping). The
 # order alternates from one pair to the next (and from one VPN to the next in a round), so a
 # shared machine that speeds up or slows down during the suite favours neither side of a ratio,
-# and the two sides of a pair are a minute apart, not a whole four-protocol run.
+# and the two sides of a pair are minutes apart, not a whole four-protocol run.
 part_lab() {
   local node_id=$1 round i proto
   for ((round = 1; round <= BENCH_PAIRS; round++)); do
