@@ -73,8 +73,8 @@ bare_samples() {
 }
 
 # measure_bare PAIR PROTOCOL: the tests in the order and number a run takes them (each test
-# BENCH_REPEATS times; the figures are the repeats' medians, as VPNLens reports them); evidence
-# in bare/bare-PAIR-PROTOCOL.json.
+# BENCH_REPEATS times); evidence in bare/bare-PAIR-PROTOCOL.json, each test's samples shaped as a
+# run's results keep them, so figures.jq takes the same median of both sides.
 measure_bare() {
   local pair=$1 proto=$2 peer port dir="$BENCH_WORK/bare" prefix rtts error='' cpu0 cpu=null
   local -a common
@@ -101,17 +101,13 @@ measure_bare() {
   jq -cn --argjson pair "$pair" --arg p "$proto" --arg error "$error" --argjson rtts "$rtts" --argjson cpu "$cpu" \
     --argjson up "$(bare_samples "$prefix" up)" --argjson down "$(bare_samples "$prefix" down)" \
     --argjson udp "$(bare_samples "$prefix" udp)" '
-    def median: map(select(. != null)) | sort | if length == 0 then null
-      elif length % 2 == 1 then .[(length - 1) / 2] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-    def bps: map(.end.sum_received.bits_per_second // null);
-    ($udp | map({bitsPerSecond: ((.end.sum_received // .end.sum // {}).bits_per_second),
-                 jitterMs: .end.sum.jitter_ms, lostPercent: .end.sum.lost_percent})) as $u
-    | {pair: $pair, protocol: $p, error: (if $error == "" then null else $error end),
-       tcpUpload: ($up | bps | median), tcpDownload: ($down | bps | median),
-       udp: {bitsPerSecond: ([$u[].bitsPerSecond] | median), jitterMs: ([$u[].jitterMs] | median),
-             lostPercent: ([$u[].lostPercent] | median)},
-       samples: {tcpUpload: ($up | bps), tcpDownload: ($down | bps), udp: $u},
-       rttMs: $rtts, cpuDuringTests: $cpu,
-       errors: ([$up[], $down[], $udp[]] | map(.error // empty))}' >"$prefix.json"
-  log_info "pair $pair: bare $proto: up $(jq -r '(.tcpUpload // 0) / 1e6 | floor' "$prefix.json") Mbit/s, down $(jq -r '(.tcpDownload // 0) / 1e6 | floor' "$prefix.json") Mbit/s (medians of $BENCH_REPEATS)"
+    def tcp: map({bitsPerSecond: .end.sum_received.bits_per_second});
+    {pair: $pair, protocol: $p, error: (if $error == "" then null else $error end),
+     tcpUpload: ($up | tcp), tcpDownload: ($down | tcp),
+     udp: ($udp | map({bitsPerSecond: ((.end.sum_received // .end.sum // {}).bits_per_second),
+                       jitterMs: .end.sum.jitter_ms, lostPercent: .end.sum.lost_percent})),
+     rttMs: $rtts, cpuDuringTests: $cpu,
+     errors: ([$up[], $down[], $udp[]] | map(.error // empty))}' >"$prefix.json"
+  log_info "pair $pair: bare $proto: $(jq -r 'def mbit: map((.bitsPerSecond // 0) / 1e6 | floor | tostring) | join("/");
+    "up \(.tcpUpload | mbit), down \(.tcpDownload | mbit) Mbit/s"' "$prefix.json")"
 }

@@ -50,12 +50,13 @@ def fidelity:
   $cfg.vpns[] as $p
   | [$runs[] | . as $run | bare($run.pair; $p) as $b | proto($run; $p) as $v
      | select($v != null and $b != null)
-     | {up: ratio([$v.tcpUpload[]?.bitsPerSecond] | median; $b.tcpUpload),
-        down: ratio([$v.tcpDownload[]?.bitsPerSecond] | median; $b.tcpDownload),
-        vUp: ([$v.tcpUpload[]?.bitsPerSecond] | median), bUp: $b.tcpUpload,
-        vDown: ([$v.tcpDownload[]?.bitsPerSecond] | median), bDown: $b.tcpDownload,
-        vJitter: ([$v.udp[]?.jitterMs] | median), bJitter: $b.udp.jitterMs,
-        vLoss: ([$v.udp[]?.lostPercent] | median), bLoss: $b.udp.lostPercent,
+     | def m($side; $test; $k): [$side[$test][]?[$k]] | median;
+       {up: ratio(m($v; "tcpUpload"; "bitsPerSecond"); m($b; "tcpUpload"; "bitsPerSecond")),
+        down: ratio(m($v; "tcpDownload"; "bitsPerSecond"); m($b; "tcpDownload"; "bitsPerSecond")),
+        vUp: m($v; "tcpUpload"; "bitsPerSecond"), bUp: m($b; "tcpUpload"; "bitsPerSecond"),
+        vDown: m($v; "tcpDownload"; "bitsPerSecond"), bDown: m($b; "tcpDownload"; "bitsPerSecond"),
+        vJitter: m($v; "udp"; "jitterMs"), bJitter: m($b; "udp"; "jitterMs"),
+        vLoss: m($v; "udp"; "lostPercent"), bLoss: m($b; "udp"; "lostPercent"),
         vRtt: ($v.latencyIdle.rttMs // [] | median), bRtt: ($b.rttMs | median)}] as $pairs
   | def within($vk; $bk; $unit; $d):
       ([$pairs[][$vk]] | median) as $m | ([$pairs[][$bk]] | spread) as $bs
