@@ -212,7 +212,7 @@ main() {
   bench_work_init
   BENCH_API_TOKEN=$(openssl rand -hex 24)
   bench_export_source "$ref"
-  out=${out:-$BENCH_DIR/results/$(date -u +%Y-%m-%d)-$(git -C "$REPO_DIR" rev-parse --short "$BENCH_COMMIT").json}
+  out=${out:-$BENCH_DIR/results/$(date -u +%Y-%m-%d)-$(repo_git rev-parse --short "$BENCH_COMMIT").json}
   bench_publish
 
   bench_lab_acquire "${VPNLENS_BENCH_LAB_WAIT:-1800}"

@@ -5,6 +5,8 @@
 # the app has no SignalR hub yet), "not ok" for a missing one. Needs root (the lab); a few minutes.
 #
 #   sudo bench/smoke.sh
+#
+# VPNLENS_BENCH_SMOKE_DIR: where its results and log go (default a new /tmp/vpnlens-bench-smoke.*).
 set -Eeuo pipefail
 
 SMOKE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -55,7 +57,12 @@ main() {
     echo "not ok 1 - the benchmark smoke needs root (the lab): sudo $0"
     return 1
   }
-  work=$(mktemp -d /tmp/vpnlens-bench-smoke.XXXXXX)
+  if [[ -n "${VPNLENS_BENCH_SMOKE_DIR:-}" ]]; then
+    work=$VPNLENS_BENCH_SMOKE_DIR
+    install -d "$work"
+  else
+    work=$(mktemp -d /tmp/vpnlens-bench-smoke.XXXXXX)
+  fi
   out="$work/smoke.json"
   log="$work/smoke.log"
   echo "1..$((${#FIGURES[@]} + 1))"

@@ -6,11 +6,12 @@ REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly REPO_DIR
 readonly STATE_DIR="${VPNLENS_STATE:-$REPO_DIR/.vpnlens}"
 
-# What the app, the lab and the tests need from Debian. Installed only when missing.
+# What the app, the lab, the tests and the benchmark suite need from Debian (wrk: the permalink
+# page under load, in the suite and its smoke). Installed only when missing.
 readonly DEBIAN_PACKAGES=(
   ca-certificates curl jq openssl python3 python3-yaml iproute2 iputils-ping procps psmisc ethtool sudo
   openssh-server openssh-client iperf3 wireguard-tools wireguard-go nebula openvpn
-  caddy docker-compose shellcheck shfmt bats bats-assert bats-support bats-file chromium tini
+  caddy docker-compose shellcheck shfmt bats bats-assert bats-support bats-file chromium tini wrk
 )
 
 log_info() { printf '%s [vpnlens] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }

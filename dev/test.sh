@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ./vpnlens test: every test, with the real parts the tests need started by the project's own scripts:
 # ShellCheck and bats over the node scripts, the deployment checks, dotnet format, the xunit suite
-# (unit, integration on SQLite, real sshd, the lab end to end, the browser), and the lab's own bats.
+# (unit, integration on SQLite, real sshd, the lab end to end, the browser), the lab's own bats, and
+# the benchmark suite's smoke (one short pass: every figure produced, no target judged).
 # Ends with one line "N passed, N failed"; exits non-zero when anything failed.
 # shellcheck source-path=SCRIPTDIR
 set -Eeuo pipefail
@@ -60,6 +61,12 @@ run_dotnet_tests() {
     "$(grep -oE 'failed: [0-9]+' "$log" | awk '{s += $2} END {print s + 0}')"
 }
 
+# The lab stage has taken its lab down, so the smoke need not wait long for it.
+run_bench_smoke() {
+  VPNLENS_BENCH_SMOKE_DIR="$RESULTS_DIR/bench-smoke" VPNLENS_BENCH_LAB_WAIT=120 \
+    run_tap_stage bench-smoke bench/smoke.sh
+}
+
 main() {
   install_prerequisites
   run_under_reaper "$@"
@@ -73,6 +80,7 @@ main() {
   run_format_check
   run_dotnet_tests
   run_tap_stage lab scripts/test/run-lab.sh
+  run_bench_smoke
 
   echo
   if ((${#FAILED_STAGES[@]} > 0)); then

@@ -20,20 +20,20 @@ BENCH_LOOPBACK_ONLY=''
 bench_export_source() {
   local ref=$1 dir=${2:-$BENCH_STATE}
   BENCH_REF_NAME=$ref
-  BENCH_COMMIT=$(git -C "$REPO_DIR" rev-parse --verify "$ref^{commit}") || die "no commit '$ref' in $REPO_DIR"
+  BENCH_COMMIT=$(repo_git rev-parse --verify "$ref^{commit}") || die "no commit '$ref' in $REPO_DIR"
   BENCH_SRC="$dir/src"
   rm -rf "$BENCH_SRC"
   install -d -m 0700 "$BENCH_SRC"
-  git -C "$REPO_DIR" archive "$BENCH_COMMIT" | tar -x -C "$BENCH_SRC"
+  repo_git archive "$BENCH_COMMIT" | tar -x -C "$BENCH_SRC"
   LAB_SH="$BENCH_SRC/scripts/lab/lab.sh"
   BENCH_APP_DIR="$dir/app"
-  log_info "measuring $ref = $(git -C "$REPO_DIR" log -1 --format='%h %s' "$BENCH_COMMIT")"
+  log_info "measuring $ref = $(repo_git log -1 --format='%h %s' "$BENCH_COMMIT")"
 }
 
 # bench_publish_app: the exported commit's app, published in Release to BENCH_APP_DIR.
 bench_publish_app() {
   local log
-  log="$BENCH_WORK/logs/publish-app-$(git -C "$REPO_DIR" rev-parse --short "$BENCH_COMMIT").log"
+  log="$BENCH_WORK/logs/publish-app-$(repo_git rev-parse --short "$BENCH_COMMIT").log"
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
   log_info "publishing the app (Release) from $BENCH_COMMIT"
   rm -rf "$BENCH_APP_DIR"

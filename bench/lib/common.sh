@@ -56,6 +56,10 @@ validate_positive_int() {
   is_positive_int "$2" || die "$1 must be a whole number above 0, got '$2'"
 }
 
+# repo_git ARGS...: git in this repository. Root without sudo (as CI runs) over a checkout another
+# user owns gets "detected dubious ownership" from git otherwise; the suite only reads it.
+repo_git() { git -c safe.directory="$REPO_DIR" -C "$REPO_DIR" "$@"; }
+
 now_ms() { date +%s%3N; }
 
 # iso_to_ms 2026-11-25T08:00:00.123Z: epoch milliseconds.

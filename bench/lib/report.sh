@@ -60,7 +60,7 @@ report_write() {
   local out=$1 cfg=$2 machine=$3 started=$4 figures
   figures=$(report_figures "$cfg")
   jq -n --arg date "$started" --arg finished "$(date -u +%FT%TZ)" --arg commit "$BENCH_COMMIT" \
-    --arg short "$(git -C "$REPO_DIR" rev-parse --short "$BENCH_COMMIT")" --arg ref "$BENCH_REF_NAME" \
+    --arg short "$(repo_git rev-parse --short "$BENCH_COMMIT")" --arg ref "$BENCH_REF_NAME" \
     --argjson machine "$machine" --arg loadAfter "$(cut -d' ' -f1-3 /proc/loadavg)" \
     --argjson cfg "$cfg" --argjson figures "$figures" \
     --slurpfile missing "$(_slurp "$BENCH_WORK/not-measured.jsonl")" \
