@@ -60,6 +60,8 @@ main() {
   if [[ -n "${VPNLENS_BENCH_SMOKE_DIR:-}" ]]; then
     work=$VPNLENS_BENCH_SMOKE_DIR
     install -d "$work"
+    # an earlier smoke's results must never stand in for this one's
+    rm -f "$work/smoke.json" "$work/smoke.log" "$work/smoke.tap"
   else
     work=$(mktemp -d /tmp/vpnlens-bench-smoke.XXXXXX)
   fi
