@@ -16,6 +16,7 @@ builder.Services.AddKnownProxies(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddDashboard();
 builder.Services.AddLiveRunUpdates();
+builder.Services.AddRunEventRelay(builder.Configuration);
 
 var app = builder.Build();
 

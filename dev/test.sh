@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ./vpnlens test: every test, with the real parts the tests need started by the project's own scripts:
 # ShellCheck and bats over the node scripts, the deployment checks, dotnet format, the xunit suite
-# (unit, integration on SQLite, real sshd, the lab end to end, the browser), the lab's own bats, and
+# (unit, integration on SQLite and again on a real PostgreSQL that scripts/test/postgres.sh starts, real
+# sshd, the lab end to end, the browser), the lab's own bats, and
 # the benchmark suite's smoke (one short pass: every figure produced, no target judged).
 # Ends with one line "N passed, N failed"; exits non-zero when anything failed.
 # shellcheck source-path=SCRIPTDIR
@@ -17,6 +18,7 @@ FAILED_STAGES=()
 
 teardown() {
   set +e
+  "$REPO_DIR/scripts/test/postgres.sh" stop >/dev/null 2>&1
   "$REPO_DIR/scripts/lab/lab.sh" down >/dev/null 2>&1
 }
 
@@ -51,14 +53,32 @@ run_format_check() {
   record "dotnet-format" "$status" "$((status == 0 ? 1 : 0))" "$((status == 0 ? 0 : 1))"
 }
 
-run_dotnet_tests() {
-  local log="$RESULTS_DIR/dotnet.log" status=0
-  log_info "== dotnet test"
-  dotnet build "$REPO_DIR/VPNLens.sln" -c Debug --nologo -v quiet
-  dotnet test --solution "$REPO_DIR/VPNLens.sln" --no-build 2>&1 | tee "$log" || status=$?
-  record "dotnet-test" "$status" \
+# Counts a dotnet test log's results as one stage.
+record_dotnet_log() {
+  local stage=$1 status=$2 log=$3
+  record "$stage" "$status" \
     "$(grep -oE 'succeeded: [0-9]+' "$log" | awk '{s += $2} END {print s + 0}')" \
     "$(grep -oE 'failed: [0-9]+' "$log" | awk '{s += $2} END {print s + 0}')"
+}
+
+# The whole suite (its PostgreSQL-only tests on the test cluster), then the integration tests that host the
+# app (VPNLens.Tests.Web) a second time with the app on PostgreSQL.
+run_dotnet_tests() {
+  local log="$RESULTS_DIR/dotnet.log" pg_log="$RESULTS_DIR/dotnet-postgres.log" status=0
+  log_info "== dotnet test"
+  dotnet build "$REPO_DIR/VPNLens.sln" -c Debug --nologo -v quiet
+  "$REPO_DIR/scripts/test/postgres.sh" start
+  VPNLENS_TEST_POSTGRES="$("$REPO_DIR/scripts/test/postgres.sh" connection-string)"
+  export VPNLENS_TEST_POSTGRES
+  CI=true dotnet test --solution "$REPO_DIR/VPNLens.sln" --no-build 2>&1 | tee "$log" || status=$?
+  record_dotnet_log "dotnet-test" "$status" "$log"
+
+  status=0
+  log_info "== dotnet test, the app on PostgreSQL"
+  CI=true VPNLENS_TEST_DATABASE=Postgres dotnet test --project "$REPO_DIR/VPNLens.Tests" --no-build -- \
+    --filter-namespace 'VPNLens.Tests.Web.*' 2>&1 | tee "$pg_log" || status=$?
+  record_dotnet_log "dotnet-test-postgres" "$status" "$pg_log"
+  "$REPO_DIR/scripts/test/postgres.sh" stop
 }
 
 # The lab stage has taken its lab down, so the smoke need not wait long for it.

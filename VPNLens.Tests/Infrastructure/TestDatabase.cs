@@ -5,16 +5,21 @@ using VPNLens.Web.Persistence;
 
 namespace VPNLens.Tests.Infrastructure;
 
-/// <summary>The app's schema on a real SQLite file in a fresh temporary folder, for tests that do not host the whole app.</summary>
+/// <summary>
+/// The app's schema on a real SQLite file in a fresh temporary folder, or a fresh database of the test PostgreSQL
+/// when the suite runs on it (<see cref="TestPostgres"/>), for tests that do not host the whole app.
+/// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly ServiceProvider provider;
     private readonly string directory;
+    private readonly string? postgresDatabase;
 
-    private TestDatabase(ServiceProvider provider, string directory)
+    private TestDatabase(ServiceProvider provider, string directory, string? postgresDatabase)
     {
         this.provider = provider;
         this.directory = directory;
+        this.postgresDatabase = postgresDatabase;
         Factory = provider.GetRequiredService<IDbContextFactory<AppDbContext>>();
     }
 
@@ -23,14 +28,21 @@ public sealed class TestDatabase : IAsyncDisposable
     public static async Task<TestDatabase> CreateAsync()
     {
         var directory = Directory.CreateTempSubdirectory("vpnlens-db-").FullName;
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:App"] = $"Data Source={Path.Combine(directory, "vpnlens.db")}" })
-            .Build();
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:App"] = $"Data Source={Path.Combine(directory, "vpnlens.db")}" };
+        string? postgresDatabase = null;
+        if (TestPostgres.SuiteProvider == DatabaseProvider.Postgres)
+        {
+            postgresDatabase = TestPostgres.DatabaseNameFor(null);
+            settings["Database:Provider"] = "Postgres";
+            settings["ConnectionStrings:App"] = TestPostgres.CreateDatabase(postgresDatabase);
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddPersistence(configuration);
         var provider = services.BuildServiceProvider();
         await provider.MigrateDatabaseAsync();
-        return new TestDatabase(provider, directory);
+        return new TestDatabase(provider, directory, postgresDatabase);
     }
 
     public async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> action)
@@ -57,6 +69,11 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await provider.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (postgresDatabase is not null)
+        {
+            TestPostgres.DropDatabase(postgresDatabase);
+        }
+
         try
         {
             Directory.Delete(directory, recursive: true);

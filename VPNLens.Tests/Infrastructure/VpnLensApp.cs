@@ -8,7 +8,8 @@ using VPNLens.Web.Persistence;
 namespace VPNLens.Tests.Infrastructure;
 
 /// <summary>
-/// The real app (Program) on a real SQLite file and its own Hangfire file in a fresh temporary folder.
+/// The real app (Program) on a real SQLite file and its own Hangfire file in a fresh temporary folder, or on a fresh
+/// database of the test PostgreSQL (the provider argument, else VPNLENS_TEST_DATABASE; see <see cref="TestPostgres"/>).
 /// Tests change settings, not code; the few seams they replace are named where they do it.
 /// </summary>
 public sealed class VpnLensApp : WebApplicationFactory<Program>
@@ -19,8 +20,14 @@ public sealed class VpnLensApp : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? configureServices;
     private readonly string? kestrelUrl;
     private readonly bool ownsData;
+    private readonly string? postgresDatabase;
 
-    public VpnLensApp(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null, string? kestrelUrl = null, string? dataDirectory = null)
+    public VpnLensApp(
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configureServices = null,
+        string? kestrelUrl = null,
+        string? dataDirectory = null,
+        DatabaseProvider? provider = null)
     {
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("vpnlens-test-").FullName;
         ownsData = dataDirectory is null;
@@ -36,6 +43,15 @@ public sealed class VpnLensApp : WebApplicationFactory<Program>
             ["Runs:DeadlineCheckInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        Provider = provider ?? TestPostgres.SuiteProvider;
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            // Apps started on the same data folder (a restart, a second instance) share one database.
+            postgresDatabase = TestPostgres.DatabaseNameFor(dataDirectory);
+            this.settings["Database:Provider"] = "Postgres";
+            this.settings["ConnectionStrings:App"] = TestPostgres.CreateDatabase(postgresDatabase);
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             this.settings[key] = value;
@@ -50,6 +66,8 @@ public sealed class VpnLensApp : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
+
+    public DatabaseProvider Provider { get; }
 
     /// <summary>Leave the databases behind on dispose, for a second app to start on them as after a restart.</summary>
     public bool KeepData { get; set; }
@@ -94,6 +112,11 @@ public sealed class VpnLensApp : WebApplicationFactory<Program>
         if (!ownsData || KeepData)
         {
             return;
+        }
+
+        if (postgresDatabase is not null)
+        {
+            TestPostgres.DropDatabase(postgresDatabase);
         }
 
         try

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using VPNLens.Core.Phases;
 using VPNLens.Core.Results;
@@ -148,7 +147,8 @@ public sealed class CallbackIntake(
     private async Task<CallbackResult> ApplyOnceAsync(
         AppDbContext db, Guid runId, string messageId, string kind, bool requireRunning, Func<Task> apply, CancellationToken cancellationToken)
     {
-        // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default) takes the write lock up front: no lock upgrade, no "database is locked".
+        // On SQLite, BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default) takes the write lock up front: no lock upgrade, no "database is locked".
+        // On PostgreSQL a concurrent redelivery waits on the webhook-id's key and then fails as a unique violation.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await db.WebhookDeliveries.AnyAsync(d => d.MessageId == messageId, cancellationToken))
         {
@@ -173,7 +173,7 @@ public sealed class CallbackIntake(
             await transaction.RollbackAsync(cancellationToken);
             return new CallbackResult(CallbackOutcome.RunNotRunning, "The run already ended; nothing was changed.");
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
         {
             logger.LogInformation("Callback {MessageId} for run {RunId} raced a redelivery; applied once", messageId, runId);
             await transaction.RollbackAsync(cancellationToken);

@@ -1,5 +1,4 @@
 using Hangfire;
-using Hangfire.Storage.SQLite;
 using VPNLens.Web.Callbacks;
 using VPNLens.Web.Email;
 using VPNLens.Web.Headscale;
@@ -11,32 +10,17 @@ namespace VPNLens.Web.Hosting;
 public static class BenchmarkQueueExtensions
 {
     /// <summary>
-    /// Hangfire on its own SQLite file with one worker for benchmarks (strictly one run at a time, in order)
-    /// and one for notifications. The storage's dequeue lock is in-process: run a single app process.
+    /// Hangfire (storage: <see cref="HangfireStorageExtensions.UseVpnLensStorage"/>) with one worker for benchmarks
+    /// (strictly one run at a time, in order) and one for notifications.
     /// </summary>
     public static IServiceCollection AddBenchmarkQueue(this IServiceCollection services, IConfiguration configuration)
     {
-        var path = configuration.GetConnectionString("Hangfire") ?? "hangfire.db";
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
         var deadline = configuration.GetSection(RunOptions.Section).Get<RunOptions>()?.Deadline ?? new RunOptions().Deadline;
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseSQLiteStorage(path, new SQLiteStorageOptions
-            {
-                // Hangfire's 15 s default would leave an idle node waiting; a new run must start within 2 s.
-                QueuePollInterval = TimeSpan.FromMilliseconds(500),
-
-                // The storage never extends a running job's invisibility; a run holds its job for up to its
-                // deadline plus teardown, so keep the job invisible far longer than that.
-                InvisibilityTimeout = deadline * 3 + TimeSpan.FromHours(1),
-            }));
+            .UseVpnLensStorage(configuration, deadline));
         services.AddHangfireServer(options =>
         {
             options.ServerName = $"{Environment.MachineName}:benchmarks";

@@ -9,8 +9,19 @@ using VPNLens.Core.Webhooks;
 
 namespace VPNLens.Web.Persistence;
 
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<IdentityUser>(options)
+/// <summary>The app's model; on SQLite this type itself, on PostgreSQL its subclass with that provider's migrations.</summary>
+public class AppDbContext : IdentityDbContext<IdentityUser>
 {
+    public AppDbContext(DbContextOptions<AppDbContext> options)
+        : base(options)
+    {
+    }
+
+    protected AppDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Node> Nodes => Set<Node>();
 
     public DbSet<Run> Runs => Set<Run>();
@@ -29,7 +40,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite cannot compare or order DateTimeOffset text; store instants as Unix milliseconds.
+        // SQLite cannot compare or order DateTimeOffset text; store instants as Unix milliseconds (on PostgreSQL too, one model for both).
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
         configurationBuilder.Properties<TimeSpan>().HaveConversion<long>();
     }

@@ -29,7 +29,7 @@ public sealed class RunReaper(
                 await TimeOutOverdueRunsAsync(stoppingToken);
                 await StopAbandonedScriptsAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
             {
                 logger.LogError(ex, "The run reaper failed this round; it tries again next tick");
             }

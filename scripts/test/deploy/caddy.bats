@@ -92,3 +92,20 @@ route_of() {
     assert_output '[]'
   done
 }
+
+@test "the dashboard and API hosts balance the app instances with a sticky cookie, one instance by default" {
+  run bash -c 'caddy adapt --adapter caddyfile --config "$1" 2>/dev/null |
+    jq -c "[.apps.http.servers[].routes[] | select(.match[0].host[0] | test(\"^(dashboard|api)[.]\")) | .. | objects | select(.handler == \"reverse_proxy\") | [.load_balancing.selection_policy.policy, .load_balancing.selection_policy.name, ([.upstreams[].dial] | join(\" \"))]] | unique[]"' _ "$REPO_DIR/Caddyfile"
+  assert_success
+  assert_output '["cookie","vpnlens_lb","app:8080"]'
+}
+
+@test "APP_UPSTREAMS adds instances behind the same sticky policy, with failover" {
+  export APP_UPSTREAMS="app:8080 app-2:8080"
+  run caddy validate --adapter caddyfile --config "$REPO_DIR/Caddyfile"
+  assert_success
+  run bash -c 'caddy adapt --adapter caddyfile --config "$1" 2>/dev/null |
+    jq -c "[.apps.http.servers[].routes[] | select(.match[0].host[0] | test(\"^(dashboard|api)[.]\")) | .. | objects | select(.handler == \"reverse_proxy\") | [.load_balancing.selection_policy.policy, ([.upstreams[].dial] | join(\" \")), .load_balancing.try_duration > 0, .health_checks.passive.fail_duration > 0]] | unique[]"' _ "$REPO_DIR/Caddyfile"
+  assert_success
+  assert_output '["cookie","app:8080 app-2:8080",true,true]'
+}

@@ -134,6 +134,7 @@ caddy /data
 caddy /config
 wg-easy /etc/wireguard
 headscale /var/lib/headscale
+postgres /var/lib/postgresql/data
 EOF
 }
 
@@ -172,15 +173,16 @@ EOF
 @test "the app gets every configuration key VPNLens reads, and only the app gets them" {
   run env_of app
   local key
-  for key in ConnectionStrings__App ConnectionStrings__Hangfire Api__Token App__PublicUrl Callbacks__BaseUrl \
+  for key in Database__Provider ConnectionStrings__App ConnectionStrings__Hangfire Api__Token App__PublicUrl Callbacks__BaseUrl \
     Runs__Deadline Runs__DeadlinePerExtraProtocol DataProtection__KeysPath Smtp__Host Smtp__Port Smtp__Security Smtp__User Smtp__Password \
     Smtp__From ForwardedHeaders__KnownProxies__0 Headscale__Url Headscale__ApiKey Headscale__User \
     Admin__Email Admin__Password; do
     [[ "$(jq --arg k "$key" 'has($k)' <<<"$output")" == true ]] || fail "the app's environment lacks $key"
   done
-  assert_equal "$(jq -r '.ConnectionStrings__App' <<<"$output")" "Data Source=/data/vpnlens.db"
+  assert_equal "$(jq -r '.Database__Provider' <<<"$output")" '${Database__Provider:-Sqlite}'
+  assert_equal "$(jq -r '.ConnectionStrings__App' <<<"$output")" '${ConnectionStrings__App:-Data Source=/data/vpnlens.db}'
   assert_equal "$(jq -r '.DataProtection__KeysPath' <<<"$output")" "/data/keys"
-  run yq_compose '.services | to_entries[] | select(.key != "app") | .value.environment // {} | keys[] | select(test("__"))'
+  run yq_compose '.services | to_entries[] | select(.key != "app" and .key != "app-2") | .value.environment // {} | keys[] | select(test("__"))'
   assert_output ""
 }
 
@@ -213,8 +215,11 @@ EOF
 }
 
 @test "the Caddyfile's upstreams are the services' real ports" {
+  run grep -oE 'reverse_proxy [^ ]+' "$REPO_DIR/Caddyfile"
+  assert_line 'reverse_proxy {$APP_UPSTREAMS:app:8080}'
+  run env_of caddy
+  assert_equal "$(jq -r .APP_UPSTREAMS <<<"$output")" '${APP_UPSTREAMS:-app:8080}'
   run grep -oE 'reverse_proxy [a-z-]+:[0-9]+' "$REPO_DIR/Caddyfile"
-  assert_line "reverse_proxy app:8080"
   assert_line "reverse_proxy wg-easy:51821"
   assert_line "reverse_proxy headscale:8080"
   run env_of wg-easy
@@ -271,4 +276,43 @@ EOF
   assert_success
   run git -c safe.directory="$REPO_DIR" -C "$REPO_DIR" check-ignore -q .env
   assert_success "git does not ignore .env: add the line '.env' to .gitignore"
+}
+
+@test "profile postgres: PostgreSQL on its volume with a healthcheck, and a second app instance on it" {
+  run yq_compose '.services | to_entries[] | select(.value.profiles // [] | index("postgres")) | .key'
+  assert_line postgres
+  assert_line app-2
+  assert_equal "${#lines[@]}" 2
+  run env_of postgres
+  assert_equal "$(jq -r .POSTGRES_PASSWORD <<<"$output")" '${POSTGRES_PASSWORD:-}'
+  run yq_compose '.services.postgres.healthcheck.test | join(" ")'
+  assert_output --partial "pg_isready"
+  run yq_compose '.services.postgres.ports // [] | length'
+  assert_output 0
+  # app-2 is the app (same image, secrets, healthcheck) on PostgreSQL, started once the database is healthy
+  run env_of app-2
+  assert_equal "$(jq -r .Database__Provider <<<"$output")" Postgres
+  assert_equal "$(jq -r .ConnectionStrings__App <<<"$output")" '${ConnectionStrings__App:-Data Source=/data/vpnlens.db}'
+  assert_equal "$(yq_compose '.services["app-2"].image')" "$(yq_compose .services.app.image)"
+  assert_equal "$(yq_compose '.services["app-2"].secrets')" "$(yq_compose .services.app.secrets)"
+  assert_equal "$(yq_compose '.services["app-2"].healthcheck')" "$(yq_compose .services.app.healthcheck)"
+  assert_equal "$(yq_compose '.services["app-2"].depends_on.postgres.condition')" service_healthy
+  [[ "$(yq_compose '.services["app-2"].networks.vpnlens.ipv4_address')" != "$(yq_compose .services.app.networks.vpnlens.ipv4_address)" ]] ||
+    fail "app-2 needs an address of its own"
+}
+
+@test "profile postgres: the Compose schema accepts it and the app instances are configured for PostgreSQL" {
+  local env
+  env=$(sample_env)
+  cat >>"$env" <<'EOF'
+Database__Provider=Postgres
+ConnectionStrings__App=Host=postgres;Database=vpnlens;Username=vpnlens;Password=sample-db-password
+POSTGRES_PASSWORD=sample-db-password
+APP_UPSTREAMS=app:8080 app-2:8080
+EOF
+  run compose_v1_config "$env"
+  assert_success
+  assert_output --partial "Database__Provider: Postgres"
+  assert_output --partial "ConnectionStrings__App: Host=postgres;Database=vpnlens;Username=vpnlens;Password=sample-db-password"
+  assert_output --partial "APP_UPSTREAMS: app:8080 app-2:8080"
 }
