@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,7 @@ public sealed class TestDatabase : IAsyncDisposable
             .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:App"] = $"Data Source={Path.Combine(directory, "vpnlens.db")}" })
             .Build();
         var services = new ServiceCollection();
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddPersistence(configuration);
         var provider = services.BuildServiceProvider();
         await provider.MigrateDatabaseAsync();

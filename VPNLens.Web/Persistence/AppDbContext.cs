@@ -9,8 +9,10 @@ using VPNLens.Core.Webhooks;
 
 namespace VPNLens.Web.Persistence;
 
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<IdentityUser>(options)
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options, SecretsAtRest secrets) : IdentityDbContext<IdentityUser>(options)
 {
+    internal SecretsAtRest Secrets => secrets;
+
     public DbSet<Node> Nodes => Set<Node>();
 
     public DbSet<Run> Runs => Set<Run>();
@@ -25,6 +27,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        builder.Entity<Run>().Property(r => r.CallbackSecret).HasConversion(secrets.Converter);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace VPNLens.Web.Persistence;
 
@@ -8,9 +9,11 @@ public static class PersistenceExtensions
     public static IServiceCollection AddPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString("App") ?? "Data Source=vpnlens.db";
+        services.AddSingleton<SecretsAtRest>();
         services.AddDbContextFactory<AppDbContext>(options => options
             .UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmaInterceptor()));
+            .AddInterceptors(new SqlitePragmaInterceptor())
+            .ReplaceService<IModelCacheKeyFactory, SecretsModelCacheKeyFactory>());
         return services;
     }
 
