@@ -38,7 +38,7 @@ app.MapVpnLensHealthChecks();
 app.MapRunsApi();
 app.MapCallbacksApi();
 app.MapNodesApi();
-app.MapHangfireDashboardWithAuthorizationPolicy(Authorization.AdminPolicy, "/hangfire", new DashboardOptions { Authorization = [], AppPath = "/" });
+app.MapHangfireDashboardWithAuthorizationPolicy(Authorization.SignedInAdminPolicy, "/hangfire", new DashboardOptions { Authorization = [], AppPath = "/" });
 app.MapLiveRunUpdates();
 app.MapDashboard();
 

@@ -32,7 +32,7 @@ public sealed class Run
 
     public string? FailureReason { get; set; }
 
-    /// <summary>The per-run Standard Webhooks secret the node signs callbacks with. Never shown.</summary>
+    /// <summary>The per-run Standard Webhooks secret the node signs callbacks with. Never shown; empty once erased after the run ended.</summary>
     public required string CallbackSecret { get; set; }
 
     /// <summary>Process group of run.sh on the node, so a timeout or cancel can stop it.</summary>

@@ -8,11 +8,14 @@ namespace VPNLens.Tests.Infrastructure;
 /// <summary>Posts callbacks signed the way a node signs them.</summary>
 public static class SignedCallbacks
 {
-    public static HttpRequestMessage Request(Guid runId, string kind, string secret, string body, string? messageId = null, DateTimeOffset? at = null)
+    public static HttpRequestMessage Request(Guid runId, string kind, string secret, string body, string? messageId = null, DateTimeOffset? at = null) =>
+        Request(runId, kind, secret, Encoding.UTF8.GetBytes(body), messageId, at);
+
+    /// <summary>Signs the exact bytes given, which need not be valid UTF-8.</summary>
+    public static HttpRequestMessage Request(Guid runId, string kind, string secret, byte[] bytes, string? messageId = null, DateTimeOffset? at = null)
     {
         var id = messageId ?? $"msg_{Guid.NewGuid():N}";
         var timestamp = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
-        var bytes = Encoding.UTF8.GetBytes(body);
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/runs/{runId}/{kind}") { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Add(WebhookSignature.IdHeader, id);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddPersistence(configuration);
         var provider = services.BuildServiceProvider();
         await provider.MigrateDatabaseAsync();

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using VPNLens.Web.ApiTokens;
 
 namespace VPNLens.Web.Api;
 
@@ -12,37 +13,57 @@ public sealed class ApiOptions
 {
     public const string Section = "Api";
 
-    /// <summary>The bearer token automation and tests send; the main command generates one on first start.</summary>
+    /// <summary>
+    /// The bootstrap admin token: the main command generates one on first start and uses it. Tokens made on the
+    /// API tokens page (/admin/tokens) can be scoped and revoked; this one lasts as long as the setting.
+    /// </summary>
     [Required]
     [MinLength(16, ErrorMessage = "Api:Token must be at least 16 characters.")]
     public string Token { get; set; } = string.Empty;
 }
 
-/// <summary>Authenticates "Authorization: Bearer &lt;Api:Token&gt;" in constant time.</summary>
+/// <summary>
+/// Authenticates "Authorization: Bearer &lt;token&gt;": the bootstrap Api:Token (compared in constant time, admin) or an
+/// unrevoked token from the API tokens page (found by its SHA-256, with its scope: "runs" or admin).
+/// </summary>
 public sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptions<ApiOptions> api) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
+    IOptions<ApiOptions> api,
+    ApiTokenStore tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    public const string ScopeClaim = "scope";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
         if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
-        var given = Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim());
-        var expected = Encoding.UTF8.GetBytes(api.Value.Token);
-        if (!CryptographicOperations.FixedTimeEquals(given, expected))
+        var presented = header["Bearer ".Length..].Trim();
+        if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(api.Value.Token)))
         {
-            return Task.FromResult(AuthenticateResult.Fail("The API token is wrong."));
+            return Success("api", ApiTokenScope.Admin);
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "api"), new Claim(ClaimTypes.Role, Authorization.AdminRole)], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        var token = await tokens.FindActiveAsync(presented, Context.RequestAborted);
+        return token is null ? AuthenticateResult.Fail("The API token is wrong or revoked.") : Success(token.Name, token.Scope);
+    }
+
+    private static AuthenticateResult Success(string name, ApiTokenScope scope)
+    {
+        List<Claim> claims = [new(ClaimTypes.Name, name), new(ScopeClaim, scope.ToString().ToLowerInvariant())];
+        if (scope == ApiTokenScope.Admin)
+        {
+            claims.Add(new Claim(ClaimTypes.Role, Authorization.AdminRole));
+        }
+
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 }

@@ -10,8 +10,11 @@ public static class Authorization
     /// <summary>API callers: a valid bearer token or a signed-in user.</summary>
     public const string ApiPolicy = "Api";
 
-    /// <summary>Admins only: node management and the Hangfire dashboard.</summary>
+    /// <summary>Admins only: node management; a signed-in admin or an admin-scoped API token.</summary>
     public const string AdminPolicy = "Admin";
+
+    /// <summary>Signed-in admins only, never an API token: the Hangfire dashboard and the API tokens page.</summary>
+    public const string SignedInAdminPolicy = "SignedInAdmin";
 
     public static IServiceCollection AddVpnLensAuthorization(this IServiceCollection services)
     {
@@ -24,7 +27,11 @@ public static class Authorization
                 .RequireAuthenticatedUser())
             .AddPolicy(AdminPolicy, policy => policy
                 .AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName, IdentityConstants.ApplicationScheme)
+                .RequireRole(AdminRole))
+            .AddPolicy(SignedInAdminPolicy, policy => policy
+                .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(AdminRole));
+        services.AddSingleton<ApiTokens.ApiTokenStore>();
         return services;
     }
 }

@@ -26,6 +26,12 @@ public static class CallbacksApi
             return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large", detail: $"Callbacks are limited to {maxBytes} bytes.");
         }
 
+        if (CallbackBody.FirstInvalidUtf8(body) is { } offset)
+        {
+            // Decoding would replace the bad bytes, and what is stored would no longer be what was signed.
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed callback", detail: $"The body is not valid UTF-8 (at byte {offset}).");
+        }
+
         var message = new SignedMessage(
             request.Headers[WebhookSignature.IdHeader],
             request.Headers[WebhookSignature.TimestampHeader],

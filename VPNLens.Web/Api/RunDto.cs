@@ -17,7 +17,9 @@ public sealed record RunDto(
     string? FailureReason,
     int? QueuePosition,
     IReadOnlyList<PhaseDto>? Phases,
-    object? Results)
+    object? Results,
+    string EmailStatus,
+    string? EmailError)
 {
     public static RunDto From(Run run, string permalink, int? position, IReadOnlyList<PhaseEvent>? phases = null, object? results = null)
     {
@@ -35,7 +37,9 @@ public sealed record RunDto(
             run.FailureReason,
             position,
             phases?.Select(PhaseDto.From).ToList(),
-            results);
+            results,
+            run.EmailStatus.ToString(),
+            run.EmailError);
     }
 }
 

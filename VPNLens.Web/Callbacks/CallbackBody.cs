@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace VPNLens.Web.Callbacks;
@@ -39,5 +41,28 @@ internal static class CallbackBody
         }
 
         return buffer.ToArray();
+    }
+
+    /// <returns>The offset of the first byte that is not well-formed UTF-8, or null when every byte is.</returns>
+    public static int? FirstInvalidUtf8(ReadOnlySpan<byte> body)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return null;
+        }
+
+        var consumed = 0;
+        while (consumed < body.Length)
+        {
+            var status = Rune.DecodeFromUtf8(body[consumed..], out _, out var length);
+            if (status != OperationStatus.Done)
+            {
+                return consumed;
+            }
+
+            consumed += length;
+        }
+
+        return null;
     }
 }

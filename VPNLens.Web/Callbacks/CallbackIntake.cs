@@ -132,6 +132,11 @@ public sealed class CallbackIntake(
             return new CallbackResult(CallbackOutcome.UnknownRun, "There is no such run.");
         }
 
+        if (run.CallbackSecret.Length == 0)
+        {
+            return new CallbackResult(CallbackOutcome.RunNotRunning, "The run ended and its callback secret is erased; nothing was changed.");
+        }
+
         var verification = WebhookSignature.Verify(
             WebhookSecret.Parse(run.CallbackSecret), message.Id, message.Timestamp, message.Signature, message.Body, time.GetUtcNow());
         return verification switch

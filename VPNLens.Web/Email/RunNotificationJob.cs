@@ -17,7 +17,8 @@ public sealed class RunNotificationJob(
 {
     public const string QueueName = "notifications";
 
-    [AutomaticRetry(Attempts = 4, DelaysInSeconds = [5, 30, 120, 600], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    // LogEvents = false: the job logs each failure as one line itself; Hangfire would add a stack trace per attempt.
+    [AutomaticRetry(Attempts = 4, DelaysInSeconds = [5, 30, 120, 600], OnAttemptsExceeded = AttemptsExceededAction.Fail, LogEvents = false)]
     [Queue(QueueName)]
     public async Task SendAsync(Guid runId, CancellationToken cancellationToken)
     {
@@ -41,9 +42,15 @@ public sealed class RunNotificationJob(
         {
             await sender.SendAsync(message, cancellationToken);
         }
+        catch (EmailDeliveryException ex)
+        {
+            logger.LogWarning("Emailing the results of run {RunId} failed (attempt {Attempt}), retried with backoff: {Reason}", runId, run.EmailAttempts + 1, ex.Message);
+            await SetAsync(db, runId, EmailStatus.Failed, ex.Message, cancellationToken);
+            throw;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Emailing the results of run {RunId} failed; Hangfire retries with backoff", runId);
+            logger.LogError(ex, "Emailing the results of run {RunId} failed unexpectedly", runId);
             await SetAsync(db, runId, EmailStatus.Failed, ex.Message, cancellationToken);
             throw;
         }

@@ -30,11 +30,19 @@ public interface IHeadscaleKeys
 
 public sealed class HeadscaleUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>Uses the configured key, or creates one reusable key through Headscale's API and keeps it in memory.</summary>
+/// <summary>
+/// Uses the configured key, or creates a reusable key through Headscale's API and keeps it in memory (never in the
+/// database). The key is renewed <see cref="RenewBefore"/> its expiry, and whenever Headscale no longer lists it as
+/// valid (expired or deleted by an admin): it is checked each time a run asks for it.
+/// </summary>
 public sealed class HeadscaleKeys(IHttpClientFactory httpFactory, IOptions<HeadscaleOptions> options, TimeProvider time) : IHeadscaleKeys, IDisposable
 {
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(90);
+
+    public static readonly TimeSpan RenewBefore = TimeSpan.FromDays(7);
+
     private readonly SemaphoreSlim gate = new(1, 1);
-    private string? created;
+    private CreatedKey? created;
 
     public async Task<string> PreAuthKeyAsync(CancellationToken cancellationToken)
     {
@@ -52,7 +60,20 @@ public sealed class HeadscaleKeys(IHttpClientFactory httpFactory, IOptions<Heads
         await gate.WaitAsync(cancellationToken);
         try
         {
-            return created ??= await CreateAsync(settings, cancellationToken);
+            using var http = httpFactory.CreateClient(nameof(HeadscaleKeys));
+            try
+            {
+                if (created is null || time.GetUtcNow() >= created.ExpiresAt - RenewBefore || !await StillValidAsync(http, settings, created, cancellationToken))
+                {
+                    created = await CreateAsync(http, settings, cancellationToken);
+                }
+
+                return created.Key;
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new HeadscaleUnavailableException($"Cannot reach Headscale at {settings.Url}: {ex.Message}", ex);
+            }
         }
         finally
         {
@@ -62,36 +83,44 @@ public sealed class HeadscaleKeys(IHttpClientFactory httpFactory, IOptions<Heads
 
     public void Dispose() => gate.Dispose();
 
-    private async Task<string> CreateAsync(HeadscaleOptions settings, CancellationToken cancellationToken)
+    private async Task<CreatedKey> CreateAsync(HttpClient http, HeadscaleOptions settings, CancellationToken cancellationToken)
     {
-        try
+        var userId = ulong.TryParse(settings.User, out _) ? settings.User : await UserIdAsync(http, settings, cancellationToken);
+        var expiresAt = time.GetUtcNow() + Lifetime;
+        using var request = Authorized(HttpMethod.Post, new Uri(settings.Url!, "api/v1/preauthkey"), settings);
+        request.Content = JsonContent.Create(new
         {
-            using var http = httpFactory.CreateClient(nameof(HeadscaleKeys));
-            var userId = ulong.TryParse(settings.User, out _) ? settings.User : await UserIdAsync(http, settings, cancellationToken);
-            using var request = Authorized(HttpMethod.Post, new Uri(settings.Url!, "api/v1/preauthkey"), settings);
-            request.Content = JsonContent.Create(new
-            {
-                user = userId,
-                reusable = true,
-                ephemeral = true,
-                expiration = time.GetUtcNow().AddDays(90),
-                aclTags = Array.Empty<string>(),
-            });
-            using var response = await http.SendAsync(request, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new HeadscaleUnavailableException($"Headscale refused to create a pre-auth key: HTTP {(int)response.StatusCode}.");
-            }
+            user = userId,
+            reusable = true,
+            ephemeral = true,
+            expiration = expiresAt,
+            aclTags = Array.Empty<string>(),
+        });
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HeadscaleUnavailableException($"Headscale refused to create a pre-auth key: HTTP {(int)response.StatusCode}.");
+        }
 
-            var body = await response.Content.ReadFromJsonAsync<CreatePreAuthKeyResponse>(cancellationToken);
-            return body?.PreAuthKey?.Key is { Length: > 0 } key
-                ? key
-                : throw new HeadscaleUnavailableException("Headscale answered without a pre-auth key.");
-        }
-        catch (HttpRequestException ex)
+        var body = await response.Content.ReadFromJsonAsync<CreatePreAuthKeyResponse>(cancellationToken);
+        return body?.PreAuthKey?.Key is { Length: > 0 } key
+            ? new CreatedKey(key, body.PreAuthKey.Id, userId, expiresAt)
+            : throw new HeadscaleUnavailableException("Headscale answered without a pre-auth key.");
+    }
+
+    /// <summary>Whether Headscale still lists the key as unexpired (an admin may have expired or deleted it).</summary>
+    private async Task<bool> StillValidAsync(HttpClient http, HeadscaleOptions settings, CreatedKey key, CancellationToken cancellationToken)
+    {
+        using var request = Authorized(HttpMethod.Get, new Uri(settings.Url!, $"api/v1/preauthkey?user={Uri.EscapeDataString(key.UserId)}"), settings);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
         {
-            throw new HeadscaleUnavailableException($"Cannot reach Headscale at {settings.Url}: {ex.Message}", ex);
+            throw new HeadscaleUnavailableException($"Headscale refused to list pre-auth keys: HTTP {(int)response.StatusCode}.");
         }
+
+        var body = await response.Content.ReadFromJsonAsync<ListPreAuthKeysResponse>(cancellationToken);
+        var listed = body?.PreAuthKeys?.FirstOrDefault(k => key.Id is not null ? k.Id == key.Id : k.Key == key.Key);
+        return listed is not null && (listed.Expiration is null || listed.Expiration > time.GetUtcNow());
     }
 
     private static async Task<string> UserIdAsync(HttpClient http, HeadscaleOptions settings, CancellationToken cancellationToken)
@@ -115,11 +144,18 @@ public sealed class HeadscaleKeys(IHttpClientFactory httpFactory, IOptions<Heads
         return request;
     }
 
+    private sealed record CreatedKey(string Key, string? Id, string UserId, DateTimeOffset ExpiresAt);
+
     private sealed record ListUsersResponse([property: JsonPropertyName("users")] IReadOnlyList<UserBody>? Users);
 
     private sealed record UserBody([property: JsonPropertyName("id")] string? Id, [property: JsonPropertyName("name")] string? Name);
 
     private sealed record CreatePreAuthKeyResponse([property: JsonPropertyName("preAuthKey")] PreAuthKeyBody? PreAuthKey);
 
-    private sealed record PreAuthKeyBody([property: JsonPropertyName("key")] string? Key);
+    private sealed record ListPreAuthKeysResponse([property: JsonPropertyName("preAuthKeys")] IReadOnlyList<PreAuthKeyBody>? PreAuthKeys);
+
+    private sealed record PreAuthKeyBody(
+        [property: JsonPropertyName("id")] string? Id,
+        [property: JsonPropertyName("key")] string? Key,
+        [property: JsonPropertyName("expiration")] DateTimeOffset? Expiration);
 }

@@ -46,6 +46,8 @@ public static class BenchmarkQueueExtensions
         services.AddTransient<BenchmarkJob>();
         services.AddTransient<RunNotificationJob>();
         services.AddHostedService<RunReaper>();
+        services.AddSingleton<SpentSecretEraser>();
+        services.AddHostedService<SpentSecretSweeper>();
         services.AddHttpClient(nameof(HeadscaleKeys));
         services.AddSingleton<IHeadscaleKeys, HeadscaleKeys>();
         services.AddSingleton<IEmailSender, MailKitEmailSender>();

@@ -13,7 +13,7 @@ public sealed record NodeInput(string? Name, string? Host, int? Port, string? Us
             errors["name"] = ["name is required (at most 100 characters)."];
         }
 
-        if (string.IsNullOrWhiteSpace(Host) || Uri.CheckHostName(Host.Trim()) == UriHostNameType.Unknown)
+        if (!NodeAddress.IsValidHost(Host?.Trim()))
         {
             errors["host"] = ["host must be a host name or IP address."];
         }
@@ -23,9 +23,9 @@ public sealed record NodeInput(string? Name, string? Host, int? Port, string? Us
             errors["port"] = ["port must be between 1 and 65535."];
         }
 
-        if (string.IsNullOrWhiteSpace(User) || User.Any(char.IsWhiteSpace))
+        if (!NodeAddress.IsValidUser(User?.Trim()))
         {
-            errors["user"] = ["user is required and has no spaces."];
+            errors["user"] = ["user must be a POSIX user name: a letter or _, then letters, digits, '.', '_' or '-' (at most 32)."];
         }
 
         if (!HostKeyFingerprint_IsValid())

@@ -12,15 +12,21 @@ namespace VPNLens.Web.Persistence;
 /// <summary>The app's model; on SQLite this type itself, on PostgreSQL its subclass with that provider's migrations.</summary>
 public class AppDbContext : IdentityDbContext<IdentityUser>
 {
-    public AppDbContext(DbContextOptions<AppDbContext> options)
+    private readonly SecretsAtRest secrets;
+
+    public AppDbContext(DbContextOptions<AppDbContext> options, SecretsAtRest secrets)
         : base(options)
     {
+        this.secrets = secrets;
     }
 
-    protected AppDbContext(DbContextOptions options)
+    protected AppDbContext(DbContextOptions options, SecretsAtRest secrets)
         : base(options)
     {
+        this.secrets = secrets;
     }
+
+    internal SecretsAtRest Secrets => secrets;
 
     public DbSet<Node> Nodes => Set<Node>();
 
@@ -32,10 +38,13 @@ public class AppDbContext : IdentityDbContext<IdentityUser>
 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
+    public DbSet<ApiTokens.ApiToken> ApiTokens => Set<ApiTokens.ApiToken>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        builder.Entity<Run>().Property(r => r.CallbackSecret).HasConversion(secrets.Converter);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using VPNLens.Web.Persistence.Postgres;
 
 namespace VPNLens.Web.Persistence;
@@ -11,17 +12,21 @@ public static class PersistenceExtensions
     {
         var database = DatabaseOptions.From(configuration);
         services.AddSingleton(database);
+        services.AddSingleton<SecretsAtRest>();
         switch (database.Provider)
         {
             case DatabaseProvider.Postgres:
-                services.AddDbContextFactory<PostgresAppDbContext>(options => options.UseNpgsql(database.ConnectionString));
+                services.AddDbContextFactory<PostgresAppDbContext>(options => options
+                    .UseNpgsql(database.ConnectionString)
+                    .ReplaceService<IModelCacheKeyFactory, SecretsModelCacheKeyFactory>());
                 services.AddSingleton<IDbContextFactory<AppDbContext>, PostgresContextFactory>();
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<PostgresAppDbContext>());
                 break;
             default:
                 services.AddDbContextFactory<AppDbContext>(options => options
                     .UseSqlite(database.ConnectionString)
-                    .AddInterceptors(new SqlitePragmaInterceptor()));
+                    .AddInterceptors(new SqlitePragmaInterceptor())
+                    .ReplaceService<IModelCacheKeyFactory, SecretsModelCacheKeyFactory>());
                 break;
         }
 

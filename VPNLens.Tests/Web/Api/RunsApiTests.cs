@@ -127,4 +127,23 @@ public sealed class RunsApiTests : IAsyncLifetime
         using var missing = await client.GetAsync($"/api/runs/{Guid.NewGuid()}", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
+
+    [Fact]
+    public async Task Getting_a_run_shows_its_emails_state_and_error()
+    {
+        var run = Seed.Run(nodeId, RunState.Failed);
+        run.EmailStatus = EmailStatus.Failed;
+        run.EmailError = "The mail server 127.0.0.1:25 refused the recipient: 550 no such user";
+        await app.WithDbAsync(async db =>
+        {
+            db.Runs.Add(run);
+            await db.SaveChangesAsync();
+        });
+        using var client = app.CreateApiClient();
+
+        var one = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{run.Id}", TestContext.Current.CancellationToken);
+
+        Assert.Equal("Failed", one.GetProperty("emailStatus").GetString());
+        Assert.Equal(run.EmailError, one.GetProperty("emailError").GetString());
+    }
 }

@@ -186,6 +186,24 @@ public sealed class CallbacksApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_signed_results_body_with_invalid_utf8_in_environment_gets_400_and_changes_nothing()
+    {
+        var text = SignedCallbacks.Results().Replace("\"vl-node1\"", "\"vl-node1-@\"", StringComparison.Ordinal);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        var at = Array.IndexOf(bytes, (byte)'@');
+        bytes[at] = 0xC3; // a lead byte whose continuation is missing: "-\"" follows
+        Assert.Contains("\"environment\"", text, StringComparison.Ordinal);
+
+        using var response = await client.SendAsync(SignedCallbacks.Request(run.Id, "results", run.CallbackSecret, bytes), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Contains("UTF-8", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var stored = await app.WithDbAsync(db => db.Runs.SingleAsync(r => r.Id == run.Id));
+        Assert.Equal((RunState.Running, (string?)null), (stored.State, stored.ResultsJson));
+    }
+
+    [Fact]
     public async Task The_run_api_never_shows_the_callback_secret()
     {
         using var api = app.CreateApiClient();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using VPNLens.Core.Runs;
@@ -71,6 +72,26 @@ public sealed class RunNotificationJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_failed_attempt_logs_one_warning_line_with_the_reason_and_no_stack_trace()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync(refuseRecipients: true);
+        var log = new RecordingLogger();
+        var job = Job(smtp, log);
+
+        await Assert.ThrowsAsync<EmailDeliveryException>(() => job.SendAsync(run.Id, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<EmailDeliveryException>(() => job.SendAsync(run.Id, TestContext.Current.CancellationToken));
+
+        Assert.Equal(2, log.Entries.Count);
+        Assert.All(log.Entries, e =>
+        {
+            Assert.Equal(LogLevel.Warning, e.Level);
+            Assert.Null(e.Exception);
+            Assert.Contains("The mail server 127.0.0.1:", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', e.Message);
+        });
+    }
+
+    [Fact]
     public async Task Without_an_smtp_host_the_run_says_email_is_not_configured()
     {
         var job = new RunNotificationJob(database.Factory, new MailKitEmailSender(Options.Create(new SmtpOptions())), Options.Create(new AppOptions()), new RunEvents(NullLogger<RunEvents>.Instance), NullLogger<RunNotificationJob>.Instance);
@@ -81,9 +102,24 @@ public sealed class RunNotificationJobTests : IAsyncLifetime
         Assert.Equal((EmailStatus.NotConfigured, 0), (stored.EmailStatus, stored.EmailAttempts));
     }
 
-    private RunNotificationJob Job(TestSmtpServer smtp)
+    private RunNotificationJob Job(TestSmtpServer smtp, ILogger<RunNotificationJob>? logger = null)
     {
         var settings = new SmtpOptions { Host = "127.0.0.1", Port = smtp.Port, Security = SmtpSecurity.None, From = "VPNLens <vpnlens@vpnlens.test>", Timeout = TimeSpan.FromSeconds(10) };
-        return new RunNotificationJob(database.Factory, new MailKitEmailSender(Options.Create(settings)), Options.Create(new AppOptions()), new RunEvents(NullLogger<RunEvents>.Instance), NullLogger<RunNotificationJob>.Instance);
+        return new RunNotificationJob(database.Factory, new MailKitEmailSender(Options.Create(settings)), Options.Create(new AppOptions()), new RunEvents(NullLogger<RunEvents>.Instance), logger ?? NullLogger<RunNotificationJob>.Instance);
+    }
+
+    private sealed record LogEntry(LogLevel Level, string Message, Exception? Exception);
+
+    private sealed class RecordingLogger : ILogger<RunNotificationJob>
+    {
+        public List<LogEntry> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add(new LogEntry(logLevel, formatter(state, exception), exception));
     }
 }

@@ -27,7 +27,8 @@ public sealed class HeadscaleKeysTests
         var handler = new RecordingHandler(request => request.RequestUri!.AbsolutePath switch
         {
             "/api/v1/user" => Json("""{"users":[{"id":"7","name":"vpnlens"}]}"""),
-            "/api/v1/preauthkey" => Json("""{"preAuthKey":{"key":"hskey-created","reusable":true}}"""),
+            "/api/v1/preauthkey" when request.Method == HttpMethod.Post => Json("""{"preAuthKey":{"id":"3","key":"hskey-created","reusable":true}}"""),
+            "/api/v1/preauthkey" => Json("""{"preAuthKeys":[{"id":"3","key":"hskey-created","expiration":"2099-01-01T00:00:00Z"}]}"""),
             _ => new HttpResponseMessage(HttpStatusCode.NotFound),
         });
         var keys = Keys(handler, new HeadscaleOptions { Url = new Uri("http://127.0.0.1:9/"), ApiKey = "api-secret", User = "vpnlens" });
@@ -35,7 +36,7 @@ public sealed class HeadscaleKeysTests
         Assert.Equal("hskey-created", await keys.PreAuthKeyAsync(TestContext.Current.CancellationToken));
         Assert.Equal("hskey-created", await keys.PreAuthKeyAsync(TestContext.Current.CancellationToken));
 
-        Assert.Equal(2, handler.Requests.Count);
+        Assert.Equal(["/api/v1/user", "/api/v1/preauthkey", "/api/v1/preauthkey"], handler.Requests.Select(r => r.Path));
         Assert.All(handler.Requests, r => Assert.Equal("Bearer api-secret", r.Authorization));
         using var body = JsonDocument.Parse(handler.Requests[1].Body!);
         Assert.Equal("7", body.RootElement.GetProperty("user").GetString());

@@ -52,6 +52,19 @@ public sealed class NodeEditorTests : MudTestContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_user_that_is_shell_is_refused_in_the_form()
+    {
+        var editor = Render<NodeEditor>();
+        Fill(editor, "node2");
+        Input(editor, "node-user", "$(touch${IFS}/tmp/x)");
+
+        editor.Find("[data-testid=save-node]").Click();
+
+        editor.WaitForAssertion(() => Assert.Contains("user must be a POSIX user name", editor.Markup, StringComparison.Ordinal));
+        Assert.Equal(1, await Database.WithDbAsync(db => db.Nodes.CountAsync()));
+    }
+
+    [Fact]
     public async Task A_valid_node_is_saved_and_announced()
     {
         Node? saved = null;
