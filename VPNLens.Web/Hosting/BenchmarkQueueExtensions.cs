@@ -11,8 +11,9 @@ namespace VPNLens.Web.Hosting;
 public static class BenchmarkQueueExtensions
 {
     /// <summary>
-    /// Hangfire on its own SQLite file with one worker for benchmarks (strictly one run at a time, in order)
-    /// and one for notifications. The storage's dequeue lock is in-process: run a single app process.
+    /// Hangfire on its own SQLite file. Jobs are short: the dispatcher starts the runs whose node and endpoint are free
+    /// and returns, each benchmark job starts one run.sh and returns; no worker waits while a node measures, so several
+    /// workers serve the benchmark queue and notifications have their own.
     /// </summary>
     public static IServiceCollection AddBenchmarkQueue(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,7 +24,6 @@ public static class BenchmarkQueueExtensions
             Directory.CreateDirectory(directory);
         }
 
-        var deadline = configuration.GetSection(RunOptions.Section).Get<RunOptions>()?.Deadline ?? new RunOptions().Deadline;
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -32,16 +32,12 @@ public static class BenchmarkQueueExtensions
             {
                 // Hangfire's 15 s default would leave an idle node waiting; a new run must start within 2 s.
                 QueuePollInterval = TimeSpan.FromMilliseconds(500),
-
-                // The storage never extends a running job's invisibility; a run holds its job for up to its
-                // deadline plus teardown, so keep the job invisible far longer than that.
-                InvisibilityTimeout = deadline * 3 + TimeSpan.FromHours(1),
             }));
         services.AddHangfireServer(options =>
         {
             options.ServerName = $"{Environment.MachineName}:benchmarks";
             options.Queues = [RunQueue.QueueName];
-            options.WorkerCount = 1;
+            options.WorkerCount = 4;
             options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
         });
         services.AddHangfireServer(options =>
@@ -59,6 +55,9 @@ public static class BenchmarkQueueExtensions
         services.AddSingleton<RunSecrets>();
         services.AddSingleton<CallbackIntake>();
         services.AddSingleton<IRunFinishedNotifier, HangfireRunFinishedNotifier>();
+        services.AddSingleton<IRunDispatchRequests, HangfireRunDispatchRequests>();
+        services.AddSingleton<RunResultsFetcher>();
+        services.AddTransient<RunDispatcher>();
         services.AddTransient<BenchmarkJob>();
         services.AddTransient<RunNotificationJob>();
         services.AddHostedService<RunReaper>();
@@ -70,11 +69,15 @@ public static class BenchmarkQueueExtensions
 
     public static IServiceCollection AddRemoteNodes(this IServiceCollection services)
     {
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SshOptions>, ScriptsPathValidation>();
+        services.AddOptions<EndpointOptions>().BindConfiguration(EndpointOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<EndpointOptions>, EndpointNamesAreValid>();
         services.AddSingleton(sp =>
         {
-            var configured = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SshOptions>>().Value.ScriptsPath;
-            var path = configured ?? Path.Combine(AppContext.BaseDirectory, "scripts");
-            return new Lazy<ScriptBundle>(() => ScriptBundle.FromDirectory(path));
+            var path = ScriptsPathValidation.DirectoryOf(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SshOptions>>().Value);
+
+            // PublicationOnly: a failed read (the folder was unreadable for a moment) is tried again by the next run, not cached.
+            return new Lazy<ScriptBundle>(() => ScriptBundle.FromDirectory(path), LazyThreadSafetyMode.PublicationOnly);
         });
         services.AddSingleton<IRemoteNodeClient, SshRemoteNodeClient>();
         return services;

@@ -111,7 +111,8 @@ public sealed class CallbacksApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var stored = await app.WithDbAsync(db => db.Runs.SingleAsync(r => r.Id == run.Id));
-        Assert.Equal(RunState.Succeeded, stored.State);
+        Assert.Equal(RunState.Completed, stored.State);
+        Assert.Equal("1 of 3 protocols failed: nebula / rung_ping: no reply from 198.19.2.1 within 30 s", stored.FailureReason);
         Assert.NotNull(stored.FinishedAt);
         var rows = await app.WithDbAsync(db => db.ProtocolResults.Where(r => r.RunId == run.Id).OrderBy(r => r.Protocol).ToListAsync());
         Assert.Equal(["direct", "nebula", "wireguard"], rows.Select(r => r.Protocol));
