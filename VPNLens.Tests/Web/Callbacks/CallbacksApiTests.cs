@@ -122,6 +122,11 @@ public sealed class CallbacksApiTests : IAsyncLifetime
         using var redelivered = await client.SendAsync(SignedCallbacks.Request(run.Id, "results", run.CallbackSecret, SignedCallbacks.Results(), "msg_results"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
         Assert.Equal(3, await app.WithDbAsync(db => db.ProtocolResults.CountAsync(r => r.RunId == run.Id)));
+
+        using var api = app.CreateApiClient();
+        var shown = await api.GetFromJsonAsync<JsonElement>($"/api/runs/{run.Id}", TestContext.Current.CancellationToken);
+        Assert.Equal("Completed", shown.GetProperty("status").GetString());
+        Assert.StartsWith("1 of 3 protocols failed", shown.GetProperty("failureReason").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
