@@ -208,6 +208,9 @@ public sealed class CallbacksApiTests : IAsyncLifetime
         {
             db.Nodes.Add(node);
             db.Runs.Add(seeded);
+
+            // A queued run stays queued only while something else holds its node.
+            db.RunLeases.Add(new RunLease { Resource = $"node:{node.Id}", RunId = Guid.NewGuid(), ExpiresAt = DateTimeOffset.MaxValue });
             await db.SaveChangesAsync();
         });
         return seeded;
