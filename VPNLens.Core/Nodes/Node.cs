@@ -1,3 +1,5 @@
+using VPNLens.Core.Runs;
+
 namespace VPNLens.Core.Nodes;
 
 /// <summary>A Benchmark Node the control plane reaches over SSH.</summary>
@@ -18,6 +20,9 @@ public sealed class Node
 
     /// <summary>Path of the private key file on the control plane, or a secret reference resolved at connect time.</summary>
     public required string PrivateKeyPath { get; set; }
+
+    /// <summary>The VPN endpoint host this node measures against: <see cref="RunResources.ControlPlaneEndpoint"/> or a configured endpoint's name.</summary>
+    public string Endpoint { get; set; } = RunResources.ControlPlaneEndpoint;
 
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -21,6 +21,12 @@ public sealed class Run
 
     public DateTimeOffset QueuedAt { get; set; }
 
+    /// <summary>
+    /// Strictly increasing in the order runs were queued, unique; breaks ties between equal <see cref="QueuedAt"/>.
+    /// Null only for runs queued before sequences existed.
+    /// </summary>
+    public long? QueueSequence { get; set; }
+
     public DateTimeOffset? StartedAt { get; set; }
 
     public DateTimeOffset? FinishedAt { get; set; }

@@ -4,7 +4,12 @@ public enum RunState
 {
     Queued,
     Running,
+
+    /// <summary>Every protocol was measured.</summary>
     Succeeded,
+
+    /// <summary>The node finished the run, but one or more protocols failed; the reason says how many.</summary>
+    Completed,
     Failed,
     TimedOut,
     Cancelled,
@@ -13,5 +18,5 @@ public enum RunState
 public static class RunStateExtensions
 {
     public static bool IsTerminal(this RunState state) =>
-        state is RunState.Succeeded or RunState.Failed or RunState.TimedOut or RunState.Cancelled;
+        state is RunState.Succeeded or RunState.Completed or RunState.Failed or RunState.TimedOut or RunState.Cancelled;
 }

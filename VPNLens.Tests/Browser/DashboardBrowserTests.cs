@@ -158,7 +158,9 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         }
 
         await PostResultsAsync(run);
-        await Expect(page.Locator("[data-testid=run-state]")).ToHaveAttributeAsync("data-state", "succeeded");
+
+        // Tailscale failed, so the run is Completed (not Succeeded), and the chip says so.
+        await Expect(page.Locator("[data-testid=run-state]")).ToHaveAttributeAsync("data-state", "completed");
         await Expect(page.Locator("[data-testid=email-status]")).ToHaveAttributeAsync("data-status", "notconfigured");
         await Screenshot(page, "04-run-finished");
 
@@ -173,7 +175,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         // The dashboard shows the node idle with its last result, and the run among the recent ones.
         await GoInteractiveAsync(page, "/");
         await Expect(page.Locator("[data-testid=node-card][data-node=lab-node1] [data-testid=node-state]")).ToHaveAttributeAsync("data-state", "idle");
-        await Expect(page.Locator($"[data-testid=recent-run][data-run='{run.Id}'] [data-testid=run-state]")).ToHaveAttributeAsync("data-state", "succeeded");
+        await Expect(page.Locator($"[data-testid=recent-run][data-run='{run.Id}'] [data-testid=run-state]")).ToHaveAttributeAsync("data-state", "completed");
         await Screenshot(page, "06-dashboard");
 
         // A later run of the same node, compared with this one.

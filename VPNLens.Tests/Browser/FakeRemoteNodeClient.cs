@@ -21,6 +21,8 @@ public sealed class FakeRemoteNodeClient : IRemoteNodeClient
 
     public Task StopRunAsync(Node node, Guid runId, int? pid, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public Task<byte[]?> FetchResultsAsync(Node node, Guid runId, CancellationToken cancellationToken) => Task.FromResult<byte[]?>(null);
+
     public Task<NodeProbe> ProbeAsync(Node node, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(node);

@@ -20,6 +20,16 @@ public sealed class RecordingJobClient : IBackgroundJobClient
     public bool ChangeState(string jobId, IState state, string expectedState) => true;
 }
 
+/// <summary>Counts dispatch rounds asked for, instead of running the dispatcher.</summary>
+public sealed class RecordingDispatchRequests : IRunDispatchRequests
+{
+    private int requests;
+
+    public int Requests => requests;
+
+    public void Request() => Interlocked.Increment(ref requests);
+}
+
 /// <summary>Records which runs ended with a notification, instead of mailing.</summary>
 public sealed class RecordingNotifier : IRunFinishedNotifier
 {

@@ -6,14 +6,22 @@ namespace VPNLens.Tests.Infrastructure;
 /// </summary>
 public static class StubScripts
 {
-    public static string Create()
+    /// <param name="keptResults">When given, run.sh keeps these results in its run directory as run.sh does, but never posts them.</param>
+    public static string Create(string? keptResults = null)
     {
         var dir = Directory.CreateTempSubdirectory("vpnlens-stub-scripts-").FullName;
+        if (keptResults is not null)
+        {
+            File.WriteAllText(Path.Combine(dir, "kept-results.json"), keptResults);
+        }
+
         Write(Path.Combine(dir, "run.sh"), """
             #!/bin/sh
             run_dir=$(dirname "$1")
             echo $$ > "$run_dir/run.pid"
             cp "$1" "$run_dir/seen-params.json"
+            kept="$(dirname "$0")/kept-results.json"
+            if [ -f "$kept" ]; then cp "$kept" "$run_dir/results.json.tmp" && mv "$run_dir/results.json.tmp" "$run_dir/results.json"; fi
             exec sleep 600
             """);
         Write(Path.Combine(dir, "switch.sh"), """

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using VPNLens.Web.Nodes;
 using VPNLens.Web.Persistence;
 
@@ -17,19 +18,22 @@ public static class NodesApi
         return app;
     }
 
-    public sealed record NodeDto(Guid Id, string Name, string Host, int Port, string User, string HostKeyFingerprint);
+    public sealed record NodeDto(Guid Id, string Name, string Host, int Port, string User, string HostKeyFingerprint, string Endpoint)
+    {
+        public static NodeDto From(Core.Nodes.Node n) => new(n.Id, n.Name, n.Host, n.Port, n.User, n.HostKeyFingerprint, n.Endpoint);
+    }
 
     private static async Task<Ok<List<NodeDto>>> ListAsync(IDbContextFactory<AppDbContext> dbFactory, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var nodes = await db.Nodes.AsNoTracking().OrderBy(n => n.Name).ToListAsync(cancellationToken);
-        return TypedResults.Ok(nodes.Select(n => new NodeDto(n.Id, n.Name, n.Host, n.Port, n.User, n.HostKeyFingerprint)).ToList());
+        return TypedResults.Ok(nodes.Select(n => NodeDto.From(n)).ToList());
     }
 
     private static async Task<Results<Created<NodeDto>, ValidationProblem>> CreateAsync(
-        NodeInput input, IDbContextFactory<AppDbContext> dbFactory, TimeProvider time, CancellationToken cancellationToken)
+        NodeInput input, IDbContextFactory<AppDbContext> dbFactory, TimeProvider time, IOptions<EndpointOptions> endpoints, CancellationToken cancellationToken)
     {
-        var errors = input.Validate();
+        var errors = input.Validate(endpoints.Value.Known);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (errors.Count == 0 && await db.Nodes.AnyAsync(n => n.Name == input.Name!.Trim(), cancellationToken))
         {
@@ -44,11 +48,11 @@ public static class NodesApi
         var node = input.ToNode(time.GetUtcNow());
         db.Nodes.Add(node);
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/nodes/{node.Id}", new NodeDto(node.Id, node.Name, node.Host, node.Port, node.User, node.HostKeyFingerprint));
+        return TypedResults.Created($"/api/nodes/{node.Id}", NodeDto.From(node));
     }
 
     private static async Task<Results<Ok<NodeDto>, NotFound, ValidationProblem>> UpdateAsync(
-        Guid id, NodeInput input, IDbContextFactory<AppDbContext> dbFactory, CancellationToken cancellationToken)
+        Guid id, NodeInput input, IDbContextFactory<AppDbContext> dbFactory, IOptions<EndpointOptions> endpoints, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var node = await db.Nodes.FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
@@ -57,7 +61,7 @@ public static class NodesApi
             return TypedResults.NotFound();
         }
 
-        var errors = input.Validate();
+        var errors = input.Validate(endpoints.Value.Known);
         if (errors.Count == 0 && await db.Nodes.AnyAsync(n => n.Id != id && n.Name == input.Name!.Trim(), cancellationToken))
         {
             errors["name"] = [$"A node named {input.Name} already exists."];
@@ -70,7 +74,7 @@ public static class NodesApi
 
         input.ApplyTo(node);
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(new NodeDto(node.Id, node.Name, node.Host, node.Port, node.User, node.HostKeyFingerprint));
+        return TypedResults.Ok(NodeDto.From(node));
     }
 
     private static async Task<Results<Ok<NodeProbe>, NotFound>> ProbeAsync(

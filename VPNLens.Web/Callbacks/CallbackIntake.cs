@@ -83,43 +83,59 @@ public sealed class CallbackIntake(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
         var refusal = Authenticate(run, message);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
+        return refusal ?? await ApplyResultsAsync(db, run!, message.Id!, message.Body, cancellationToken);
+    }
 
-        var parsed = ResultsParser.Parse(message.Body);
+    /// <summary>
+    /// Applies results read from the node's results.json over SSH (the pinned host key authenticates them, as the
+    /// signature does a posted body): the same parsing, checks and single application as a posted body. The message id
+    /// is the run's own, so a fetch and a late post of the same results end the run once.
+    /// </summary>
+    public async Task<CallbackResult> AcceptFetchedResultsAsync(Guid runId, byte[] body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        return run is null
+            ? new CallbackResult(CallbackOutcome.UnknownRun, "There is no such run.")
+            : await ApplyResultsAsync(db, run, $"fetched_{runId}_results", body, cancellationToken);
+    }
+
+    private async Task<CallbackResult> ApplyResultsAsync(AppDbContext db, Run run, string messageId, byte[] body, CancellationToken cancellationToken)
+    {
+        var runId = run.Id;
+        var parsed = ResultsParser.Parse(body);
         if (!parsed.IsValid)
         {
             return new CallbackResult(CallbackOutcome.Malformed, parsed.Error!);
         }
 
         var report = parsed.Value!;
-        var foreign = report.Protocols.Select(p => p.Protocol).Where(p => !run!.Protocols.Contains(p)).ToList();
+        var foreign = report.Protocols.Select(p => p.Protocol).Where(p => !run.Protocols.Contains(p)).ToList();
         if (foreign.Count > 0)
         {
             return new CallbackResult(CallbackOutcome.Malformed, $"The results name protocols this run does not measure: {string.Join(", ", foreign)}.");
         }
 
-        var (state, reason) = ResultsOutcome.Of(report);
-        var rows = ResultsOutcome.Rows(runId, report, message.Body);
-        var ended = false;
-        var outcome = await ApplyOnceAsync(db, runId, message.Id!, "results", requireRunning: false, async () =>
+        var (trigger, reason) = ResultsOutcome.Of(report);
+        var rows = ResultsOutcome.Rows(runId, report, body);
+        RunTransition? transition = null;
+        var outcome = await ApplyOnceAsync(db, runId, messageId, "results", requireRunning: false, async () =>
         {
-            ended = await transitions.EndAsync(db, runId, state, reason, [RunState.Running], cancellationToken);
-            if (!ended)
+            transition = await transitions.MoveAsync(db, runId, trigger, new RunChange(reason), cancellationToken);
+            if (!transition.Applied)
             {
                 throw new RunNotRunningException();
             }
 
-            await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.ResultsJson, System.Text.Encoding.UTF8.GetString(message.Body)), cancellationToken);
+            await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.ResultsJson, System.Text.Encoding.UTF8.GetString(body)), cancellationToken);
             db.ProtocolResults.AddRange(rows);
             await db.SaveChangesAsync(cancellationToken);
         }, cancellationToken);
 
-        if (outcome.Outcome == CallbackOutcome.Applied && ended)
+        if (outcome.Outcome == CallbackOutcome.Applied && transition is not null)
         {
-            await transitions.AnnounceEndAsync(runId, state, reason);
+            await transitions.AfterAsync(runId, transition);
         }
 
         return outcome;
@@ -160,7 +176,8 @@ public sealed class CallbackIntake(
             return new CallbackResult(CallbackOutcome.Duplicate, "Already applied.");
         }
 
-        if (requireRunning && !await db.Runs.AnyAsync(r => r.Id == runId && r.State == RunState.Running, cancellationToken))
+        if (requireRunning && !RunLifecycle.Decide(
+                await db.Runs.Where(r => r.Id == runId).Select(r => r.State).SingleAsync(cancellationToken), stopPending: false, RunTrigger.PhaseArrived).IsAllowed)
         {
             return new CallbackResult(CallbackOutcome.RunNotRunning, "The run is not running; nothing was changed.");
         }
@@ -178,12 +195,24 @@ public sealed class CallbackIntake(
             await transaction.RollbackAsync(cancellationToken);
             return new CallbackResult(CallbackOutcome.RunNotRunning, "The run already ended; nothing was changed.");
         }
-        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
+        catch (DbUpdateException)
         {
-            logger.LogInformation("Callback {MessageId} for run {RunId} raced a redelivery; applied once", messageId, runId);
             await transaction.RollbackAsync(cancellationToken);
+            if (!await IsDeliveryRecordedAsync(messageId, cancellationToken))
+            {
+                throw;
+            }
+
+            logger.LogInformation("Callback {MessageId} for run {RunId} raced a redelivery; applied once", messageId, runId);
             return new CallbackResult(CallbackOutcome.Duplicate, "Already applied.");
         }
+    }
+
+    /// <summary>Whether a concurrent redelivery recorded this message first (the unique key refused ours), on any provider.</summary>
+    private async Task<bool> IsDeliveryRecordedAsync(string messageId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.WebhookDeliveries.AnyAsync(d => d.MessageId == messageId, cancellationToken);
     }
 
     private sealed class RunNotRunningException : Exception;

@@ -7,16 +7,27 @@ namespace VPNLens.Web.Callbacks;
 /// <summary>What a results body means for the run, and the per-protocol rows it stores.</summary>
 internal static class ResultsOutcome
 {
-    public static (RunState State, string? Reason) Of(ResultsReport report)
+    /// <summary>The trigger the results fire and the reason the run shows: why it failed, or how many protocols did.</summary>
+    public static (RunTrigger Trigger, string? Reason) Of(ResultsReport report)
     {
-        if (report.Status == "succeeded")
+        ArgumentNullException.ThrowIfNull(report);
+        var succeeded = report.Status == "succeeded";
+        var failed = report.Protocols.Where(p => !p.Succeeded).ToList();
+        var trigger = RunLifecycle.ResultsTrigger(succeeded, failed.Count);
+        if (trigger == RunTrigger.ResultsSucceeded)
         {
-            return (RunState.Succeeded, null);
+            return (trigger, null);
+        }
+
+        if (trigger == RunTrigger.ResultsPartlyFailed)
+        {
+            var which = string.Join("; ", failed.Select(p => $"{p.Protocol}{(p.Error?.Phase is null ? string.Empty : $" / {p.Error.Phase}")}: {p.Error?.Message ?? "failed"}"));
+            return (trigger, $"{failed.Count} of {report.Protocols.Count} protocols failed: {which}");
         }
 
         var error = report.Error;
         var where = error?.Protocol is null ? string.Empty : $"{error.Protocol}{(error.Phase is null ? string.Empty : $" / {error.Phase}")}: ";
-        return (RunState.Failed, where + (error?.Message ?? "The node reported the run failed."));
+        return (trigger, where + (error?.Message ?? "The node reported the run failed."));
     }
 
     public static IEnumerable<ProtocolResult> Rows(Guid runId, ResultsReport report, byte[] body)

@@ -15,6 +15,7 @@ public static class RunEmailComposer
         var outcome = run.State switch
         {
             RunState.Succeeded => "finished",
+            RunState.Completed => "finished, some protocols failed",
             RunState.TimedOut => "timed out",
             RunState.Failed => "failed",
             _ => run.State.ToString().ToLowerInvariant(),

@@ -10,22 +10,22 @@ namespace VPNLens.Web.Hosting;
 public static class BenchmarkQueueExtensions
 {
     /// <summary>
-    /// Hangfire (storage: <see cref="HangfireStorageExtensions.UseVpnLensStorage"/>) with one worker for benchmarks
-    /// (strictly one run at a time, in order) and one for notifications.
+    /// Hangfire (storage: <see cref="HangfireStorageExtensions.UseVpnLensStorage"/>). Jobs are short: the dispatcher starts the runs whose node and endpoint are free
+    /// and returns, each benchmark job starts one run.sh and returns; no worker waits while a node measures, so several
+    /// workers serve the benchmark queue and notifications have their own.
     /// </summary>
     public static IServiceCollection AddBenchmarkQueue(this IServiceCollection services, IConfiguration configuration)
     {
-        var deadline = configuration.GetSection(RunOptions.Section).Get<RunOptions>()?.Deadline ?? new RunOptions().Deadline;
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseVpnLensStorage(configuration, deadline));
+            .UseVpnLensStorage(configuration));
         services.AddHangfireServer(options =>
         {
             options.ServerName = $"{Environment.MachineName}:benchmarks";
             options.Queues = [RunQueue.QueueName];
-            options.WorkerCount = 1;
+            options.WorkerCount = 4;
             options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
         });
         services.AddHangfireServer(options =>
@@ -43,6 +43,9 @@ public static class BenchmarkQueueExtensions
         services.AddSingleton<RunSecrets>();
         services.AddSingleton<CallbackIntake>();
         services.AddSingleton<IRunFinishedNotifier, HangfireRunFinishedNotifier>();
+        services.AddSingleton<IRunDispatchRequests, HangfireRunDispatchRequests>();
+        services.AddSingleton<RunResultsFetcher>();
+        services.AddTransient<RunDispatcher>();
         services.AddTransient<BenchmarkJob>();
         services.AddTransient<RunNotificationJob>();
         services.AddHostedService<RunReaper>();
@@ -56,11 +59,15 @@ public static class BenchmarkQueueExtensions
 
     public static IServiceCollection AddRemoteNodes(this IServiceCollection services)
     {
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SshOptions>, ScriptsPathValidation>();
+        services.AddOptions<EndpointOptions>().BindConfiguration(EndpointOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<EndpointOptions>, EndpointNamesAreValid>();
         services.AddSingleton(sp =>
         {
-            var configured = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SshOptions>>().Value.ScriptsPath;
-            var path = configured ?? Path.Combine(AppContext.BaseDirectory, "scripts");
-            return new Lazy<ScriptBundle>(() => ScriptBundle.FromDirectory(path));
+            var path = ScriptsPathValidation.DirectoryOf(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SshOptions>>().Value);
+
+            // PublicationOnly: a failed read (the folder was unreadable for a moment) is tried again by the next run, not cached.
+            return new Lazy<ScriptBundle>(() => ScriptBundle.FromDirectory(path), LazyThreadSafetyMode.PublicationOnly);
         });
         services.AddSingleton<IRemoteNodeClient, SshRemoteNodeClient>();
         return services;

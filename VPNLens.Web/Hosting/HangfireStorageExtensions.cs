@@ -14,11 +14,9 @@ public static class HangfireStorageExtensions
     /// Hangfire's storage on the app's provider: its own SQLite file (the dequeue lock is in-process: one app process),
     /// or the app's PostgreSQL database in the "hangfire" schema, which several app instances share.
     /// </summary>
-    /// <param name="jobTimeout">How long a job may hold its worker; a fetched job stays invisible to others far longer.</param>
-    public static IGlobalConfiguration UseVpnLensStorage(this IGlobalConfiguration config, IConfiguration configuration, TimeSpan jobTimeout)
+    public static IGlobalConfiguration UseVpnLensStorage(this IGlobalConfiguration config, IConfiguration configuration)
     {
         var database = DatabaseOptions.From(configuration);
-        var invisibility = jobTimeout * 3 + TimeSpan.FromHours(1);
         if (database.Provider == DatabaseProvider.Postgres)
         {
             return config.UsePostgreSqlStorage(
@@ -27,7 +25,6 @@ public static class HangfireStorageExtensions
                 {
                     SchemaName = "hangfire",
                     QueuePollInterval = QueuePollInterval,
-                    InvisibilityTimeout = invisibility,
                     PrepareSchemaIfNecessary = true,
                 });
         }
@@ -39,13 +36,6 @@ public static class HangfireStorageExtensions
             Directory.CreateDirectory(directory);
         }
 
-        return config.UseSQLiteStorage(path, new SQLiteStorageOptions
-        {
-            QueuePollInterval = QueuePollInterval,
-
-            // The storage never extends a running job's invisibility; a run holds its job for up to its
-            // deadline plus teardown, so keep the job invisible far longer than that.
-            InvisibilityTimeout = invisibility,
-        });
+        return config.UseSQLiteStorage(path, new SQLiteStorageOptions { QueuePollInterval = QueuePollInterval });
     }
 }

@@ -12,6 +12,12 @@ public interface IRemoteNodeClient
     /// <summary>Stops a run's script by its process group and tears down every VPN on the node. Idempotent.</summary>
     Task StopRunAsync(Node node, Guid runId, int? pid, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The results.json a finished run left in its run directory (run.sh writes it atomically when it ends, whether or
+    /// not the post reached us), or null when the run has not finished there.
+    /// </summary>
+    Task<byte[]?> FetchResultsAsync(Node node, Guid runId, CancellationToken cancellationToken);
+
     /// <summary>Connects, checks the host key and reports which tools the node has.</summary>
     Task<NodeProbe> ProbeAsync(Node node, CancellationToken cancellationToken);
 }

@@ -7,7 +7,7 @@ namespace VPNLens.Web.Nodes;
 public sealed record NodeSaveOutcome(Node? Node, Dictionary<string, string[]> Errors);
 
 /// <summary>Adds and edits nodes for the Nodes page, with the same checks as the API (NodeInput) plus a unique name.</summary>
-public sealed class NodeCatalog(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time)
+public sealed class NodeCatalog(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time, Microsoft.Extensions.Options.IOptions<EndpointOptions> endpoints)
 {
     public async Task<List<Node>> ListAsync(CancellationToken cancellationToken)
     {
@@ -19,7 +19,7 @@ public sealed class NodeCatalog(IDbContextFactory<AppDbContext> dbFactory, TimeP
     public async Task<NodeSaveOutcome> SaveAsync(Guid? id, NodeInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var errors = input.Validate();
+        var errors = input.Validate(endpoints.Value.Known);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (!errors.ContainsKey("name"))
         {

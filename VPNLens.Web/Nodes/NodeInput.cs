@@ -3,11 +3,21 @@ using VPNLens.Core.Nodes;
 namespace VPNLens.Web.Nodes;
 
 /// <summary>A node as a person or automation submits it, checked before it is stored.</summary>
-public sealed record NodeInput(string? Name, string? Host, int? Port, string? User, string? HostKeyFingerprint, string? PrivateKeyPath)
+public sealed record NodeInput(string? Name, string? Host, int? Port, string? User, string? HostKeyFingerprint, string? PrivateKeyPath, string? Endpoint = null)
 {
-    public Dictionary<string, string[]> Validate()
+    /// <summary>The endpoint the node measures against; none given means the control plane.</summary>
+    public string EndpointOrDefault => string.IsNullOrWhiteSpace(Endpoint) ? Core.Runs.RunResources.ControlPlaneEndpoint : Endpoint.Trim();
+
+    /// <param name="knownEndpoints">The endpoints a node may name (<see cref="EndpointOptions.Known"/>).</param>
+    public Dictionary<string, string[]> Validate(IReadOnlyList<string> knownEndpoints)
     {
+        ArgumentNullException.ThrowIfNull(knownEndpoints);
         var errors = new Dictionary<string, string[]>();
+        if (!knownEndpoints.Contains(EndpointOrDefault))
+        {
+            errors["endpoint"] = [$"endpoint must name a known VPN endpoint host: {string.Join(", ", knownEndpoints)} (configured in Endpoints:Names)."];
+        }
+
         if (string.IsNullOrWhiteSpace(Name) || Name.Length > 100)
         {
             errors["name"] = ["name is required (at most 100 characters)."];
@@ -54,6 +64,7 @@ public sealed record NodeInput(string? Name, string? Host, int? Port, string? Us
         node.User = User!.Trim();
         node.HostKeyFingerprint = HostKeyFingerprint!.Trim();
         node.PrivateKeyPath = PrivateKeyPath!.Trim();
+        node.Endpoint = EndpointOrDefault;
     }
 
     public Node ToNode(DateTimeOffset now) => new()
@@ -64,6 +75,7 @@ public sealed record NodeInput(string? Name, string? Host, int? Port, string? Us
         User = User!.Trim(),
         HostKeyFingerprint = HostKeyFingerprint!.Trim(),
         PrivateKeyPath = PrivateKeyPath!.Trim(),
+        Endpoint = EndpointOrDefault,
         CreatedAt = now,
     };
 

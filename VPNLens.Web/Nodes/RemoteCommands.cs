@@ -59,6 +59,14 @@ internal static class RemoteCommands
                $"if [ -x \"$d/scripts/switch.sh\" ]; then {prefix}\"$d/scripts/switch.sh\" stop >/dev/null 2>&1; fi; echo stopped";
     }
 
+    /// <summary>Prints the run's results.json as one line of base64, or nothing when there is none (yet).</summary>
+    public static string FetchResults(Guid runId, bool sudo)
+    {
+        var prefix = sudo ? "sudo -n " : string.Empty;
+        return $"d=\"{Home}\"; f=\"$d/runs/{runId}/results.json\"; " +
+               $"if {prefix}test -s \"$f\"; then {prefix}cat \"$f\" | base64 | tr -d '\\n'; fi; exit 0";
+    }
+
     public static string ProbeTools =>
         "for t in bash curl jq openssl iperf3 ping ip wg wg-quick wireguard-go tailscale tailscaled nebula openvpn; do " +
         "p=$(command -v \"$t\" 2>/dev/null || true); printf '%s=%s\\n' \"$t\" \"$p\"; done";

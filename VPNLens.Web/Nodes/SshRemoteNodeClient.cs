@@ -49,6 +49,28 @@ public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<Scrip
         }, cancellationToken, needsSftp: false);
     }
 
+    public async Task<byte[]?> FetchResultsAsync(Node node, Guid runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return await WithConnectionAsync<byte[]?>(node, async (ssh, _) =>
+        {
+            var encoded = (await ExecuteAsync(ssh, RemoteCommands.FetchResults(runId, IsSudo(node)), cancellationToken)).Trim();
+            if (encoded.Length == 0)
+            {
+                return null;
+            }
+
+            try
+            {
+                return Convert.FromBase64String(encoded);
+            }
+            catch (FormatException ex)
+            {
+                throw new RemoteNodeException($"{node.Name} answered the results of run {runId} with something that is not base64.", ex);
+            }
+        }, cancellationToken, needsSftp: false);
+    }
+
     public async Task<NodeProbe> ProbeAsync(Node node, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(node);

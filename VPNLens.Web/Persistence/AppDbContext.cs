@@ -40,6 +40,8 @@ public class AppDbContext : IdentityDbContext<IdentityUser>
 
     public DbSet<ApiTokens.ApiToken> ApiTokens => Set<ApiTokens.ApiToken>();
 
+    public DbSet<RunLease> RunLeases => Set<RunLease>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

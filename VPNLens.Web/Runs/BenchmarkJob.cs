@@ -8,96 +8,69 @@ using VPNLens.Web.Persistence;
 namespace VPNLens.Web.Runs;
 
 /// <summary>
-/// One queued run, start to end: wait for the node to be free, dispatch run.sh over SSH, then hold the
-/// queue until the run ends (final callback, deadline or cancel) and its node is torn down.
+/// Starts one run that the dispatcher has moved to Running: connects to its node, starts run.sh, records its pid
+/// and returns. The node measures on its own; callbacks, the deadline or a cancel end the run.
 /// </summary>
 public sealed class BenchmarkJob(
     IDbContextFactory<AppDbContext> dbFactory,
     IRemoteNodeClient nodes,
     RunTransitions transitions,
     RunSecrets secrets,
-    RunEvents events,
     IOptions<CallbackOptions> callbacks,
     ILogger<BenchmarkJob> logger)
 {
-    // The job looks again when a run changes state; this poll is only for what no event announces (the reaper
-    // finishing a cancelled run's remote stop). Slow on purpose: while a run measures, the app shares its machine
-    // with the VPN endpoints, and every wake-up of ours is time a single-threaded VPN daemon may not get.
-    internal static readonly TimeSpan FallbackPollInterval = TimeSpan.FromSeconds(2);
-
     // A benchmark is never silently repeated: a failure ends the run, it does not re-queue it.
     [AutomaticRetry(Attempts = 0)]
     [Queue(RunQueue.QueueName)]
     public async Task ExecuteAsync(Guid runId, CancellationToken cancellationToken)
     {
-        await WaitUntilAsync(db => db.Runs.AnyAsync(r => r.Id != runId && (r.State == RunState.Running || r.RemoteStopPending), cancellationToken), busy: true, cancellationToken);
-
+        Run? run;
+        Core.Nodes.Node? node;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
-            if (run is null || run.State != RunState.Queued)
+            run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+            if (run is null || run.State != RunState.Running || run.RemotePid is not null)
             {
-                logger.LogInformation("Run {RunId} is {State}; nothing to dispatch", runId, run?.State.ToString() ?? "gone");
+                logger.LogInformation("Run {RunId} is {State}; nothing to start", runId, run?.State.ToString() ?? "gone");
+                return;
             }
-            else if (await transitions.TryStartAsync(runId, cancellationToken))
-            {
-                await DispatchAsync(db, run, cancellationToken);
-            }
+
+            node = await db.Nodes.AsNoTracking().FirstOrDefaultAsync(n => n.Id == run.NodeId, cancellationToken);
         }
 
-        await WaitUntilAsync(db => db.Runs.AnyAsync(r => r.Id == runId && (r.State == RunState.Running || r.RemoteStopPending), cancellationToken), busy: true, cancellationToken);
-    }
-
-    private async Task DispatchAsync(AppDbContext db, Run run, CancellationToken cancellationToken)
-    {
-        var node = await db.Nodes.AsNoTracking().FirstOrDefaultAsync(n => n.Id == run.NodeId, cancellationToken);
         if (node is null)
         {
-            await transitions.TryEndAsync(run.Id, RunState.Failed, "The node was deleted before the run started.", cancellationToken, RunState.Running);
+            await transitions.ApplyAsync(runId, RunTrigger.DispatchFailed, new RunChange("The node was deleted before the run started."), cancellationToken);
             return;
         }
 
+        int pid;
         try
         {
             var parameters = RunParameters.For(run, callbacks.Value.BaseUrl, await secrets.ForAsync(run, cancellationToken));
-            var pid = await nodes.StartRunAsync(node, parameters, cancellationToken);
-            await transitions.RecordRemotePidAsync(run.Id, pid, cancellationToken);
+            pid = await nodes.StartRunAsync(node, parameters, cancellationToken);
         }
-        catch (Exception ex) when (ex is RemoteNodeException or Headscale.HeadscaleUnavailableException)
+#pragma warning disable CA1031 // any failure to start, expected or not, ends the run at once with its reason
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
         {
-            logger.LogWarning("Run {RunId} failed to start on {Node}: {Reason}", run.Id, node.Name, ex.Message);
-            await transitions.TryEndAsync(run.Id, RunState.Failed, $"Could not start the run on {node.Name}: {ex.Message}", cancellationToken, RunState.Running);
+            if (ex is RemoteNodeException or Headscale.HeadscaleUnavailableException)
+            {
+                logger.LogWarning("Run {RunId} failed to start on {Node}: {Reason}", runId, node.Name, ex.Message);
+            }
+            else
+            {
+                logger.LogError(ex, "Run {RunId} failed to start on {Node}", runId, node.Name);
+            }
+
+            await transitions.ApplyAsync(runId, RunTrigger.DispatchFailed, new RunChange($"Could not start the run on {node.Name}: {ex.Message}"), cancellationToken);
+            return;
         }
-    }
 
-    private async Task WaitUntilAsync(Func<AppDbContext, Task<bool>> stillBusy, bool busy, CancellationToken cancellationToken)
-    {
-        // Not disposed: an event already on its way may still release it after the subscription ends.
-        var changed = new SemaphoreSlim(0);
-        using var subscription = events.Subscribe(e =>
+        var recorded = await transitions.ApplyAsync(runId, RunTrigger.PidRecorded, new RunChange(Pid: pid), cancellationToken);
+        if (!recorded.Applied)
         {
-            if (e is RunStateChanged)
-            {
-                changed.Release();
-            }
-
-            return Task.CompletedTask;
-        });
-        while (true)
-        {
-            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-            {
-                if (await stillBusy(db) != busy)
-                {
-                    return;
-                }
-            }
-
-            await changed.WaitAsync(FallbackPollInterval, cancellationToken);
-            while (changed.Wait(0, CancellationToken.None))
-            {
-                // one look at the database answers every change that came in meanwhile
-            }
+            logger.LogWarning("Run {RunId} started on {Node} as {Pid} but had already ended: {Reason}", runId, node.Name, pid, recorded.Refusal);
         }
     }
 }

@@ -18,6 +18,10 @@ public sealed class RunOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan DeadlineCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long after a run's deadline its leases may be taken back if the run never let go of them (its instance died).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan LeaseGrace { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Measurement settings for new runs; tests and the lab shorten them.</summary>
     public VPNLens.Core.Runs.RunSettings Settings { get; set; } = new();
 }

@@ -1,5 +1,3 @@
-using Hangfire;
-using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VPNLens.Core.Runs;
@@ -12,16 +10,22 @@ public sealed record QueuedRun(Run Run, int Position);
 
 public sealed record QueueOutcome(QueuedRun? Queued, Dictionary<string, string[]> Errors);
 
-/// <summary>Accepts run requests, queues them for the benchmark worker, and cancels them.</summary>
+/// <summary>Accepts run requests, queues them in a strict order for the dispatcher, and cancels them.</summary>
 public sealed class RunQueue(
     IDbContextFactory<AppDbContext> dbFactory,
-    IBackgroundJobClient jobs,
     RunTransitions transitions,
+    IRunDispatchRequests dispatch,
     RunEvents events,
     IOptions<RunOptions> options,
     TimeProvider time)
 {
     public const string QueueName = "benchmarks";
+
+    private const int SequenceAttempts = 10;
+
+    /// <summary>The one queue order: queued time, then the queue sequence, then the id (runs queued before sequences existed).</summary>
+    public static IQueryable<Run> InQueueOrder(IQueryable<Run> runs) =>
+        runs.OrderBy(r => r.QueuedAt).ThenBy(r => r.QueueSequence).ThenBy(r => r.Id);
 
     public async Task<QueueOutcome> EnqueueAsync(RunRequest request, CancellationToken cancellationToken)
     {
@@ -46,22 +50,19 @@ public sealed class RunQueue(
             NodeId = request.NodeId!.Value,
             Protocols = [.. protocols],
             Settings = options.Value.Settings,
-            QueuedAt = time.GetUtcNow(),
             Timeout = RunDeadline.For(options.Value.Deadline, options.Value.DeadlinePerExtraProtocol, protocols.Count),
             CallbackSecret = WebhookSecret.Generate(),
         };
-        db.Runs.Add(run);
-        await db.SaveChangesAsync(cancellationToken);
+        var position = await InsertInOrderAsync(db, run, cancellationToken);
 
-        jobs.Create<BenchmarkJob>(job => job.ExecuteAsync(run.Id, CancellationToken.None), new EnqueuedState(QueueName));
-        var position = await PositionAsync(db, run, cancellationToken);
+        dispatch.Request();
         await events.PublishAsync(new RunStateChanged(run.Id, RunState.Queued, null));
         return new QueueOutcome(new QueuedRun(run, position), errors);
     }
 
     /// <summary>Cancels a queued or running run; false when it had already ended.</summary>
-    public Task<bool> CancelAsync(Guid runId, CancellationToken cancellationToken) =>
-        transitions.TryEndAsync(runId, RunState.Cancelled, "Cancelled by a user.", cancellationToken, RunState.Queued, RunState.Running);
+    public async Task<bool> CancelAsync(Guid runId, CancellationToken cancellationToken) =>
+        (await transitions.ApplyAsync(runId, RunTrigger.Cancelled, new RunChange("Cancelled by a user."), cancellationToken)).Applied;
 
     /// <summary>1 for the next run to start, counting a running run as position 0.</summary>
     public static async Task<int> PositionAsync(AppDbContext db, Run run, CancellationToken cancellationToken)
@@ -73,7 +74,38 @@ public sealed class RunQueue(
             return 0;
         }
 
-        var ahead = await db.Runs.CountAsync(r => r.State == RunState.Queued && r.QueuedAt < run.QueuedAt, cancellationToken);
+        var ahead = await db.Runs.CountAsync(
+            r => r.State == RunState.Queued && r.Id != run.Id
+                && (r.QueuedAt < run.QueuedAt
+                    || (r.QueuedAt == run.QueuedAt && r.QueueSequence < run.QueueSequence)),
+            cancellationToken);
         return ahead + 1;
+    }
+
+    /// <summary>
+    /// Takes the next sequence number and the queued time inside one transaction with the insert, and answers the
+    /// position before any dispatcher can see the run; the unique sequence makes a concurrent instance retry.
+    /// </summary>
+    private async Task<int> InsertInOrderAsync(AppDbContext db, Run run, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            run.QueueSequence = (await db.Runs.MaxAsync(r => r.QueueSequence, cancellationToken) ?? 0) + 1;
+            run.QueuedAt = time.GetUtcNow();
+            db.Runs.Add(run);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                var position = await PositionAsync(db, run, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return position;
+            }
+            catch (DbUpdateException) when (attempt < SequenceAttempts)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 }

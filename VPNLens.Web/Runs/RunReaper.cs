@@ -7,14 +7,16 @@ using VPNLens.Web.Persistence;
 namespace VPNLens.Web.Runs;
 
 /// <summary>
-/// Enforces deadlines and frees nodes: a running run past its deadline becomes TimedOut, and any run
-/// that ended while its script was still running has that script stopped and the node torn down.
-/// Works from the database alone, so it also recovers runs that were running when the app restarted.
+/// Works from the database alone, on every instance: recovers runs after a start, gives an overdue run's node the
+/// chance to hand over the results it kept before the run is TimedOut, stops the scripts of runs that ended while
+/// running, and takes back leases that outlived their run's deadline.
 /// </summary>
 public sealed class RunReaper(
     IDbContextFactory<AppDbContext> dbFactory,
     RunTransitions transitions,
+    RunResultsFetcher fetcher,
     IRemoteNodeClient nodes,
+    IRunDispatchRequests dispatch,
     IOptions<RunOptions> options,
     TimeProvider time,
     ILogger<RunReaper> logger) : BackgroundService
@@ -22,12 +24,20 @@ public sealed class RunReaper(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.DeadlineCheckInterval, time);
+        var recovered = false;
         do
         {
             try
             {
+                if (!recovered)
+                {
+                    await RecoverAsync(stoppingToken);
+                    recovered = true;
+                }
+
                 await TimeOutOverdueRunsAsync(stoppingToken);
                 await StopAbandonedScriptsAsync(stoppingToken);
+                await ExpireLeasesAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
             {
@@ -35,6 +45,23 @@ public sealed class RunReaper(
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>After a start: queued runs are dispatched, and running runs whose node already finished get their results.</summary>
+    internal async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var running = await db.Runs.AsNoTracking().Where(r => r.State == RunState.Running).Select(r => r.Id).ToListAsync(cancellationToken);
+        foreach (var runId in running)
+        {
+            var recovered = await transitions.ApplyAsync(runId, RunTrigger.Recovered, null, cancellationToken);
+            if (recovered.Move?.Asks(RunEffect.FetchResults) == true)
+            {
+                await fetcher.TryFetchAsync(runId, cancellationToken);
+            }
+        }
+
+        dispatch.Request();
     }
 
     internal async Task TimeOutOverdueRunsAsync(CancellationToken cancellationToken)
@@ -47,8 +74,14 @@ public sealed class RunReaper(
             .ToListAsync(cancellationToken);
         foreach (var run in overdue)
         {
+            var passed = await transitions.ApplyAsync(run.Id, RunTrigger.DeadlinePassed, null, cancellationToken);
+            if (passed.Move?.Asks(RunEffect.FetchResults) == true && await fetcher.TryFetchAsync(run.Id, cancellationToken))
+            {
+                continue;
+            }
+
             var reason = $"No results within the {Describe(run.Timeout)} deadline; the node's script was stopped and its VPNs torn down.";
-            if (await transitions.TryEndAsync(run.Id, RunState.TimedOut, reason, cancellationToken, RunState.Running))
+            if ((await transitions.ApplyAsync(run.Id, RunTrigger.NothingToFetch, new RunChange(reason), cancellationToken)).Applied)
             {
                 logger.LogWarning("Run {RunId} timed out", run.Id);
             }
@@ -71,16 +104,27 @@ public sealed class RunReaper(
                 }
                 catch (RemoteNodeException ex)
                 {
-                    // The node stays blocked only as long as it cannot be reached; the next run's
-                    // stop-everything phase tears down whatever this one left.
+                    // The node is freed anyway: the next run's stop-everything phase tears down whatever this one left.
                     problem = ex.Message;
                     logger.LogWarning("Could not stop run {RunId} on its node: {Reason}", run.Id, ex.Message);
                 }
             }
 
-            var reason = problem is null ? run.FailureReason : $"{run.FailureReason} Stopping the script failed: {problem}";
-            await db.Runs.Where(r => r.Id == run.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.RemoteStopPending, false).SetProperty(r => r.FailureReason, reason), cancellationToken);
+            var change = problem is null ? null : new RunChange($"Stopping the script failed: {problem}", AppendReason: true);
+            await transitions.ApplyAsync(run.Id, RunTrigger.RemoteStopped, change, cancellationToken);
+        }
+    }
+
+    /// <summary>Leases past their expiry belong to a run that never let go (its instance died mid-stop): free them.</summary>
+    internal async Task ExpireLeasesAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var expired = await db.RunLeases.Where(l => l.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        if (expired > 0)
+        {
+            logger.LogWarning("Took back {Count} expired lease(s)", expired);
+            dispatch.Request();
         }
     }
 

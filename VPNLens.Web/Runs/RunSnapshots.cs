@@ -53,9 +53,8 @@ public sealed class RunSnapshots(IDbContextFactory<AppDbContext> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var nodes = await db.Nodes.AsNoTracking().OrderBy(n => n.Name).ToListAsync(cancellationToken);
         var names = nodes.ToDictionary(n => n.Id, n => n.Name);
-        var active = await db.Runs.AsNoTracking()
-            .Where(r => r.State == RunState.Queued || r.State == RunState.Running || r.RemoteStopPending)
-            .OrderBy(r => r.QueuedAt)
+        var active = await RunQueue.InQueueOrder(db.Runs.AsNoTracking()
+                .Where(r => r.State == RunState.Queued || r.State == RunState.Running || r.RemoteStopPending))
             .ToListAsync(cancellationToken);
         var latest = await db.Runs.AsNoTracking().OrderByDescending(r => r.QueuedAt).Take(recent).ToListAsync(cancellationToken);
 

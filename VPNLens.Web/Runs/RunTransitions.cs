@@ -1,93 +1,165 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using VPNLens.Core.Runs;
 using VPNLens.Web.Persistence;
 
 namespace VPNLens.Web.Runs;
 
+/// <summary>What a writer wants stored with a move besides the state (the reason, the node's pid, the start's deadline).</summary>
+public sealed record RunChange(string? Reason = null, int? Pid = null, bool AppendReason = false);
+
+/// <summary>The move that was stored, or why none was.</summary>
+public sealed record RunTransition(RunMove? Move, string? Refusal, string? Reason)
+{
+    public bool Applied => Move is not null;
+}
+
 /// <summary>
-/// Moves runs between states with conditional updates, so two actors racing (the deadline monitor
-/// and a late callback, a cancel and a finish) can never both win.
+/// The only writer of a run's state. Asks <see cref="RunLifecycle"/> whether a trigger may move the run, stores the move
+/// with one conditional update (WHERE the state is still the one decided on, so two actors racing can never both win),
+/// releases the run's leases in the same transaction when the move says so, then carries out the effects that are
+/// the same for every writer: announce, notify, dispatch the next runs. Effects that belong to one caller (start or
+/// stop the script, fetch results) are returned in the move for that caller.
 /// </summary>
 public sealed class RunTransitions(
     IDbContextFactory<AppDbContext> dbFactory,
     RunEvents events,
     IRunFinishedNotifier notifier,
+    IRunDispatchRequests dispatch,
+    IOptions<RunOptions> options,
     TimeProvider time)
 {
-    public async Task<bool> TryStartAsync(Guid runId, CancellationToken cancellationToken)
+    private const int Attempts = 5;
+
+    /// <summary>Applies a trigger in its own transaction and carries out the shared effects.</summary>
+    public async Task<RunTransition> ApplyAsync(Guid runId, RunTrigger trigger, RunChange? change, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
-        if (run is null)
+        RunTransition transition;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            return false;
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            transition = await MoveAsync(db, runId, trigger, change, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        var deadline = now + run.Timeout;
-        var changed = await db.Runs
-            .Where(r => r.Id == runId && r.State == RunState.Queued)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RunState.Running).SetProperty(r => r.StartedAt, now).SetProperty(r => r.DeadlineAt, deadline), cancellationToken);
-        if (changed == 1)
+        await AfterAsync(runId, transition);
+        return transition;
+    }
+
+    /// <summary>
+    /// The conditional update (and lease release) alone, inside the caller's transaction; call <see cref="AfterAsync"/>
+    /// once it has committed.
+    /// </summary>
+    internal async Task<RunTransition> MoveAsync(AppDbContext db, Guid runId, RunTrigger trigger, RunChange? change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            await events.PublishAsync(new RunStateChanged(runId, RunState.Running, null));
+            var current = await db.Runs.AsNoTracking().Where(r => r.Id == runId)
+                .Select(r => new { r.State, r.RemoteStopPending, r.Timeout, r.FailureReason })
+                .FirstOrDefaultAsync(cancellationToken);
+            if (current is null)
+            {
+                return new RunTransition(null, "There is no such run.", null);
+            }
+
+            var decision = RunLifecycle.Decide(current.State, current.RemoteStopPending, trigger);
+            if (!decision.IsAllowed)
+            {
+                return new RunTransition(null, decision.Refusal!.Reason, null);
+            }
+
+            var move = decision.Move!;
+            var reason = change?.Reason is { } r && change.AppendReason && current.FailureReason is { } before ? $"{before} {r}" : change?.Reason;
+            if (!move.ChangesState && change?.Pid is null)
+            {
+                return new RunTransition(move, null, reason);
+            }
+
+            if (await UpdateAsync(db, runId, move, change, reason, current.Timeout, cancellationToken) == 1)
+            {
+                if (move.Asks(RunEffect.ReleaseLeases))
+                {
+                    await db.RunLeases.Where(l => l.RunId == runId).ExecuteDeleteAsync(cancellationToken);
+                }
+
+                return new RunTransition(move, null, reason);
+            }
+
+            // Another writer moved the run between our read and our update: decide again on what it left.
         }
 
-        return changed == 1;
+        return new RunTransition(null, "The run kept changing under this move; nothing was changed.", null);
     }
 
-    public async Task RecordRemotePidAsync(Guid runId, int pid, CancellationToken cancellationToken)
+    /// <summary>Announces, notifies and dispatches as the stored move asks.</summary>
+    internal async Task AfterAsync(Guid runId, RunTransition transition)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.RemotePid, pid), cancellationToken);
-    }
-
-    /// <summary>Ends a run that is still in one of <paramref name="from"/>; false when something else ended it first.</summary>
-    public async Task<bool> TryEndAsync(Guid runId, RunState to, string? reason, CancellationToken cancellationToken, params RunState[] from)
-    {
-        if (!to.IsTerminal())
+        if (transition.Move is not { } move)
         {
-            throw new ArgumentException($"{to} does not end a run.", nameof(to));
+            return;
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var changed = await EndAsync(db, runId, to, reason, from, cancellationToken);
-        if (changed)
+        if (move.Asks(RunEffect.AnnounceState))
         {
-            await AnnounceEndAsync(runId, to, reason);
+            await events.PublishAsync(new RunStateChanged(runId, move.To, transition.Reason));
         }
 
-        return changed;
-    }
-
-    /// <summary>The conditional update alone, for callers that end a run inside their own transaction.</summary>
-    internal async Task<bool> EndAsync(AppDbContext db, Guid runId, RunState to, string? reason, RunState[] from, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var stopsRemote = to is RunState.TimedOut or RunState.Cancelled;
-        var changed = await db.Runs
-            .Where(r => r.Id == runId && from.Contains(r.State))
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(r => r.State, to)
-                    .SetProperty(r => r.FinishedAt, now)
-                    .SetProperty(r => r.FailureReason, reason)
-                    .SetProperty(r => r.RemoteStopPending, r => r.State == RunState.Running && stopsRemote),
-                cancellationToken);
-        return changed == 1;
-    }
-
-    internal async Task AnnounceEndAsync(Guid runId, RunState to, string? reason)
-    {
-        await events.PublishAsync(new RunStateChanged(runId, to, reason));
-        if (to != RunState.Cancelled)
+        if (move.Asks(RunEffect.NotifyRequester))
         {
             notifier.RunFinished(runId);
         }
+
+        if (move.Asks(RunEffect.DispatchNext))
+        {
+            dispatch.Request();
+        }
+    }
+
+    /// <summary>The leases a run takes when it starts: free until the deadline, plus time to stop its script.</summary>
+    internal DateTimeOffset LeaseExpiry(DateTimeOffset startedAt, TimeSpan timeout) => startedAt + timeout + options.Value.LeaseGrace;
+
+    private Task<int> UpdateAsync(AppDbContext db, Guid runId, RunMove move, RunChange? change, string? reason, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var ends = !move.From.IsTerminal() && move.To.IsTerminal();
+        return db.Runs
+            .Where(r => r.Id == runId && r.State == move.From && r.RemoteStopPending == move.WasStopPending)
+            .ExecuteUpdateAsync(
+                s =>
+                {
+                    s.SetProperty(r => r.State, move.To).SetProperty(r => r.RemoteStopPending, move.StopPending);
+                    if (move.To == RunState.Running && move.From == RunState.Queued)
+                    {
+                        s.SetProperty(r => r.StartedAt, now).SetProperty(r => r.DeadlineAt, now + timeout);
+                    }
+
+                    if (ends)
+                    {
+                        s.SetProperty(r => r.FinishedAt, now);
+                    }
+
+                    if (ends || (reason is not null && move.To.IsTerminal()))
+                    {
+                        s.SetProperty(r => r.FailureReason, reason);
+                    }
+
+                    if (change?.Pid is { } pid)
+                    {
+                        s.SetProperty(r => r.RemotePid, pid);
+                    }
+                },
+                cancellationToken);
     }
 }
 
-/// <summary>Told once when a run ends (succeeded, failed, timed out), to mail its requester.</summary>
+/// <summary>Told once when a run ends (succeeded, completed, failed, timed out), to mail its requester.</summary>
 public interface IRunFinishedNotifier
 {
     void RunFinished(Guid runId);
+}
+
+/// <summary>Asks for a dispatch round: start every queued run whose node and endpoint are free.</summary>
+public interface IRunDispatchRequests
+{
+    void Request();
 }

@@ -44,7 +44,7 @@ public sealed class SpentSecretSweeper(SpentSecretEraser eraser, TimeProvider ti
                     logger.LogInformation("Erased the callback secrets of {Count} ended runs", erased);
                 }
             }
-            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
             {
                 logger.LogWarning("Erasing spent callback secrets failed this round; it tries again next minute: {Reason}", ex.Message);
             }

@@ -111,7 +111,8 @@ public sealed class CallbacksApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var stored = await app.WithDbAsync(db => db.Runs.SingleAsync(r => r.Id == run.Id));
-        Assert.Equal(RunState.Succeeded, stored.State);
+        Assert.Equal(RunState.Completed, stored.State);
+        Assert.Equal("1 of 3 protocols failed: nebula / rung_ping: no reply from 198.19.2.1 within 30 s", stored.FailureReason);
         Assert.NotNull(stored.FinishedAt);
         var rows = await app.WithDbAsync(db => db.ProtocolResults.Where(r => r.RunId == run.Id).OrderBy(r => r.Protocol).ToListAsync());
         Assert.Equal(["direct", "nebula", "wireguard"], rows.Select(r => r.Protocol));
@@ -121,6 +122,11 @@ public sealed class CallbacksApiTests : IAsyncLifetime
         using var redelivered = await client.SendAsync(SignedCallbacks.Request(run.Id, "results", run.CallbackSecret, SignedCallbacks.Results(), "msg_results"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
         Assert.Equal(3, await app.WithDbAsync(db => db.ProtocolResults.CountAsync(r => r.RunId == run.Id)));
+
+        using var api = app.CreateApiClient();
+        var shown = await api.GetFromJsonAsync<JsonElement>($"/api/runs/{run.Id}", TestContext.Current.CancellationToken);
+        Assert.Equal("Completed", shown.GetProperty("status").GetString());
+        Assert.StartsWith("1 of 3 protocols failed", shown.GetProperty("failureReason").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -220,6 +226,9 @@ public sealed class CallbacksApiTests : IAsyncLifetime
         {
             db.Nodes.Add(node);
             db.Runs.Add(seeded);
+
+            // A queued run stays queued only while something else holds its node.
+            db.RunLeases.Add(new RunLease { Resource = $"node:{node.Id}", RunId = Guid.NewGuid(), ExpiresAt = DateTimeOffset.MaxValue });
             await db.SaveChangesAsync();
         });
         return seeded;

@@ -36,6 +36,8 @@ public abstract class MudTestContext : BunitContext
 
     protected RecordingNotifier Notifier { get; } = new();
 
+    protected RecordingDispatchRequests Dispatches { get; } = new();
+
     /// <summary>Registers what the pages use (run events, snapshots, the queue) over a fresh database. Call before the first render.</summary>
     protected async Task UseAppServicesAsync()
     {
@@ -47,6 +49,7 @@ public abstract class MudTestContext : BunitContext
         Services.AddSingleton<NodeCatalog>();
         Services.AddSingleton<IRunFinishedNotifier>(Notifier);
         Services.AddSingleton<IBackgroundJobClient>(Jobs);
+        Services.AddSingleton<IRunDispatchRequests>(Dispatches);
         Services.AddSingleton<RunTransitions>();
         Services.AddSingleton<RunQueue>();
         Services.AddSingleton(Options.Create(new RunOptions()));

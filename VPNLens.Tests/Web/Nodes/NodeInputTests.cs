@@ -5,6 +5,7 @@ namespace VPNLens.Tests.Web.Nodes;
 public sealed class NodeInputTests : IDisposable
 {
     private const string Fingerprint = "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU";
+    private static readonly string[] KnownEndpoints = [VPNLens.Core.Runs.RunResources.ControlPlaneEndpoint];
     private readonly string keyFile = Path.GetTempFileName();
 
     public void Dispose() => File.Delete(keyFile);
@@ -19,7 +20,7 @@ public sealed class NodeInputTests : IDisposable
     [InlineData("a-user-name-that-is-far-too-long-for-linux")]
     public void A_user_that_is_not_a_posix_user_name_is_refused(string user)
     {
-        var errors = Input(user: user).Validate();
+        var errors = Input(user: user).Validate(KnownEndpoints);
 
         Assert.Equal(["user"], errors.Keys);
     }
@@ -35,7 +36,7 @@ public sealed class NodeInputTests : IDisposable
     [InlineData("user@198.18.0.2")]
     public void A_host_that_is_not_a_host_name_or_ip_address_is_refused(string host)
     {
-        var errors = Input(host: host).Validate();
+        var errors = Input(host: host).Validate(KnownEndpoints);
 
         Assert.Equal(["host"], errors.Keys);
     }
@@ -48,7 +49,7 @@ public sealed class NodeInputTests : IDisposable
     [InlineData("deploy", "Node-1")]
     public void Ordinary_users_and_hosts_are_accepted(string user, string host)
     {
-        Assert.Empty(Input(user: user, host: host).Validate());
+        Assert.Empty(Input(user: user, host: host).Validate(KnownEndpoints));
     }
 
     private NodeInput Input(string user = "root", string host = "198.18.0.2") => new("node1", host, 22, user, Fingerprint, keyFile);

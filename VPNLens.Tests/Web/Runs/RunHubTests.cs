@@ -54,7 +54,7 @@ public sealed class RunHubTests : IAsyncLifetime
         using var results = await client.SendAsync(SignedCallbacks.Request(run.Id, "results", run.CallbackSecret, Fixtures.FourProtocols()), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, results.StatusCode);
         var ended = await state.Task.WaitAsync(PushLimit, TestContext.Current.CancellationToken);
-        Assert.Equal((run.Id, "Succeeded"), (ended.RunId, ended.State));
+        Assert.Equal((run.Id, "Completed"), (ended.RunId, ended.State));
     }
 
     [Fact]

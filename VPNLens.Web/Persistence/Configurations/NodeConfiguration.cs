@@ -15,5 +15,6 @@ internal sealed class NodeConfiguration : IEntityTypeConfiguration<Node>
         builder.Property(n => n.User).HasMaxLength(64);
         builder.Property(n => n.HostKeyFingerprint).HasMaxLength(60);
         builder.Property(n => n.PrivateKeyPath).HasMaxLength(1024);
+        builder.Property(n => n.Endpoint).HasMaxLength(100).HasDefaultValue(VPNLens.Core.Runs.RunResources.ControlPlaneEndpoint);
     }
 }

@@ -19,6 +19,7 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.Property(r => r.EmailStatus).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(r => new { r.State, r.QueuedAt });
         builder.HasIndex(r => r.QueuedAt);
+        builder.HasIndex(r => r.QueueSequence).IsUnique();
         builder.HasIndex(r => r.NodeId);
         builder.HasOne<Node>().WithMany().HasForeignKey(r => r.NodeId).OnDelete(DeleteBehavior.Restrict);
 

@@ -218,6 +218,13 @@ namespace VPNLens.Web.Persistence.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Endpoint")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("control-plane");
+
                     b.Property<string>("Host")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -399,6 +406,9 @@ namespace VPNLens.Web.Persistence.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("QueueSequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("QueuedAt")
                         .HasColumnType("INTEGER");
 
@@ -438,11 +448,38 @@ namespace VPNLens.Web.Persistence.Migrations
                     b.HasIndex("PublicToken")
                         .IsUnique();
 
+                    b.HasIndex("QueueSequence")
+                        .IsUnique();
+
                     b.HasIndex("QueuedAt");
 
                     b.HasIndex("State", "QueuedAt");
 
                     b.ToTable("Runs");
+                });
+
+            modelBuilder.Entity("VPNLens.Core.Runs.RunLease", b =>
+                {
+                    b.Property<string>("Resource")
+                        .HasMaxLength(160)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TakenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Resource");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("RunId");
+
+                    b.ToTable("RunLeases");
                 });
 
             modelBuilder.Entity("VPNLens.Core.Webhooks.WebhookDelivery", b =>

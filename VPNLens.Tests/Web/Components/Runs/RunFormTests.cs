@@ -34,7 +34,7 @@ public sealed class RunFormTests : MudTestContext, IAsyncLifetime
         Assert.Contains("Choose at least one of", form.Find("[data-testid=protocols-error]").TextContent, StringComparison.Ordinal);
         Assert.Contains("email must be a valid address.", form.Markup, StringComparison.Ordinal);
         Assert.Empty(form.FindAll("[data-testid=queued]"));
-        Assert.Empty(Jobs.Jobs);
+        Assert.Equal(0, Dispatches.Requests);
         Assert.Equal(0, await Database.WithDbAsync(db => db.Runs.CountAsync()));
     }
 
@@ -46,7 +46,7 @@ public sealed class RunFormTests : MudTestContext, IAsyncLifetime
         form.Find("[data-testid=queue-run]").Click();
 
         Assert.Contains("Choose the node to benchmark.", form.Markup, StringComparison.Ordinal);
-        Assert.Empty(Jobs.Jobs);
+        Assert.Equal(0, Dispatches.Requests);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class RunFormTests : MudTestContext, IAsyncLifetime
         var stored = await Database.WithDbAsync(db => db.Runs.SingleAsync(r => r.Id == announced.Run.Id));
         Assert.Equal((RunState.Queued, node1.Id, "ops@example.com"), (stored.State, stored.NodeId, stored.RequesterEmail));
         Assert.Equal(["direct", "wireguard", "nebula"], stored.Protocols);
-        Assert.Single(Jobs.Jobs);
+        Assert.Equal(1, Dispatches.Requests);
     }
 
     private static void Toggle(IRenderedComponent<RunForm> form, string protocol)
