@@ -22,6 +22,36 @@ teardown() { teardown_fakes; }
   assert_output 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='
 }
 
+@test "the signatures match every vector the app's signer is tested on" {
+  local secret id ts body sig n=0
+  while IFS=$'\t' read -r secret id ts body sig; do
+    [[ "$secret" == '#'* ]] && continue
+    base64 -d <<<"$body" >"$BATS_TEST_TMPDIR/body.bin"
+    assert_equal "$(webhook_sign "$secret" "$id" "$ts" "$BATS_TEST_TMPDIR/body.bin")" "$sig"
+    n=$((n + 1))
+  done <"$FIXTURES/webhook/vectors.tsv"
+  assert_equal "$n" 3
+}
+
+@test "the key is in no other process's command line or environment" {
+  # openssl, od and the rest, wrapped: each records what it was started with
+  local tool
+  mkdir -p "$BATS_TEST_TMPDIR/spy"
+  for tool in openssl od tr base64 cat; do
+    printf '#!/bin/sh\n{ printf "%%s\\n" "$0 $*"; env; } >>"%s/spied"\nexec %s "$@"\n' \
+      "$BATS_TEST_TMPDIR" "$(command -v "$tool")" >"$BATS_TEST_TMPDIR/spy/$tool"
+  done
+  chmod +x "$BATS_TEST_TMPDIR"/spy/*
+  local key
+  key=$(webhook_key_hex "$SECRET")
+  PATH="$BATS_TEST_TMPDIR/spy:$PATH" run webhook_sign "$SECRET" msg_x_1 1700000000 "$BODY"
+  assert_success
+  run grep -c '/spy/openssl ' "$BATS_TEST_TMPDIR/spied"
+  assert_output 2
+  run grep -icF -e "$key" -e "${SECRET#whsec_}" "$BATS_TEST_TMPDIR/spied"
+  assert_output 0
+}
+
 @test "a different body, id or timestamp gives a different signature" {
   printf '%s' '{"test": 2432232315}' >"$BATS_TEST_TMPDIR/other.json"
   run webhook_sign "$SECRET" msg_p5jXN8AQM9LWM0D4loKWxJek 1614265330 "$BATS_TEST_TMPDIR/other.json"
@@ -96,7 +126,11 @@ teardown() { teardown_fakes; }
 }
 
 @test "after a signal, retries stop at the shared deadline" {
-  export WEBHOOK_DEADLINE_MS=$(($(now_ms) + 1500))
+  # a clock of its own, moved only by the pauses
+  FAKE_NOW=1700000000000
+  now_ms() { printf '%s\n' "$FAKE_NOW"; }
+  backoff_sleep() { FAKE_NOW=$((FAKE_NOW + $1 * 1000)); }
+  WEBHOOK_DEADLINE_MS=$((FAKE_NOW + 1500))
   queue curl-webhook 503 503 503 503 503
   run webhook_post http://127.0.0.1:9/api/runs/x/phases "$SECRET" msg_x_5 "$BODY"
   assert_failure
