@@ -121,7 +121,7 @@ iperf_measure() {
     is_iperf_busy "$IPERF_ERROR" || return 1
     clock_ms now
     if ((now + pause > start + IPERF_BUSY_WAIT_MS)); then
-      IPERF_ERROR="$IPERF_ERROR (still busy after $tries tries over $(((now - start) / 1000)) s)"
+      IPERF_ERROR="$IPERF_ERROR (still busy after $tries tries within $((IPERF_BUSY_WAIT_MS / 1000)) s)"
       log_error "$IPERF_ERROR"
       printf "%s\n" "$IPERF_ERROR" >"$7.error"
       return 1

@@ -78,7 +78,7 @@ fake_clock() {
   if iperf_measure upload 127.0.0.1 5201 2 1 0 "$P"; then fail "iperf_run succeeded"; fi
   # 0.5 + 1 + 2 + 4 + 8 s fit in the 20 s bound, 16 more would not
   assert_equal "${PAUSES[*]}" "500 1000 2000 4000 8000"
-  assert_equal "$IPERF_ERROR" "iperf3: the server is busy running a test. try again later (still busy after 6 tries over 15 s)"
+  assert_equal "$IPERF_ERROR" "iperf3: the server is busy running a test. try again later (still busy after 6 tries within 20 s)"
   assert_equal "$(cat "$P.error")" "$IPERF_ERROR"
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2030,SC2031,SC2317  # bats runs each @test in a subshell and calls functions indirectly
+# shellcheck disable=SC2016,SC2030,SC2031,SC2034,SC2153,SC2317  # bats runs each @test in a subshell and calls functions indirectly; the libraries read the globals set here; single-quoted snippets run in another shell
 # Signed callbacks: the Standard Webhooks signature and the retry policy.
 
 load helpers
@@ -138,17 +138,21 @@ teardown() { teardown_fakes; }
   assert_equal "$(wc -l <"$FAKE_STATE/webhooks.jsonl")" 2
 }
 
-@test "message ids count up through the run, and a 409 closes the run" {
+@test "message ids count up through the run in spool order, and a 409 closes the run" {
   RUN_DIR="$BATS_TEST_TMPDIR/run"
   mkdir -p "$RUN_DIR"
   export CALLBACK_URL=http://127.0.0.1:9/api/runs/$RUN_ID WEBHOOK_SECRET=$SECRET
-  post_callback phases "$BODY"
+  cp "$BODY" "$BATS_TEST_TMPDIR/event.json"
+  spool_callback phases "$BATS_TEST_TMPDIR/event.json"
+  spool_callback results "$BODY"
+  run ls "$RUN_DIR/.spool"
+  assert_output "$(printf '000001.phases.json\n000002.results.json')"
+  post_spooled "$RUN_DIR/.spool/000001.phases.json"
   queue curl-webhook 409
-  run post_callback phases "$BODY"
+  run post_spooled "$RUN_DIR/.spool/000002.results.json"
   assert_failure
-  run webhooks '.id'
-  assert_output "$(printf 'msg_%s_1\nmsg_%s_2' "$RUN_ID" "$RUN_ID")"
-  assert_file_exists "$RUN_DIR/.closed"
+  run webhooks '[.id, (.url | sub(".*/"; ""))] | @tsv'
+  assert_output "$(printf 'msg_%s_1\tphases\nmsg_%s_2\tresults' "$RUN_ID" "$RUN_ID")"
   run run_is_closed
   assert_success
 }
