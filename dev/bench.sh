@@ -10,6 +10,7 @@ set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 main() {
+  validate_no_live_up "./vpnlens bench"
   install_prerequisites
   run_under_reaper "$@"
   exec "$REPO_DIR/bench/bench.sh" "$@"

@@ -15,6 +15,9 @@ readonly DEBIAN_PACKAGES=(
   postgresql
 )
 
+# A live `./vpnlens up` owns the lab (one per machine, like the lab): its pid is here while it runs.
+readonly UP_PIDFILE="${VPNLENS_UP_PIDFILE:-/run/vpnlens-up.pid}"
+
 log_info() { printf '%s [vpnlens] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 log_error() { printf '%s [vpnlens] ERROR %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
@@ -67,4 +70,21 @@ run_under_reaper() {
   fi
   export VPNLENS_UNDER_REAPER=1
   exec tini -s -g -- "$0" "$@"
+}
+
+# live_up_pid: the pid of a running `./vpnlens up`, if one is; a stale file (a pid that ended or
+# now belongs to another program) names none.
+live_up_pid() {
+  local pid=''
+  [[ -r "$UP_PIDFILE" ]] && read -r pid <"$UP_PIDFILE"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'dev/up\.sh' || return 1
+  printf '%s\n' "$pid"
+}
+
+# validate_no_live_up WHAT: refuses to go on while an `up` uses the lab, which WHAT would take down.
+validate_no_live_up() {
+  local pid
+  pid=$(live_up_pid) || return 0
+  die "./vpnlens up is running (pid $pid) and its lab is live; $1 would take that lab down: stop up (Ctrl-C) first"
 }

@@ -88,6 +88,7 @@ run_bench_smoke() {
 }
 
 main() {
+  validate_no_live_up "./vpnlens test"
   install_prerequisites
   run_under_reaper "$@"
   trap teardown EXIT

@@ -24,14 +24,19 @@ teardown() {
   fi
   APP_PID=""
   "$LAB_SH" down >/dev/null 2>&1 || log_error "lab.sh down failed; run: sudo $LAB_SH down"
+  [[ "$(live_up_pid)" != "$$" ]] || rm -f "$UP_PIDFILE"
 }
 
 # The API token is made once and kept, so automation keeps working across restarts.
 ensure_config() {
   install -d -m 0700 "$STATE_DIR" "$DATA_DIR"
   if [[ ! -s "$CONFIG_FILE" ]]; then
-    umask 077
-    printf 'Api__Token=%s\n' "$(openssl rand -hex 24)" >"$CONFIG_FILE"
+    # the umask of a subshell, so it ends with the file it protects: left in force it reaches
+    # dotnet publish, and NuGet extracts packages that a non-root app cannot read
+    (
+      umask 077
+      printf 'Api__Token=%s\n' "$(openssl rand -hex 24)" >"$CONFIG_FILE"
+    )
   fi
   # shellcheck disable=SC1090
   source "$CONFIG_FILE"
@@ -108,9 +113,11 @@ TXT
 }
 
 main() {
+  validate_no_live_up "a second ./vpnlens up"
   install_prerequisites
   run_under_reaper "$@"
   trap teardown EXIT
+  printf '%s\n' "$$" >"$UP_PIDFILE"
   trap 'exit 130' INT TERM
   ensure_config
   publish_app

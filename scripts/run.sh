@@ -3,9 +3,11 @@
 #
 # Started detached by the control plane (setsid nohup ... &). Reads everything from the
 # 0600 params file, prints nothing (all output goes to run.log beside it), writes run.pid,
-# runs every protocol's phases in order, POSTs each phase event as it ends and the results
-# at the end (also kept in results.json). Whatever happens - a failed phase, a bug, TERM or
-# INT - the tunnel is torn down and the failure is reported with the phase it happened in.
+# runs every protocol's phases in order, spools each phase event as it ends and the results
+# at the end (also kept in results.json) for send.sh, which POSTs them. Whatever happens - a
+# failed phase, a bug, TERM or INT - the tunnel is torn down and the failure is reported with
+# the phase it happened in; if run.sh itself is killed outright, its guard stops what it left
+# measuring and tears down.
 # Globals set here are read by the lib/ functions (shellcheck does not follow that):
 # shellcheck disable=SC2034,SC2153
 set -Eeuo pipefail
@@ -18,8 +20,11 @@ readonly RUN_TOOLS=(jq curl openssl iperf3 ping ip timeout setsid awk base64 od)
 # After a signal the control plane is already tearing the run down: report briefly (all
 # the callbacks still to send share this many seconds of retries).
 WEBHOOK_BUDGET_AFTER_SIGNAL_S=${WEBHOOK_BUDGET_AFTER_SIGNAL_S:-20}
+SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+readonly SCRIPTS_DIR
 
 RUN_FINISHED='' TERMINATED_BY='' CURRENT_PROTOCOL='' PROTOCOL_PID='' PARAMS_CALLBACK_OK=''
+SENDER_PID='' GUARD_FD=''
 
 usage() {
   echo "usage: $(basename "$0") <params.json>" >&2
@@ -50,15 +55,63 @@ failure_reason() {
   fi
 }
 
-# claim_node: one run at a time per state dir ("stop everything" would break the other).
+# is_run_script PID: PID is a live run.sh (its process is called bash: its command line tells).
+is_run_script() {
+  is_running "$1" && tr '\0' '\n' <"$VPNLENS_PROC/$1/cmdline" 2>/dev/null | grep -q '/run\.sh$'
+}
+
+# claim_node: one run at a time per state dir ("stop everything" would break the other). The
+# look and the claim are one step under a lock, so two runs started together cannot both pass.
 claim_node() {
-  local file="$VPNLENS_STATE_DIR/active-run" pid=''
+  local file="$VPNLENS_STATE_DIR/active-run" pid='' lock
   ensure_state_dir
+  exec {lock}>"$VPNLENS_STATE_DIR/active-run.lock"
+  flock "$lock"
   [[ -r "$file" ]] && read -r pid _ <"$file"
-  if [[ -n "$pid" && "$pid" != "$$" ]] && is_running "$pid" && [[ "$(process_comm "$pid")" == run.sh ]]; then
+  if [[ -n "$pid" && "$pid" != "$$" ]] && is_run_script "$pid"; then
+    exec {lock}>&-
     die "another run (pid $pid) is in progress on this node"
   fi
   printf '%s %s\n' "$$" "$RUN_ID" >"$file"
+  exec {lock}>&-
+}
+
+# start_sender: send.sh, in a session of its own (a stop of run.sh's process group leaves it to
+# deliver what is spooled), once the callback is known.
+start_sender() {
+  [[ -z "$SENDER_PID" && -n "$PARAMS_CALLBACK_OK" ]] || return 0
+  if [[ -n "$GUARD_FD" ]]; then
+    setsid "$SCRIPTS_DIR/send.sh" "$RUN_DIR" </dev/null &>/dev/null {GUARD_FD}>&- &
+  else
+    setsid "$SCRIPTS_DIR/send.sh" "$RUN_DIR" </dev/null &>/dev/null &
+  fi
+  SENDER_PID=$!
+}
+
+# wait_sender: until the sender has posted what was spooled (its retries are bounded).
+wait_sender() {
+  [[ -n "$SENDER_PID" ]] || return 0
+  wait "$SENDER_PID" 2>/dev/null || true
+  SENDER_PID=''
+}
+
+# start_guard: guard.sh reads a FIFO whose only writer is this shell (the protocol subshell and
+# the sender do not inherit it): if run.sh dies without saying "done", even by SIGKILL, the guard
+# stops what it left measuring and tears down.
+start_guard() {
+  local fifo="$RUN_DIR/.guard"
+  rm -f "$fifo"
+  mkfifo -m 0600 "$fifo"
+  setsid "$SCRIPTS_DIR/guard.sh" "$RUN_DIR" "$$" </dev/null &>/dev/null &
+  # read-write: the open does not wait for the guard's
+  exec {GUARD_FD}<>"$fifo"
+}
+
+release_guard() {
+  [[ -n "$GUARD_FD" ]] || return 0
+  { printf 'done\n' >&"$GUARD_FD"; } 2>/dev/null || true
+  exec {GUARD_FD}>&-
+  GUARD_FD=''
 }
 
 release_node() {
@@ -146,7 +199,11 @@ run_protocol() {
   install -d -m 0700 "$PROTO_DIR"
   rm -f "$PROTO_DIR/.failure" "$(phase_file)"
   result_begin "$1" "$2"
-  protocol_phases &
+  if [[ -n "$GUARD_FD" ]]; then
+    protocol_phases {GUARD_FD}>&- &
+  else
+    protocol_phases &
+  fi
   PROTOCOL_PID=$!
   wait "$PROTOCOL_PID" || rc=$?
   PROTOCOL_PID=''
@@ -165,17 +222,21 @@ stop_protocol_subshell() {
   [[ -n "$PROTOCOL_PID" ]] || return 0
   kill_tree "$PROTOCOL_PID" TERM
   poll_until 5000 _subshell_gone "$PROTOCOL_PID" || kill_tree "$PROTOCOL_PID" KILL
-  wait "$PROTOCOL_PID" 2>/dev/null || true
+  # no `wait` for it here: inside a signal's trap bash may have reaped it without noting so,
+  # and would then wait for the guard and the sender, which outlive it, forever
   PROTOCOL_PID=''
 }
 
-# finish_run STATUS MESSAGE: write results.json and post it.
+# finish_run STATUS MESSAGE: write results.json, spool it last, and wait for the sender.
 finish_run() {
   phase_flush
   results_write "$1" "$2"
   RUN_FINISHED=1
   log_info "run $RUN_ID finished: $1${2:+ ($2)}; results in $RUN_DIR/results.json"
-  post_callback results "$RUN_DIR/results.json" || log_error "the results could not be delivered; they stay in results.json"
+  start_sender
+  spool_callback results "$RUN_DIR/results.json"
+  release_guard
+  wait_sender
   release_node
 }
 
@@ -188,7 +249,8 @@ on_exit() {
   set +e
   [[ -n "$RUN_FINISHED" ]] && return 0
   if [[ -n "$TERMINATED_BY" ]]; then
-    WEBHOOK_DEADLINE_MS=$(($(now_ms) + WEBHOOK_BUDGET_AFTER_SIGNAL_S * 1000))
+    install -d -m 0700 "$(spool_dir)"
+    printf '%s\n' "$(($(now_ms) + WEBHOOK_BUDGET_AFTER_SIGNAL_S * 1000))" >"$(spool_dir)/deadline"
   fi
   if [[ -n "$CURRENT_PROTOCOL" ]]; then
     stop_protocol_subshell
@@ -202,6 +264,7 @@ on_exit() {
   else
     results_write failed "$reason"
     log_error "run failed before its callback was known: $reason"
+    release_guard
     release_node
   fi
 }
@@ -216,7 +279,7 @@ main() {
   printf '%s\n' "$$" >"$RUN_DIR/run.pid"
   VPNLENS_FAILURE_FILE="$RUN_DIR/.failure"
   rm -f "$VPNLENS_FAILURE_FILE" "$RUN_DIR/.closed" "$RUN_DIR/.webhook-seq" "$RUN_DIR/.phase"
-  rm -rf "$RUN_DIR/protocols" "$RUN_DIR/.outbox"
+  rm -rf "$RUN_DIR/protocols" "$RUN_DIR/.outbox" "$RUN_DIR/.spool" "$RUN_DIR/.guard"
   trap on_exit EXIT
   trap_signals on_signal TERM INT
   trap 'on_err $? $LINENO "$BASH_COMMAND"' ERR
@@ -224,6 +287,8 @@ main() {
   validate_command "${RUN_TOOLS[@]}"
   read_params "$PARAMS_FILE"
   claim_node
+  start_guard
+  start_sender
   ENVIRONMENT_JSON=$(environment_json "$(underlay_interface)")
   local i=0 protocol
   for protocol in "${PROTOCOLS[@]}"; do

@@ -20,14 +20,22 @@ public sealed class KilledScriptTests : LabAppTests
         var next = await QueueAsync("wireguard");
         var running = await WaitForAsync(doomed, r => r.RemotePid is not null, TimeSpan.FromSeconds(60));
         await WaitForAsync(doomed, _ => true, TimeSpan.Zero);
-        await App.WithDbAsync(async db =>
+        var measuringWireguard = await App.WithDbAsync(async db =>
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!await db.PhaseEvents.AnyAsync(e => e.RunId == doomed && e.Protocol == "wireguard") && DateTime.UtcNow < deadline)
+            while (!await db.PhaseEvents.AnyAsync(e => e.RunId == doomed && e.Protocol == "wireguard"))
             {
+                if (DateTime.UtcNow >= deadline)
+                {
+                    return false;
+                }
+
                 await Task.Delay(200);
             }
+
+            return true;
         });
+        Assert.True(measuringWireguard, "the doomed run posted no wireguard phase event within 60 s, so killing it would test nothing");
 
         await ProcessRunner.RunAsync("kill", "-KILL", "--", $"-{running.RemotePid}");
 

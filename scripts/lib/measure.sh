@@ -122,7 +122,7 @@ measure_latency_idle() {
 tcp_once() {
   local mode=$1 n=$2 prefix="$PROTO_DIR/tcp-$1-$2"
   cpu_window_begin "$PROTO_DAEMON_PID"
-  iperf_run "$mode" "$PROTO_PEER" "$PROTO_PORT" "$S_TCP_SECONDS" "$S_OMIT" 0 "$prefix" ||
+  iperf_measure "$mode" "$PROTO_PEER" "$PROTO_PORT" "$S_TCP_SECONDS" "$S_OMIT" 0 "$prefix" ||
     phase_fail "$IPERF_ERROR"
   cpu_window_end "$(jq -r '.bytes // 0' "$prefix.sample")"
   cp "$prefix.sample" "$REPEAT_SAMPLE_FILE"
@@ -131,7 +131,7 @@ tcp_once() {
 # udp_once N: one iperf3 UDP test at the target rate.
 udp_once() {
   local prefix="$PROTO_DIR/udp-$1"
-  iperf_run udp "$PROTO_PEER" "$PROTO_PORT" "$S_UDP_SECONDS" "$S_OMIT" "$S_UDP_MBPS" "$prefix" ||
+  iperf_measure udp "$PROTO_PEER" "$PROTO_PORT" "$S_UDP_SECONDS" "$S_OMIT" "$S_UDP_MBPS" "$prefix" ||
     phase_fail "$IPERF_ERROR"
   cp "$prefix.sample" "$REPEAT_SAMPLE_FILE"
 }
@@ -188,7 +188,7 @@ measure_latency_loaded() {
   rm -f "$prefix".*
   tx0=$(tx_bytes "$PROTO_IFACE")
   (
-    iperf_run upload "$PROTO_PEER" "$PROTO_PORT" "$seconds" "$S_OMIT" 0 "$prefix" || true
+    iperf_measure upload "$PROTO_PEER" "$PROTO_PORT" "$seconds" "$S_OMIT" 0 "$prefix" || true
     : >"$prefix.done"
   ) &
   pid=$!

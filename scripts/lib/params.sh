@@ -36,10 +36,10 @@ readonly _PARAMS_JQ='
     v("TAILSCALE_AUTH_KEY"; .secrets | objects | .tailscaleAuthKey; "")
   end'
 
-# read_params FILE: set RUN_ID, CALLBACK_URL, WEBHOOK_SECRET, PROTOCOLS, SETTINGS_JSON, the
-# S_* settings and TAILSCALE_AUTH_KEY. Dies naming the first bad value.
-read_params() {
-  local assignments p
+# read_callback_params FILE: set RUN_ID, CALLBACK_URL and WEBHOOK_SECRET (and the rest of
+# the params, unchecked). Dies naming the first bad value.
+read_callback_params() {
+  local assignments
   PARAMS_FILE=$1
   validate_readable_file "params" "$PARAMS_FILE"
   validate_private_file "params" "$PARAMS_FILE"
@@ -49,6 +49,13 @@ read_params() {
   CALLBACK_URL=${CALLBACK_URL%/}
   validate_http_url callbackUrl "$CALLBACK_URL"
   validate_webhook_secret secret "$WEBHOOK_SECRET"
+}
+
+# read_params FILE: set RUN_ID, CALLBACK_URL, WEBHOOK_SECRET, PROTOCOLS, SETTINGS_JSON, the
+# S_* settings and TAILSCALE_AUTH_KEY. Dies naming the first bad value.
+read_params() {
+  local p
+  read_callback_params "$1"
   # from here on a failure can be reported to the control plane
   PARAMS_CALLBACK_OK=1
   ((${#PROTOCOLS[@]} > 0)) || die "protocols is missing or empty"

@@ -8,22 +8,39 @@ _VPNLENS_PHASES_SH=1
 
 phase_file() { printf '%s/.phase\n' "$RUN_DIR"; }
 
-# next_message_id: msg_<runId>_<sequence>, the sequence kept on disk for the whole run.
-next_message_id() {
-  local file="$RUN_DIR/.webhook-seq" seq=0
-  [[ -r "$file" ]] && read -r seq <"$file"
-  seq=$((seq + 1))
-  printf '%s\n' "$seq" >"$file"
-  printf 'msg_%s_%s\n' "$RUN_ID" "$seq"
-}
-
 run_is_closed() { [[ -e "$RUN_DIR/.closed" ]]; }
 
-# post_callback KIND BODY_FILE: POST to {callbackUrl}/KIND. A 409 means the control plane
-# has finished this run: remember it so the run stops measuring.
-post_callback() {
-  local kind=$1 body=$2
-  if webhook_post "$CALLBACK_URL/$kind" "$WEBHOOK_SECRET" "$(next_message_id)" "$body"; then
+# Callbacks leave through a sender of their own (send.sh): each message is spooled to
+# $RUN_DIR/.spool as <sequence>.<kind>.json, numbered through the whole run, and the sender
+# posts the spool in order, retrying each with its own webhook-id (msg_<runId>_<sequence>).
+# Nothing that measures ever waits on the control plane.
+spool_dir() { printf '%s/.spool\n' "$RUN_DIR"; }
+
+# spool_callback KIND FILE: queue FILE (moved; a copy for results, which stay in results.json)
+# as the next message to POST to {callbackUrl}/KIND.
+spool_callback() {
+  local kind=$1 file=$2 dir counter="$RUN_DIR/.webhook-seq" seq=0 target
+  dir=$(spool_dir)
+  [[ -d "$dir" ]] || install -d -m 0700 "$dir"
+  [[ -r "$counter" ]] && read -r seq <"$counter"
+  seq=$((seq + 1))
+  printf '%s\n' "$seq" >"$counter"
+  printf -v target '%s/%06d.%s.json' "$dir" "$seq" "$kind"
+  if [[ "$kind" == results ]]; then
+    cp -f "$file" "$target.tmp"
+  else
+    mv -f "$file" "$target.tmp"
+  fi
+  mv -f "$target.tmp" "$target"
+}
+
+# post_spooled FILE: POST one spooled message; a 409 means the control plane has finished this
+# run: remember it so the run stops measuring.
+post_spooled() {
+  local file=$1 name seq kind
+  name=$(basename "$file" .json)
+  seq=$((10#${name%%.*})) kind=${name#*.}
+  if webhook_post "$CALLBACK_URL/$kind" "$WEBHOOK_SECRET" "msg_${RUN_ID}_$seq" "$file"; then
     return 0
   fi
   if [[ "$WEBHOOK_STATUS" == 409 ]]; then
@@ -49,7 +66,7 @@ phase_begin() {
 phase_in_progress() { [[ -s "$(phase_file)" ]]; }
 
 # phase_end STATUS DETAIL [ENDED_MS]: queue the event for the phase in progress (ended now,
-# or at a time already taken) and post the queue (unless PHASE_DEFER_POST is set); a failure
+# or at a time already taken) and flush the queue to the sender (unless PHASE_DEFER_POST is set); a failure
 # also marks the protocol failed in its results. Never fails: a lost callback must not stop
 # a teardown.
 phase_end() {
@@ -75,7 +92,7 @@ phase_end() {
 
 # phase_record PROTOCOL EVENTS: queue the events of phases that are already over, timed as
 # they happened (the ladder's rungs, climbed with no phase bookkeeping between them), with
-# one jq for them all; posted like phase_end's unless PHASE_DEFER_POST is set. EVENTS: one
+# one jq for them all; flushed like phase_end's unless PHASE_DEFER_POST is set. EVENTS: one
 # line per event, "phase<TAB>status<TAB>startedMs<TAB>endedMs<TAB>detail" (no tab or
 # newline inside a field). Never fails.
 phase_record() {
@@ -94,9 +111,9 @@ phase_record() {
   [[ -n "${PHASE_DEFER_POST:-}" ]] || phase_flush
 }
 
-# Events wait in $RUN_DIR/.outbox, numbered, until posted: the bring-up and the ladder are
-# timed without callbacks in between (a slow control plane must not inflate setupMs), and
-# whoever reports a failure posts the waiting events first, in order.
+# Events wait in $RUN_DIR/.outbox, numbered, until flushed to the sender's spool: the bring-up
+# and the ladder are timed without callbacks in between (a callback's work must not inflate
+# setupMs), and whoever reports a failure flushes the waiting events first, in order.
 outbox_next() {
   local dir="$RUN_DIR/.outbox" seq=0
   mkdir -p "$dir"
@@ -110,8 +127,7 @@ phase_flush() {
   local event
   for event in "$RUN_DIR"/.outbox/*.json; do
     [[ -e "$event" ]] || continue
-    post_callback phases "$event" || true
-    rm -f "$event"
+    spool_callback phases "$event" || log_error "could not spool $event"
   done
 }
 

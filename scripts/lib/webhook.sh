@@ -19,22 +19,48 @@ webhook_key_hex() {
   printf '%s' "${1#whsec_}" | base64 -d | od -An -v -tx1 | tr -d ' \n'
 }
 
-# webhook_load_key SECRET: decode once per secret into _WEBHOOK_KEY_HEX (a run signs every
-# phase event with the same one).
+# hex_escapes HEX: the bytes as printf %b escapes ("00ff" -> "\x00\xff"), without a process.
+hex_escapes() {
+  local i out=''
+  for ((i = 0; i < ${#1}; i += 2)); do out+="\\x${1:i:2}"; done
+  printf '%s' "$out"
+}
+
+# webhook_load_key SECRET: once per secret (a run signs every phase event with the same one),
+# the HMAC-SHA256 key's inner and outer pads (RFC 2104) as printf escapes, in _WEBHOOK_IPAD and
+# _WEBHOOK_OPAD. The key never leaves this shell except on a pipe: no other process sees it in
+# its command line or environment, where any local user could read it.
 webhook_load_key() {
   [[ "${_WEBHOOK_KEY_FOR:-}" == "$1" ]] && return 0
-  _WEBHOOK_KEY_HEX=$(webhook_key_hex "$1")
+  local hex i pair byte
+  hex=$(webhook_key_hex "$1")
+  if ((${#hex} > 128)); then
+    hex=$(printf '%b' "$(hex_escapes "$hex")" | openssl dgst -sha256 -binary | od -An -v -tx1 | tr -d ' \n')
+  fi
+  _WEBHOOK_IPAD='' _WEBHOOK_OPAD=''
+  for ((i = 0; i < 128; i += 2)); do
+    pair=${hex:i:2} # the key, then zeros to the hash's 64-byte block
+    byte=$((16#${pair:-00}))
+    printf -v _WEBHOOK_IPAD '%s\\x%02x' "$_WEBHOOK_IPAD" $((byte ^ 0x36))
+    printf -v _WEBHOOK_OPAD '%s\\x%02x' "$_WEBHOOK_OPAD" $((byte ^ 0x5c))
+  done
   _WEBHOOK_KEY_FOR=$1
 }
 
-# webhook_sign SECRET MSG_ID TIMESTAMP BODY_FILE: print "v1,<base64>".
+# webhook_sign SECRET MSG_ID TIMESTAMP BODY_FILE: print "v1,<base64>", the HMAC-SHA256 of
+# "<id>.<timestamp>.<body>" computed as H(opad || H(ipad || message)) with the pads on stdin.
 webhook_sign() {
-  local secret=$1 id=$2 ts=$3 body=$4 mac
+  local secret=$1 id=$2 ts=$3 body=$4 inner mac
   webhook_load_key "$secret"
-  mac=$({
+  inner=$({
+    printf '%b' "$_WEBHOOK_IPAD"
     printf '%s.%s.' "$id" "$ts"
     cat "$body"
-  } | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$_WEBHOOK_KEY_HEX" -binary | base64 -w 0)
+  } | openssl dgst -sha256 -binary | od -An -v -tx1 | tr -d ' \n')
+  mac=$({
+    printf '%b' "$_WEBHOOK_OPAD"
+    printf '%b' "$(hex_escapes "$inner")"
+  } | openssl dgst -sha256 -binary | base64 -w 0)
   printf 'v1,%s\n' "$mac"
 }
 

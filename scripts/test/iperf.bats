@@ -52,10 +52,42 @@ teardown() { teardown_fakes; }
   assert_equal "$(cat "$P.error")" "$IPERF_ERROR"
 }
 
-@test "a busy server fails with iperf3's message" {
-  queue iperf3 busy
-  if iperf_run upload 127.0.0.1 5201 2 1 0 "$P"; then fail "iperf_run succeeded"; fi
-  assert_equal "$IPERF_ERROR" "iperf3: the server is busy running a test. try again later"
+# fake_clock: clock_ms on a clock of its own, moved only by the pauses (recorded in PAUSES).
+fake_clock() {
+  FAKE_NOW=1700000000000 PAUSES=()
+  clock_ms() { printf -v "$1" '%d' "$FAKE_NOW"; }
+  pause_ms() {
+    PAUSES+=("$1")
+    FAKE_NOW=$((FAKE_NOW + $1))
+  }
+}
+
+@test "a busy server is asked again with growing pauses, and the test runs once it is free" {
+  fake_clock
+  queue iperf3 busy busy busy tcp_upload
+  iperf_measure upload 127.0.0.1 5201 2 1 0 "$P"
+  assert_equal "$IPERF_ERROR" ""
+  assert_equal "${PAUSES[*]}" "500 1000 2000"
+  assert_equal "$(calls | grep -c '^iperf3 -J')" 4
+  assert_file_exists "$P.sample"
+}
+
+@test "a server busy for longer than the bound fails with iperf3's message and how long it was asked" {
+  fake_clock
+  queue iperf3 busy busy busy busy busy busy busy busy busy busy
+  if iperf_measure upload 127.0.0.1 5201 2 1 0 "$P"; then fail "iperf_run succeeded"; fi
+  # 0.5 + 1 + 2 + 4 + 8 s fit in the 20 s bound, 16 more would not
+  assert_equal "${PAUSES[*]}" "500 1000 2000 4000 8000"
+  assert_equal "$IPERF_ERROR" "iperf3: the server is busy running a test. try again later (still busy after 6 tries within 20 s)"
+  assert_equal "$(cat "$P.error")" "$IPERF_ERROR"
+}
+
+@test "other failures are not asked again" {
+  fake_clock
+  queue iperf3 refused tcp_upload
+  if iperf_measure upload 127.0.0.1 5201 2 1 0 "$P"; then fail "iperf_run succeeded"; fi
+  assert_equal "${#PAUSES[@]}" 0
+  assert_equal "$(calls | grep -c '^iperf3 -J')" 1
 }
 
 @test "a server that dies mid-test fails, although the JSON has intervals and the exit code is 0" {

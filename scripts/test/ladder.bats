@@ -128,15 +128,26 @@ expect_climbed() {
 }
 
 @test "a rung that passes on a later attempt is polled with short pauses, not a fixed sleep" {
-  PAUSES=()
-  pause_ms() { PAUSES+=("$1"); }
+  # a clock of its own, 40 ms on at each look and moved by each pause: the shape of the waits,
+  # whatever the machine's load
+  FAKE_NOW=1700000000000 PAUSES=()
+  clock_ms() {
+    FAKE_NOW=$((FAKE_NOW + 40))
+    printf -v "$1" '%d' "$FAKE_NOW"
+  }
+  pause_ms() {
+    PAUSES+=("$1")
+    FAKE_NOW=$((FAKE_NOW + $1))
+  }
   queue curl-backend 000 000 503 200
   ladder_climb fake0 127.0.0.1 "$BACKEND" 5
   assert_equal "${#PAUSES[@]}" 3
-  local pause
-  for pause in "${PAUSES[@]}"; do
-    ((pause >= 2 && pause < 20)) || fail "pauses: ${PAUSES[*]}"
+  local i
+  for ((i = 1; i < ${#PAUSES[@]}; i++)); do
+    ((PAUSES[i] > PAUSES[i - 1])) || fail "the pauses do not grow with the wait: ${PAUSES[*]}"
   done
+  # each a fraction of the time waited so far: short while the wait is short
+  ((PAUSES[0] < 40 && PAUSES[2] < 200)) || fail "pauses as long as the wait: ${PAUSES[*]}"
   assert_equal "$(grep -c '^curl ' "$FAKE_STATE/calls.log")" 4
   expect_climbed "interface ip route ping backend"
 }

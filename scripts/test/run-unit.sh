@@ -44,7 +44,7 @@ run_shfmt() {
   fi
   local -a files
   mapfile -t files < <(
-    printf '%s\n' "$SCRIPTS_DIR/run.sh" "$SCRIPTS_DIR/switch.sh" "$SCRIPTS_DIR"/lib/*.sh \
+    printf '%s\n' "$SCRIPTS_DIR"/*.sh "$SCRIPTS_DIR"/lib/*.sh \
       "$SCRIPTS_DIR"/drivers/*.sh "$TEST_DIR/run-unit.sh" "$TEST_DIR/helpers.bash" \
       "$TEST_DIR/fakes/lib.bash" "$TEST_DIR"/fakes/cmd/*
   )

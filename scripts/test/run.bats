@@ -105,16 +105,16 @@ all_succeeded() {
 
 @test "an iperf3 error fails its phase with iperf3's words, tears down, and the run goes on" {
   write_params "$PARAMS" '["direct","wireguard","nebula"]'
-  # direct's four iperf3 runs succeed, wireguard's first finds the server busy
-  queue iperf3 tcp_upload tcp_download tcp_upload udp busy
+  # direct's four iperf3 runs succeed, wireguard's first finds no server
+  queue iperf3 tcp_upload tcp_download tcp_upload udp refused
   run "$SCRIPTS_DIR/run.sh" "$PARAMS"
   assert_success
   expect_phases wireguard "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route succeeded rung_ping succeeded rung_backend succeeded latency_idle succeeded tcp_upload failed teardown succeeded"
   run webhooks 'select(.body.phase == "tcp_upload" and .body.protocol == "wireguard") | .body.detail'
-  assert_output "iperf3: the server is busy running a test. try again later"
+  assert_output "iperf3: unable to connect to server: Connection refused"
   assert_equal "$(results '.status')" succeeded
   assert_equal "$(results '.protocols[1] | [.status, .error.phase, .error.message] | @tsv')" \
-    "$(printf 'failed\ttcp_upload\tiperf3: the server is busy running a test. try again later')"
+    "$(printf 'failed\ttcp_upload\tiperf3: unable to connect to server: Connection refused')"
   # what it measured before the failure is kept
   assert_equal "$(results '.protocols[1].latencyIdle.sent')" 5
   assert_equal "$(results '.protocols[2].status')" succeeded
@@ -123,6 +123,7 @@ all_succeeded() {
 
 @test "each non-standard iperf3 outcome becomes a failed phase carrying iperf3's message" {
   local scenario expected
+  export IPERF_BUSY_WAIT_MS=0 # busy is asked again (iperf.bats), here not
   while IFS='|' read -r scenario expected; do
     rm -rf "$FAKE_STATE/webhooks.jsonl" "$FAKE_STATE/iperf3.queue" "$RUNDIR"
     write_params "$PARAMS" '["direct"]'
@@ -136,7 +137,7 @@ all_succeeded() {
   done <<'CASES'
 refused|iperf3: unable to connect to server: Connection refused
 refused:1|iperf3: unable to connect to server: Connection refused
-busy|iperf3: the server is busy running a test. try again later
+busy|iperf3: the server is busy running a test. try again later (still busy after 1 tries within 0 s)
 server_terminated|iperf3: the server has terminated
 param_error|iperf3: parameter error - only one test end condition (-t, -n, -k) may be specified
 truncated|iperf3 did not finish in time and was killed
@@ -266,7 +267,7 @@ _hanging() { [[ -s "$FAKE_STATE/iperf3-hang.pid" ]]; }
 @test "TERM to the process group (the control plane's stop) tears down and reports the phase" {
   queue iperf3 hang
   start_run '["direct","nebula"]'
-  poll_until 20000 _hanging || fail "iperf3 never started"
+  poll_until 60000 _hanging || fail "iperf3 never started"
   kill -TERM -- "-$RUN_PID"
   wait "$RUN_PID" || true
   RUN_PID=''
@@ -283,7 +284,7 @@ _hanging() { [[ -s "$FAKE_STATE/iperf3-hang.pid" ]]; }
 @test "TERM to run.sh alone still stops its iperf3, tears down and reports" {
   queue iperf3 tcp_upload hang
   start_run '["nebula"]'
-  poll_until 20000 _hanging || fail "iperf3 never started"
+  poll_until 60000 _hanging || fail "iperf3 never started"
   kill -TERM "$RUN_PID"
   wait "$RUN_PID" || true
   RUN_PID=''
@@ -298,7 +299,7 @@ _pinging() { [[ "$(calls | grep -c '^ping ')" -ge 3 ]]; }
 @test "TERM in the middle of the ladder reports the rungs climbed and the rung it stopped in" {
   export FAKE_PING_DEFAULT=none
   start_run '["wireguard"]' '{"ladderTimeoutSeconds": 60}'
-  poll_until 20000 _pinging || fail "the ladder never reached rung ping"
+  poll_until 60000 _pinging || fail "the ladder never reached rung ping"
   kill -TERM -- "-$RUN_PID"
   wait "$RUN_PID" || true
   RUN_PID=''
@@ -341,11 +342,69 @@ _pinging() { [[ "$(calls | grep -c '^ping ')" -ge 3 ]]; }
 @test "a 409 from the control plane stops the run from measuring further" {
   write_params "$PARAMS" '["direct","nebula"]'
   queue curl-webhook 202 409
+  # the upload goes on until the sender has been told the run is over
+  queue iperf3 held
+  export FAKE_HOLD_FILE="$RUNDIR/.closed"
   run "$SCRIPTS_DIR/run.sh" "$PARAMS"
   run phase_events direct
-  refute_output --partial latency_idle
+  refute_output --partial tcp_download
   assert_output --partial "teardown succeeded"
   run phase_events nebula
   assert_output ""
   assert_equal "$(webhooks '.url' | tail -n 1)" "http://127.0.0.1:9/api/runs/$RUN_ID/results"
+}
+
+@test "a callback being retried does not stall the measurement: the sender retries it in order, same webhook-id" {
+  write_params "$PARAMS" '["direct"]'
+  # the first phase event is answered only once the run has measured everything, with a 503
+  queue curl-webhook held
+  export FAKE_HOLD_FILE="$RUNDIR/results.json" WEBHOOK_BACKOFF_FIRST_S=0
+  run "$SCRIPTS_DIR/run.sh" "$PARAMS"
+  assert_success
+  assert_equal "$(cat "$FAKE_STATE/held")" "curl released"
+  # every message delivered once, in order; the first one tried twice under one id
+  assert_equal "$(webhooks 'select(.code == "202") | .body.phase // "results"' | paste -sd ' ')" "$PHASES results"
+  run webhooks '[.id, .code] | @tsv'
+  assert_line --index 0 "$(printf 'msg_%s_1\t503' "$RUN_ID")"
+  assert_line --index 1 "$(printf 'msg_%s_1\t202' "$RUN_ID")"
+  local ids
+  ids=$(webhooks '.id' | sed 1d | sed 's/.*_//' | paste -sd ' ')
+  assert_equal "$ids" "$(seq -s ' ' 1 16)"
+  assert_equal "$(webhooks '.url' | tail -n 1)" "http://127.0.0.1:9/api/runs/$RUN_ID/results"
+}
+
+@test "killed outright (SIGKILL to run.sh alone), its phases, iperf3 and the tunnel go with it" {
+  queue iperf3 tcp_upload hang
+  start_run '["nebula"]'
+  poll_until 60000 _hanging || fail "iperf3 never started"
+  kill -KILL "$RUN_PID"
+  wait "$RUN_PID" || true
+  RUN_PID=''
+  poll_until 20000 _is_gone "$(cat "$FAKE_STATE/iperf3-hang.pid")" || fail "the hanging iperf3 survived run.sh"
+  _torn_down() { [[ "$(cat "$FAKE_STATE/net/links")" == "fake0 ether 1500" ]]; }
+  poll_until 20000 _torn_down || fail "the tunnel stayed up: $(cat "$FAKE_STATE/net/links")"
+  run grep -c 'ended without tearing down' "$RUNDIR/run.log"
+  assert_output 1
+}
+
+@test "a second run on the node is refused while the first run.sh lives, though its process is called bash" {
+  mkdir -p "$BATS_TEST_TMPDIR/other" "$VPNLENS_STATE_DIR"
+  printf 'sleep 60\n' >"$BATS_TEST_TMPDIR/other/run.sh"
+  bash "$BATS_TEST_TMPDIR/other/run.sh" &
+  local first=$!
+  printf '%s %s\n' "$first" 11111111-1111-1111-1111-111111111111 >"$VPNLENS_STATE_DIR/active-run"
+  write_params "$PARAMS" '["direct"]'
+  run "$SCRIPTS_DIR/run.sh" "$PARAMS"
+  assert_failure
+  assert_equal "$(results '.error.message')" "another run (pid $first) is in progress on this node"
+  run phase_events direct
+  assert_output ""
+  kill "$first"
+  # a live process that is not run.sh holds no claim
+  sleep 60 &
+  first=$!
+  printf '%s x\n' "$first" >"$VPNLENS_STATE_DIR/active-run"
+  run "$SCRIPTS_DIR/run.sh" "$PARAMS"
+  assert_success
+  kill "$first"
 }

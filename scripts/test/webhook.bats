@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2030,SC2031,SC2317  # bats runs each @test in a subshell and calls functions indirectly
+# shellcheck disable=SC2016,SC2030,SC2031,SC2034,SC2153,SC2317  # bats runs each @test in a subshell and calls functions indirectly; the libraries read the globals set here; single-quoted snippets run in another shell
 # Signed callbacks: the Standard Webhooks signature and the retry policy.
 
 load helpers
@@ -20,6 +20,36 @@ teardown() { teardown_fakes; }
   run webhook_sign whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw msg_p5jXN8AQM9LWM0D4loKWxJek 1614265330 "$BATS_TEST_TMPDIR/vector.json"
   assert_success
   assert_output 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='
+}
+
+@test "the signatures match every vector the app's signer is tested on" {
+  local secret id ts body sig n=0
+  while IFS=$'\t' read -r secret id ts body sig; do
+    [[ "$secret" == '#'* ]] && continue
+    base64 -d <<<"$body" >"$BATS_TEST_TMPDIR/body.bin"
+    assert_equal "$(webhook_sign "$secret" "$id" "$ts" "$BATS_TEST_TMPDIR/body.bin")" "$sig"
+    n=$((n + 1))
+  done <"$FIXTURES/webhook/vectors.tsv"
+  assert_equal "$n" 3
+}
+
+@test "the key is in no other process's command line or environment" {
+  # openssl, od and the rest, wrapped: each records what it was started with
+  local tool
+  mkdir -p "$BATS_TEST_TMPDIR/spy"
+  for tool in openssl od tr base64 cat; do
+    printf '#!/bin/sh\n{ printf "%%s\\n" "$0 $*"; env; } >>"%s/spied"\nexec %s "$@"\n' \
+      "$BATS_TEST_TMPDIR" "$(command -v "$tool")" >"$BATS_TEST_TMPDIR/spy/$tool"
+  done
+  chmod +x "$BATS_TEST_TMPDIR"/spy/*
+  local key
+  key=$(webhook_key_hex "$SECRET")
+  PATH="$BATS_TEST_TMPDIR/spy:$PATH" run webhook_sign "$SECRET" msg_x_1 1700000000 "$BODY"
+  assert_success
+  run grep -c '/spy/openssl ' "$BATS_TEST_TMPDIR/spied"
+  assert_output 2
+  run grep -icF -e "$key" -e "${SECRET#whsec_}" "$BATS_TEST_TMPDIR/spied"
+  assert_output 0
 }
 
 @test "a different body, id or timestamp gives a different signature" {
@@ -96,7 +126,11 @@ teardown() { teardown_fakes; }
 }
 
 @test "after a signal, retries stop at the shared deadline" {
-  export WEBHOOK_DEADLINE_MS=$(($(now_ms) + 1500))
+  # a clock of its own, moved only by the pauses
+  FAKE_NOW=1700000000000
+  now_ms() { printf '%s\n' "$FAKE_NOW"; }
+  backoff_sleep() { FAKE_NOW=$((FAKE_NOW + $1 * 1000)); }
+  WEBHOOK_DEADLINE_MS=$((FAKE_NOW + 1500))
   queue curl-webhook 503 503 503 503 503
   run webhook_post http://127.0.0.1:9/api/runs/x/phases "$SECRET" msg_x_5 "$BODY"
   assert_failure
@@ -104,17 +138,21 @@ teardown() { teardown_fakes; }
   assert_equal "$(wc -l <"$FAKE_STATE/webhooks.jsonl")" 2
 }
 
-@test "message ids count up through the run, and a 409 closes the run" {
+@test "message ids count up through the run in spool order, and a 409 closes the run" {
   RUN_DIR="$BATS_TEST_TMPDIR/run"
   mkdir -p "$RUN_DIR"
   export CALLBACK_URL=http://127.0.0.1:9/api/runs/$RUN_ID WEBHOOK_SECRET=$SECRET
-  post_callback phases "$BODY"
+  cp "$BODY" "$BATS_TEST_TMPDIR/event.json"
+  spool_callback phases "$BATS_TEST_TMPDIR/event.json"
+  spool_callback results "$BODY"
+  run ls "$RUN_DIR/.spool"
+  assert_output "$(printf '000001.phases.json\n000002.results.json')"
+  post_spooled "$RUN_DIR/.spool/000001.phases.json"
   queue curl-webhook 409
-  run post_callback phases "$BODY"
+  run post_spooled "$RUN_DIR/.spool/000002.results.json"
   assert_failure
-  run webhooks '.id'
-  assert_output "$(printf 'msg_%s_1\nmsg_%s_2' "$RUN_ID" "$RUN_ID")"
-  assert_file_exists "$RUN_DIR/.closed"
+  run webhooks '[.id, (.url | sub(".*/"; ""))] | @tsv'
+  assert_output "$(printf 'msg_%s_1\tphases\nmsg_%s_2\tresults' "$RUN_ID" "$RUN_ID")"
   run run_is_closed
   assert_success
 }

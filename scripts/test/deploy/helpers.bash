@@ -70,3 +70,9 @@ root_manifest() {
 
 # bootstrap ARGS...: node-bootstrap.sh against the fake root, with the control plane's key.
 bootstrap() { "$BOOTSTRAP" --authorized-key-file "$CP_PUB" "$@"; }
+
+# as_image_builds_it DIR: the modes a published app has in the image, whose build stage runs with
+# umask 022 in a fresh container: readable by everyone, written by its owner only. A publish here
+# copies the modes of this machine's NuGet cache, which whatever ran before (a umask 077 in force
+# during a restore) may have left private to root.
+as_image_builds_it() { chmod -R u+rwX,go+rX,go-w "$1"; }

@@ -39,6 +39,7 @@ setup_file() {
     }
   dotnet publish "$REPO_DIR/deploy/healthcheck/VPNLens.HealthCheck.csproj" -c Release \
     -o "$APP_DIR/healthcheck" --nologo -v quiet >>"$WORK/publish.log" 2>&1
+  as_image_builds_it "$APP_DIR"
   app_manifest >"$WORK/app.manifest"
   APP_PORT=$(free_port)
   export APP_PORT

@@ -27,6 +27,20 @@ fake_next() {
   fi
 }
 
+# fake_hold: wait (up to 60 s) until the file $FAKE_HOLD_FILE exists, recording in
+# $FAKE_STATE/held whether it came ("released") or not ("timed out").
+fake_hold() {
+  local i
+  for ((i = 0; i < 600; i++)); do
+    if [[ -e "$FAKE_HOLD_FILE" ]]; then
+      echo "$FAKE_NAME released" >>"$FAKE_STATE/held"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "$FAKE_NAME timed out" >>"$FAKE_STATE/held"
+}
+
 # fake_replay DIR NAME: print a captured output (NAME.stdout, NAME.stderr) and exit NAME.rc.
 fake_replay() {
   local base="$FIXTURES/$1/$2"
