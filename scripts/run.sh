@@ -154,6 +154,8 @@ protocol_phases() {
   phase_run latency_idle measure_latency_idle
   phase_run tcp_upload measure_tcp_upload
   phase_run tcp_download measure_tcp_download
+  phase_run tcp_parallel measure_tcp_parallel
+  phase_run tcp_bidir measure_tcp_bidir
   phase_run latency_loaded measure_latency_loaded
   phase_run udp measure_udp
   phase_run cpu measure_cpu

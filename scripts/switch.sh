@@ -53,7 +53,7 @@ cmd_up() {
   # the up command and the ladder back to back; the ladder is logged and printed after
   clock_ms started
   driver_up
-  if ! ladder_climb "$iface" "$PEER_IP" "$BACKEND_URL" "$LADDER_TIMEOUT_SECONDS"; then
+  if ! PROTOCOL=$protocol ladder_climb "$iface" "$PEER_IP" "$BACKEND_URL" "$LADDER_TIMEOUT_SECONDS"; then
     ladder_log
     die "$protocol: $RUNG_ERROR"
   fi

@@ -10,9 +10,12 @@ public static class Phase
     public const string RungRoute = "rung_route";
     public const string RungPing = "rung_ping";
     public const string RungBackend = "rung_backend";
+    public const string RungFullSize = "rung_full_size";
     public const string LatencyIdle = "latency_idle";
     public const string TcpUpload = "tcp_upload";
     public const string TcpDownload = "tcp_download";
+    public const string TcpParallel = "tcp_parallel";
+    public const string TcpBidir = "tcp_bidir";
     public const string LatencyLoaded = "latency_loaded";
     public const string Udp = "udp";
     public const string Cpu = "cpu";
@@ -21,8 +24,8 @@ public static class Phase
 
     public static IReadOnlyList<string> InOrder { get; } =
     [
-        StopEverything, BringUp, RungInterface, RungIp, RungRoute, RungPing, RungBackend,
-        LatencyIdle, TcpUpload, TcpDownload, LatencyLoaded, Udp, Cpu, Recovery, Teardown,
+        StopEverything, BringUp, RungInterface, RungIp, RungRoute, RungPing, RungBackend, RungFullSize,
+        LatencyIdle, TcpUpload, TcpDownload, TcpParallel, TcpBidir, LatencyLoaded, Udp, Cpu, Recovery, Teardown,
     ];
 
     public static bool IsKnown(string name) => InOrder.Contains(name, StringComparer.Ordinal);
@@ -49,9 +52,12 @@ public static class Phase
         RungRoute => "Ladder 3: route",
         RungPing => "Ladder 4: ping",
         RungBackend => "Ladder 5: backend",
+        RungFullSize => "Ladder 6: full-size path",
         LatencyIdle => "Latency (idle)",
         TcpUpload => "TCP upload",
         TcpDownload => "TCP download",
+        TcpParallel => "TCP upload, parallel streams",
+        TcpBidir => "TCP both ways at once",
         LatencyLoaded => "Latency (under load)",
         Udp => "UDP",
         Cpu => "CPU",

@@ -26,6 +26,14 @@ public sealed record ProtocolSummary(
 {
     private const double BytesPerGigabyte = 1_000_000_000;
 
+    /// <summary>Upload with several TCP streams at once (iperf3 -P).</summary>
+    public SampleSummary? ParallelUploadBitsPerSecond { get; init; }
+
+    /// <summary>Upload and download measured at the same time (iperf3 --bidir).</summary>
+    public SampleSummary? BidirUploadBitsPerSecond { get; init; }
+
+    public SampleSummary? BidirDownloadBitsPerSecond { get; init; }
+
     /// <summary>Latency under load minus idle latency at the median: the bufferbloat the tunnel adds.</summary>
     public double? LoadedLatencyIncreaseMs =>
         LatencyLoaded?.P50Ms is { } loaded && LatencyIdle?.P50Ms is { } idle ? loaded - idle : null;
@@ -38,6 +46,7 @@ public sealed record ProtocolSummary(
         var udp = report.Udp ?? [];
         var tcp = upload.Concat(download).ToList();
 
+        var bidir = report.TcpBidir ?? [];
         return new ProtocolSummary(
             report.Protocol,
             report.Succeeded,
@@ -57,7 +66,12 @@ public sealed record ProtocolSummary(
             report.Recovery?.Ms,
             report.Ladder ?? [],
             [.. upload.Select(s => s.Intervals ?? [])],
-            [.. download.Select(s => s.Intervals ?? [])]);
+            [.. download.Select(s => s.Intervals ?? [])])
+        {
+            ParallelUploadBitsPerSecond = SampleSummary.Of([.. (report.TcpParallel ?? []).Select(s => s.BitsPerSecond)]),
+            BidirUploadBitsPerSecond = SampleSummary.Of([.. bidir.Select(s => s.BitsPerSecond)]),
+            BidirDownloadBitsPerSecond = SampleSummary.Of([.. bidir.Where(s => s.ReverseBitsPerSecond is not null).Select(s => s.ReverseBitsPerSecond!.Value)]),
+        };
     }
 
     private static LatencySummary? Latency(PingReport? ping) =>

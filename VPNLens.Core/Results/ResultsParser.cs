@@ -74,7 +74,9 @@ public static class ResultsParser
             return $"{protocol.Protocol}: status must be \"succeeded\" or \"failed\".";
         }
 
-        var samples = (protocol.TcpUpload ?? []).Concat(protocol.TcpDownload ?? []).Select(s => s.BitsPerSecond)
+        var samples = (protocol.TcpUpload ?? []).Concat(protocol.TcpDownload ?? []).Concat(protocol.TcpParallel ?? [])
+            .Concat(protocol.TcpBidir ?? []).Select(s => s.BitsPerSecond)
+            .Concat((protocol.TcpBidir ?? []).Select(s => s.ReverseBitsPerSecond ?? 0))
             .Concat((protocol.Udp ?? []).Select(s => s.BitsPerSecond));
         if (samples.Any(v => v < 0 || double.IsNaN(v)))
         {

@@ -32,6 +32,15 @@ public sealed record ProtocolReport(
     RecoveryReport? Recovery)
 {
     public bool Succeeded => Status == "succeeded";
+
+    /// <summary>The largest IP packet that crossed the tunnel with Don't Fragment set (ladder rung full_size).</summary>
+    public int? PathMtu { get; init; }
+
+    /// <summary>Uploads with several TCP streams at once (iperf3 -P).</summary>
+    public IReadOnlyList<TcpSample>? TcpParallel { get; init; }
+
+    /// <summary>Both directions at once (iperf3 --bidir): the upload in BitsPerSecond, the download in ReverseBitsPerSecond.</summary>
+    public IReadOnlyList<TcpSample>? TcpBidir { get; init; }
 }
 
 public sealed record LadderRung(string Rung, double Ms);
@@ -44,7 +53,14 @@ public sealed record TcpSample(
     long? Bytes,
     double? CpuLocalPercent,
     double? CpuRemotePercent,
-    IReadOnlyList<double>? Intervals);
+    IReadOnlyList<double>? Intervals)
+{
+    /// <summary>How many TCP streams ran (each way, for a bidirectional test).</summary>
+    public int? Streams { get; init; }
+
+    /// <summary>The download measured during a bidirectional test.</summary>
+    public double? ReverseBitsPerSecond { get; init; }
+}
 
 public sealed record UdpSample(
     double BitsPerSecond,

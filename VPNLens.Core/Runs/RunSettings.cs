@@ -37,4 +37,8 @@ public sealed record RunSettings
 
     [Range(1, 600)]
     public int RecoveryTimeoutSeconds { get; init; } = 30;
+
+    /// <summary>TCP streams at once (iperf3 -P) for the parallel and bidirectional tests and the load under which latency is measured.</summary>
+    [Range(1, 16)]
+    public int ParallelStreams { get; init; } = 4;
 }

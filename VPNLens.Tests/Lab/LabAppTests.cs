@@ -15,7 +15,7 @@ namespace VPNLens.Tests.Lab;
 /// </summary>
 public abstract class LabAppTests : IAsyncLifetime
 {
-    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(10);
 
     private Infrastructure.Lab lab = null!;
     private HttpClient client = null!;

@@ -43,8 +43,15 @@ public static class Metrics
 
     public static IReadOnlyList<MetricGroup> Groups { get; } =
     [
-        new("Throughput", "Median over the repetitions; ± is the relative standard deviation.", [TcpUpload, TcpDownload]),
-        new("Latency", "Round trips over the tunnel, idle and while TCP saturates it.",
+        new("Throughput", "Median over the repetitions; ± is the relative standard deviation. Parallel: several TCP streams at once (the run's parallelStreams); bidirectional: both ways at once.",
+        [
+            TcpUpload,
+            TcpDownload,
+            new("tcp_parallel_upload", "TCP upload, parallel", MetricUnit.BitsPerSecond, true, p => p.ParallelUploadBitsPerSecond?.Median, p => p.ParallelUploadBitsPerSecond),
+            new("tcp_bidir_upload", "Bidirectional up", MetricUnit.BitsPerSecond, true, p => p.BidirUploadBitsPerSecond?.Median, p => p.BidirUploadBitsPerSecond),
+            new("tcp_bidir_download", "Bidirectional down", MetricUnit.BitsPerSecond, true, p => p.BidirDownloadBitsPerSecond?.Median, p => p.BidirDownloadBitsPerSecond),
+        ]),
+        new("Latency", "Round trips over the tunnel, idle and while parallel TCP streams load it both ways.",
         [
             LatencyIdleP50,
             new("latency_idle_p95", "Idle p95", MetricUnit.Milliseconds, false, p => p.LatencyIdle?.P95Ms),

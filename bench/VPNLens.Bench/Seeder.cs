@@ -19,8 +19,8 @@ internal static class Seeder
 
     private static readonly string[] PhaseNames =
     [
-        "stop_everything", "bring_up", "rung_interface", "rung_ip", "rung_route", "rung_ping", "rung_backend",
-        "latency_idle", "tcp_upload", "tcp_download", "latency_loaded", "udp", "cpu", "recovery", "teardown",
+        "stop_everything", "bring_up", "rung_interface", "rung_ip", "rung_route", "rung_ping", "rung_backend", "rung_full_size",
+        "latency_idle", "tcp_upload", "tcp_download", "tcp_parallel", "tcp_bidir", "latency_loaded", "udp", "cpu", "recovery", "teardown",
     ];
 
     public static async Task<object> SeedAsync(Options options, CancellationToken cancellationToken)

@@ -13,8 +13,8 @@ internal sealed class PhasePoster(HttpClient http, Guid runId, string secret, st
 {
     private static readonly string[] Phases =
     [
-        "stop_everything", "bring_up", "rung_interface", "rung_ip", "rung_route", "rung_ping", "rung_backend",
-        "latency_idle", "tcp_upload", "tcp_download", "latency_loaded", "udp", "cpu", "recovery", "teardown",
+        "stop_everything", "bring_up", "rung_interface", "rung_ip", "rung_route", "rung_ping", "rung_backend", "rung_full_size",
+        "latency_idle", "tcp_upload", "tcp_download", "tcp_parallel", "tcp_bidir", "latency_loaded", "udp", "cpu", "recovery", "teardown",
     ];
 
     private readonly byte[] key = Convert.FromBase64String(secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret);

@@ -32,7 +32,7 @@ def minus($a; $b): if $a == null or $b == null then null else $a - $b end;
 # Nominal measurement windows of one protocol, in ms: each iperf3 test's -t + -O, each ping's
 # count x interval, and latency_loaded's iperf3 load (ping count x interval + 6 s, + -O).
 def windows_ms($s):
-  (((.tcpUpload // []) | length) + ((.tcpDownload // []) | length)) * ($s.tcpSeconds + $s.omitSeconds)
+  ([.tcpUpload, .tcpDownload, .tcpParallel, .tcpBidir] | map(. // [] | length) | add) * ($s.tcpSeconds + $s.omitSeconds)
   + (((.udp // []) | length) * ($s.udpSeconds + $s.omitSeconds))
   + (if .latencyIdle then .latencyIdle.sent * $s.pingIntervalSeconds else 0 end)
   + (if .latencyLoaded then (($s.pingCount * $s.pingIntervalSeconds + 5.999) | floor) + $s.omitSeconds else 0 end)
@@ -44,7 +44,7 @@ def run_windows_ms: .run.results.settings as $s | [.run.results.protocols[]? | w
 # 20 pings every 0.2 s): an estimate, labelled as one.
 def default_windows_ms($protocols):
   {tcpSeconds: 10, udpSeconds: 10, omitSeconds: 1, pingCount: 20, pingIntervalSeconds: 0.2} as $s
-  | ({tcpUpload: [1, 2, 3], tcpDownload: [1, 2, 3], udp: [1, 2, 3], latencyIdle: {sent: 20}, latencyLoaded: {}} | windows_ms($s)) * $protocols;
+  | ({tcpUpload: [1, 2, 3], tcpDownload: [1, 2, 3], tcpParallel: [1, 2, 3], tcpBidir: [1, 2, 3], udp: [1, 2, 3], latencyIdle: {sent: 20}, latencyLoaded: {}} | windows_ms($s)) * $protocols;
 
 def fidelity:
   $cfg.vpns[] as $p
@@ -107,8 +107,8 @@ def readiness:
 def phase_ms($names): [.run.phases[]? | select(.phase as $p | $names | index($p)) | .durationMs] | add // 0;
 def run_breakdown:
   run_windows_ms as $w
-  | (phase_ms(["latency_idle", "tcp_upload", "tcp_download", "latency_loaded", "udp"])) as $measuring
-  | {setup: phase_ms(["bring_up", "rung_interface", "rung_ip", "rung_route", "rung_ping", "rung_backend"]),
+  | (phase_ms(["latency_idle", "tcp_upload", "tcp_download", "tcp_parallel", "tcp_bidir", "latency_loaded", "udp"])) as $measuring
+  | {setup: phase_ms(["bring_up", "rung_interface", "rung_ip", "rung_route", "rung_ping", "rung_backend", "rung_full_size"]),
      stopAndTeardown: phase_ms(["stop_everything", "teardown"]),
      recovery: phase_ms(["recovery"]), cpu: phase_ms(["cpu"]),
      toolsInsideMeasuring: ($measuring - $w),

@@ -7,6 +7,8 @@
 #   lab.sh up [--nodes N] [--recreate]   build it (a healthy lab of N nodes is left as is)
 #   lab.sh down [--keep-files]           remove everything; safe to repeat
 #   lab.sh status                        what is up; exit 1 when something is missing
+#   lab.sh blackhole on [MTU] | off      an MTU blackhole on the VPN endpoint's bridge port
+#                                        (default 1432): full-size tunnel packets vanish
 #   lab.sh exec <host> <cmd...>          run a command on root | cp | node<N>
 #   lab.sh ssh <node> [cmd...]           ssh to a node as the control plane does
 #   lab.sh install-scripts [--node N] [--from DIR]
@@ -32,6 +34,8 @@ source "$LAB_SCRIPT_DIR/lib/nebula.sh"
 source "$LAB_SCRIPT_DIR/lib/openvpn.sh"
 # shellcheck source=lib/services.sh
 source "$LAB_SCRIPT_DIR/lib/services.sh"
+# shellcheck source=lib/blackhole.sh
+source "$LAB_SCRIPT_DIR/lib/blackhole.sh"
 
 UP_IN_PROGRESS=0
 
@@ -218,9 +222,21 @@ lab_status() {
       "$(ip netns exec "$LAB_CP_NS" wg show "$LAB_WG_IF_CP" peers 2>/dev/null | wc -l)" \
       "$(ip netns exec "$LAB_CP_NS" wg show "$LAB_WG_IF_CP" latest-handshakes 2>/dev/null | awk '$2 > 0' | wc -l)"
   fi
+  link_exists "$LAB_CP_VETH" && printf 'blackhole   %s\n' "$(blackhole_state)"
   [[ -f "$LAB_NODES_JSON" ]] && printf 'nodes.json  %s\n' "$LAB_NODES_JSON"
   ((count > 0)) || ok=1
   return "$ok"
+}
+
+# --- blackhole -------------------------------------------------------------------------
+lab_blackhole() {
+  local what=${1:-}
+  validate_root
+  case $what in
+    on) blackhole_on "${@:2}" ;;
+    off) blackhole_off ;;
+    *) die "usage: lab.sh blackhole on [MTU] | off" ;;
+  esac
 }
 
 # --- exec, ssh, install-scripts ------------------------------------------------------
@@ -330,6 +346,7 @@ main() {
     exec) lab_exec "$@" ;;
     ssh) lab_ssh_cmd "$@" ;;
     install-scripts) lab_install_scripts "$@" ;;
+    blackhole) lab_blackhole "$@" ;;
     help | -h | --help) usage ;;
     *)
       usage >&2

@@ -56,8 +56,12 @@ iperf_tcp_sample() {
     bytes: .end.sum_received.bytes,
     cpuLocalPercent: (.end.cpu_utilization_percent.host_total // null),
     cpuRemotePercent: (.end.cpu_utilization_percent.remote_total // null),
-    intervals: [.intervals[]? | select(.sum.omitted != true) | .sum.bits_per_second]
-  }' "$1"
+    intervals: [.intervals[]? | select(.sum.omitted != true) | .sum.bits_per_second],
+    streams: (.start.test_start.num_streams // 1)
+  } + (if .end.sum_received_bidir_reverse then {
+    reverseBitsPerSecond: .end.sum_received_bidir_reverse.bits_per_second,
+    reverseRetransmits: (.end.sum_sent_bidir_reverse.retransmits // null)
+  } else {} end)' "$1"
 }
 
 # iperf_udp_sample FILE: one udp sample: the rate that arrived, the receiver's loss/jitter.
@@ -71,16 +75,18 @@ iperf_udp_sample() {
   }' "$1"
 }
 
-# iperf_run MODE(upload|download|udp) PEER PORT SECONDS OMIT UDP_MBPS OUT_PREFIX
-# Runs one iperf3 client. On success writes the sample JSON to OUT_PREFIX.sample; on
+# iperf_run MODE(upload|download|bidir|udp) PEER PORT SECONDS OMIT UDP_MBPS OUT_PREFIX [STREAMS]
+# Runs one iperf3 client (STREAMS parallel TCP streams, -P; 1 by default). On success writes the sample JSON to OUT_PREFIX.sample; on
 # failure sets IPERF_ERROR (also written to OUT_PREFIX.error) and returns 1. Raw output
 # stays in OUT_PREFIX.json and .stderr.
 iperf_run() {
-  local mode=$1 peer=$2 port=$3 seconds=$4 omit=$5 mbps=$6 prefix=$7 rc=0 kind=tcp
+  local mode=$1 peer=$2 port=$3 seconds=$4 omit=$5 mbps=$6 prefix=$7 streams=${8:-1} rc=0 kind=tcp
   local args=(-J -c "$peer" -p "$port" -t "$seconds" -O "$omit" --connect-timeout 5000)
+  ((streams == 1)) || args+=(-P "$streams")
   case "$mode" in
     upload) ;;
     download) args+=(-R) ;;
+    bidir) args+=(--bidir) ;;
     udp)
       args+=(-u -b "${mbps}M")
       kind=udp

@@ -9,7 +9,7 @@
 [[ -n "${_VPNLENS_LADDER_SH:-}" ]] && return 0
 _VPNLENS_LADDER_SH=1
 
-readonly LADDER_RUNGS=(interface ip route ping backend)
+readonly LADDER_RUNGS=(interface ip route ping backend full_size)
 # A rung that does not pass at once is tried again after a pause of an eighth of its wait so
 # far (lag_pause_ms: 2 ms at first): a tunnel is usually ready within milliseconds of its up
 # command, and the ladder's readiness is then at most ~1/8 of the rung's wait late.
@@ -17,7 +17,9 @@ readonly LADDER_RUNGS=(interface ip route ping backend)
 LADDER_HTTP_TIMEOUT_S=${LADDER_HTTP_TIMEOUT_S:-5}
 
 # Each check returns 0 when its rung holds; otherwise it sets CHECK_REASON to why not and
-# returns 1. They print nothing, so they run in the climbing shell, not in a $(...).
+# returns 1 (try again) or LADDER_DEFINITE (waiting will not change it: give up now). They
+# print nothing, so they run in the climbing shell, not in a $(...).
+readonly LADDER_DEFINITE=2
 
 # Without a fork where sysfs is this namespace's (link_exists).
 check_interface() {
@@ -53,6 +55,25 @@ check_ping() {
   ping -n -q -c 1 -w 1 -i 0.02 "$2" >/dev/null 2>&1 && return 0
   CHECK_REASON="no reply from $2"
   return 1
+}
+
+# Full-size path: a packet of the interface's whole MTU, DF set, crosses and comes back.
+# When it does not, the largest size that does is searched for (pmtu_search) and the rung
+# fails at once with a sentence naming both. LADDER_PATH_MTU is the size found (the MTU
+# when it passes). The path is named after $PROTOCOL.
+check_full_size() {
+  local iface=$1 peer=$2 mtu
+  if ! link_mtu_into mtu "$iface"; then
+    CHECK_REASON="no MTU for interface $iface"
+    return 1
+  fi
+  if pmtu_probe "$peer" "$mtu"; then
+    LADDER_PATH_MTU=$mtu
+    return 0
+  fi
+  LADDER_PATH_MTU=$(pmtu_search "$peer" "$(($(pmtu_header "$peer") + PMTU_FLOOR_PAYLOAD))" "$mtu")
+  CHECK_REASON=$(pmtu_blackhole_sentence "${PROTOCOL:-vpn}" "$mtu" "$LADDER_PATH_MTU")
+  return "$LADDER_DEFINITE"
 }
 
 # An http:// backend is asked by bash itself (/dev/tcp), which costs a fork but not curl's
@@ -131,21 +152,27 @@ _http_status_line() {
 
 # ladder_climb IFACE PEER BACKEND_URL TIMEOUT_S
 # Climbs every rung in order, each polled (lag_pause_ms) until it passes or TIMEOUT_S has
-# passed since it began. Records, per rung index i (as in LADDER_RUNGS), LADDER_START_MS[i]
+# passed since it began (a check that says LADDER_DEFINITE is not tried again). Records, per rung index i (as in LADDER_RUNGS), LADDER_START_MS[i]
 # and LADDER_PASS_MS[i] (epoch ms); only climbed rungs have a pass time. When a rung does
 # not pass: LADDER_FAILED is the rung, LADDER_GAVE_UP_MS when it gave up, RUNG_ERROR a
 # sentence naming the rung and the reason ("rung ping: no reply from 198.19.1.1 within
 # 30 s"), and it returns 1.
 ladder_climb() {
-  local iface=$1 peer=$2 url=$3 timeout_s=$4 i now deadline
+  local iface=$1 peer=$2 url=$3 timeout_s=$4 i now deadline rc
   LADDER_START_MS=() LADDER_PASS_MS=() LADDER_FAILED='' LADDER_GAVE_UP_MS='' RUNG_ERROR=''
+  LADDER_PATH_MTU=''
   for i in "${!LADDER_RUNGS[@]}"; do
     clock_ms now
     LADDER_START_MS[i]=$now
     deadline=$((now + timeout_s * 1000))
     CHECK_REASON=''
-    until "check_${LADDER_RUNGS[i]}" "$iface" "$peer" "$url"; do
+    while rc=0 && { "check_${LADDER_RUNGS[i]}" "$iface" "$peer" "$url" || rc=$?; } && ((rc != 0)); do
       clock_ms now
+      if ((rc == LADDER_DEFINITE)); then
+        LADDER_FAILED=${LADDER_RUNGS[i]} LADDER_GAVE_UP_MS=$now
+        RUNG_ERROR="rung $LADDER_FAILED: $CHECK_REASON"
+        return 1
+      fi
       if ((now >= deadline)); then
         LADDER_FAILED=${LADDER_RUNGS[i]} LADDER_GAVE_UP_MS=$now
         RUNG_ERROR="rung $LADDER_FAILED: ${CHECK_REASON:-check failed} within ${timeout_s} s"

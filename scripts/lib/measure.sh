@@ -90,15 +90,17 @@ ladder_report() {
 }
 
 # ladder_results: the climb's part of the protocol's results, in one jq: the ladder; the
-# interface's MTU once rung interface passed; setupMs once rung ping passed (from the up
-# command to the first reply through the tunnel); versions (and the daemon's pid, for the
-# CPU figures) once rung backend passed.
+# interface's MTU once rung interface passed; pathMtu once rung full_size measured it (the
+# largest packet that crossed); setupMs once rung ping passed (from the up command to the
+# first reply through the tunnel); versions (and the daemon's pid, for the CPU figures)
+# once rung backend passed.
 ladder_results() {
   local at updates
   updates="{\"ladder\":$(ladder_json)"
   if [[ -n "$(ladder_passed_at interface)" ]]; then
     updates+=",\"mtu\":$(link_mtu "$PROTO_IFACE" || echo null)"
   fi
+  [[ -z "$LADDER_PATH_MTU" ]] || updates+=",\"pathMtu\":$LADDER_PATH_MTU"
   at=$(ladder_passed_at ping)
   [[ -z "$at" ]] || updates+=",\"setupMs\":$((at - PROTO_UP_STARTED_MS))"
   if [[ -n "$(ladder_passed_at backend)" ]]; then
@@ -156,6 +158,31 @@ measure_throughput() {
 
 measure_tcp_upload() { measure_throughput tcpUpload tcp_once upload; }
 measure_tcp_download() { measure_throughput tcpDownload tcp_once download; }
+
+# tcp_streams_once MODE(upload|bidir) N: one iperf3 TCP test with settings.parallelStreams
+# streams (each way, for bidir), as real traffic runs many connections at once.
+tcp_streams_once() {
+  local prefix="$PROTO_DIR/tcp-$1-p$S_PARALLEL_STREAMS-$2"
+  iperf_run "$1" "$PROTO_PEER" "$PROTO_PORT" "$S_TCP_SECONDS" "$S_OMIT" 0 "$prefix" "$S_PARALLEL_STREAMS" ||
+    phase_fail "$IPERF_ERROR"
+  cp "$prefix.sample" "$REPEAT_SAMPLE_FILE"
+}
+
+measure_tcp_parallel() {
+  measure_throughput tcpParallel tcp_streams_once upload
+  phase_detail "$PHASE_DETAIL, $S_PARALLEL_STREAMS streams"
+}
+
+# Both directions at once (--bidir): the up figure is repeated until stable, the down one
+# rides along.
+measure_tcp_bidir() {
+  local down
+  measure_throughput tcpBidir tcp_streams_once bidir
+  down=$(jq -r 'map(.reverseBitsPerSecond // 0) | sort as $v | ($v | length) as $n
+    | (if $n % 2 == 1 then $v[($n - 1) / 2] else ($v[$n / 2 - 1] + $v[$n / 2]) / 2 end) / 1e6 * 10 | round / 10' \
+    "$PROTO_DIR/tcpBidir.json")
+  phase_detail "up $PHASE_DETAIL, down median $down Mbit/s at the same time, $S_PARALLEL_STREAMS streams each way"
+}
 measure_udp() { measure_throughput udp udp_once; }
 
 tx_bytes() { cat "$VPNLENS_SYS_NET/$1/statistics/tx_bytes" 2>/dev/null || echo 0; }
@@ -179,8 +206,10 @@ _load_error() {
   fi
 }
 
-# Latency under load: ping while an iperf3 TCP upload saturates the tunnel. The ping starts
-# once the interface's byte counter shows the load, not after a guessed pause.
+# Latency under load: ping while settings.parallelStreams iperf3 TCP streams run each way
+# (--bidir: flent's RRUL idea, a link loaded as real traffic loads it). The ping starts once
+# the interface's byte counter shows the load, not after a guessed pause. The load's own
+# figures are kept beside the pings (latencyLoaded.load).
 measure_latency_loaded() {
   local out="$PROTO_DIR/latency-loaded.json" prefix="$PROTO_DIR/tcp-loaded" tx0 seconds pid wait_s
   seconds=$(awk -v c="$S_PING_COUNT" -v i="$S_PING_INTERVAL" 'BEGIN { printf "%d", c * i + 5.999 }')
@@ -188,7 +217,7 @@ measure_latency_loaded() {
   rm -f "$prefix".*
   tx0=$(tx_bytes "$PROTO_IFACE")
   (
-    iperf_measure upload "$PROTO_PEER" "$PROTO_PORT" "$seconds" "$S_OMIT" 0 "$prefix" || true
+    iperf_measure bidir "$PROTO_PEER" "$PROTO_PORT" "$seconds" "$S_OMIT" 0 "$prefix" "$S_PARALLEL_STREAMS" || true
     : >"$prefix.done"
   ) &
   pid=$!
@@ -209,8 +238,8 @@ measure_latency_loaded() {
   [[ -e "$prefix.done" ]] && log_warn "latency_loaded: the load ended before the last ping"
   wait "$pid" || true
   [[ -s "$prefix.sample" ]] || phase_fail "$(_load_error "$prefix")"
-  result_set latencyLoaded "$(cat "$out")"
-  phase_detail "$(describe_latency "$(cat "$out")") under $(jq -r '.bitsPerSecond / 1e6 * 10 | round / 10' "$prefix.sample") Mbit/s"
+  result_set latencyLoaded "$(jq -c --slurpfile load "$prefix.sample" '. + {load: $load[0]}' "$out")"
+  phase_detail "$(describe_latency "$(cat "$out")") under $(jq -r '"\(.bitsPerSecond / 1e6 * 10 | round / 10) up and \((.reverseBitsPerSecond // 0) / 1e6 * 10 | round / 10) down Mbit/s, \(.streams) streams each way"' "$prefix.sample")"
 }
 
 measure_cpu() {

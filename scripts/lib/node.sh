@@ -25,6 +25,8 @@ source "$_vpnlens_lib_dir/process.sh"
 source "$_vpnlens_lib_dir/driver.sh"
 # shellcheck source=stop.sh
 source "$_vpnlens_lib_dir/stop.sh"
+# shellcheck source=pmtu.sh
+source "$_vpnlens_lib_dir/pmtu.sh"
 # shellcheck source=ladder.sh
 source "$_vpnlens_lib_dir/ladder.sh"
 # shellcheck source=ping.sh

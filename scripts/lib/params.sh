@@ -16,7 +16,7 @@ validate_private_file() {
 }
 
 # The params in one jq, as shell assignments quoted by @sh for eval: a jq costs ~10 ms of a
-# run's start-up, and there are 18 values. A value is its tostring, DEFAULT when it is absent
+# run's start-up, and there are 19 values. A value is its tostring, DEFAULT when it is absent
 # or null (or where settings or secrets is not an object); the protocols are the array's
 # entries, each its tostring.
 readonly _PARAMS_JQ='
@@ -33,6 +33,7 @@ readonly _PARAMS_JQ='
     s("S_PING_INTERVAL"; "pingIntervalSeconds"; "0.2"),
     s("S_LADDER_TIMEOUT"; "ladderTimeoutSeconds"; "30"),
     s("S_RECOVERY_TIMEOUT"; "recoveryTimeoutSeconds"; "30"),
+    s("S_PARALLEL_STREAMS"; "parallelStreams"; "4"),
     v("TAILSCALE_AUTH_KEY"; .secrets | objects | .tailscaleAuthKey; "")
   end'
 
@@ -74,4 +75,5 @@ read_params() {
   validate_number settings.pingIntervalSeconds "$S_PING_INTERVAL"
   validate_positive_int settings.ladderTimeoutSeconds "$S_LADDER_TIMEOUT"
   validate_positive_int settings.recoveryTimeoutSeconds "$S_RECOVERY_TIMEOUT"
+  validate_stream_count settings.parallelStreams "$S_PARALLEL_STREAMS"
 }

@@ -6,9 +6,9 @@
 _VPNLENS_RESULTS_SH=1
 
 # A protocol's results before anything is measured, after "protocol".
-readonly _RESULT_BEGIN_FIELDS='"status":"succeeded","error":null,"interface":null,"mtu":null,
+readonly _RESULT_BEGIN_FIELDS='"status":"succeeded","error":null,"interface":null,"mtu":null,"pathMtu":null,
 "peer":null,"versions":{},"setupMs":null,"ladder":[],"latencyIdle":null,"latencyLoaded":null,
-"tcpUpload":[],"tcpDownload":[],"udp":[],"cpu":null,"recovery":null'
+"tcpUpload":[],"tcpDownload":[],"tcpParallel":[],"tcpBidir":[],"udp":[],"cpu":null,"recovery":null'
 
 # result_begin INDEX PROTOCOL: start this protocol's file; RESULT_FILE points at it. Without
 # a jq: PROTOCOL is a validated name ([a-z0-9_-]), which needs no escaping.

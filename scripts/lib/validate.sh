@@ -51,6 +51,11 @@ is_valid_non_negative_int() {
   [[ "$1" =~ ^[0-9]+$ ]]
 }
 
+# iperf3 -P: parallel TCP streams.
+is_valid_stream_count() {
+  [[ "$1" =~ ^[0-9]{1,2}$ ]] && ((10#$1 >= 1 && 10#$1 <= 16))
+}
+
 is_valid_number() {
   [[ "$1" =~ ^[0-9]+(\.[0-9]+)?$ ]]
 }
@@ -69,6 +74,7 @@ validate_port() { is_valid_port "$2" || die "$1 is not a port number: '$2'"; }
 validate_positive_int() { is_valid_positive_int "$2" || die "$1 must be a whole number of at least 1, not '$2'"; }
 validate_non_negative_int() { is_valid_non_negative_int "$2" || die "$1 must be a whole number of at least 0, not '$2'"; }
 validate_number() { is_valid_number "$2" || die "$1 must be a non-negative number, not '$2'"; }
+validate_stream_count() { is_valid_stream_count "$2" || die "$1 must be a whole number from 1 to 16, not '$2'"; }
 validate_protocol_name() { is_valid_protocol_name "$2" || die "$1 is not a protocol name: '$2'"; }
 
 # validate_readable_file WHAT PATH

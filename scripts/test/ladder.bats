@@ -43,12 +43,13 @@ expect_climbed() {
 @test "every rung passes on a working tunnel: start and pass times, no error" {
   up_fake_tunnel
   ladder_climb vlwg-t1 127.0.0.1 "$BACKEND" 2
-  assert_equal "${LADDER_RUNGS[*]}" "interface ip route ping backend"
-  expect_climbed "interface ip route ping backend"
+  assert_equal "${LADDER_RUNGS[*]}" "interface ip route ping backend full_size"
+  expect_climbed "interface ip route ping backend full_size"
   assert_equal "$LADDER_FAILED$RUNG_ERROR" ""
+  assert_equal "$LADDER_PATH_MTU" 1420
   assert_equal "$(ladder_passed_at ping)" "${LADDER_PASS_MS[3]}"
   run ladder_json
-  assert_output --regexp '^\[\{"rung":"interface","ms":[0-9]+\},\{"rung":"ip","ms":[0-9]+\},\{"rung":"route","ms":[0-9]+\},\{"rung":"ping","ms":[0-9]+\},\{"rung":"backend","ms":[0-9]+\}\]$'
+  assert_output --regexp '^\[\{"rung":"interface","ms":[0-9]+\},\{"rung":"ip","ms":[0-9]+\},\{"rung":"route","ms":[0-9]+\},\{"rung":"ping","ms":[0-9]+\},\{"rung":"backend","ms":[0-9]+\},\{"rung":"full_size","ms":[0-9]+\}\]$'
   assert_equal "$(jq '.[3].ms' <<<"$output")" "$((LADDER_PASS_MS[3] - LADDER_START_MS[3]))"
   # one echo, a second at most, sent again every 20 ms until then
   run grep -c '^ping -n -q -c 1 -w 1 -i 0.02 127.0.0.1$' "$FAKE_STATE/calls.log"
@@ -112,6 +113,52 @@ expect_climbed() {
   assert_equal "$RUNG_ERROR" "rung backend: https://127.0.0.1:8088/ answered HTTP 503 within 1 s"
 }
 
+@test "rung 6 passes with one echo of the tunnel's whole MTU, Don't Fragment set" {
+  up_fake_tunnel
+  ladder_climb vlwg-t1 127.0.0.1 "$BACKEND" 2
+  run grep -c -- '-M do' "$FAKE_STATE/calls.log"
+  assert_output 1
+  run grep -c '^ping -n -q -c 1 -w 1 -i 0.02 -M do -s 1392 127.0.0.1$' "$FAKE_STATE/calls.log"
+  assert_output 1
+}
+
+@test "rung 6 fails at once through an MTU blackhole, naming the largest size that crosses" {
+  up_fake_tunnel
+  PAUSES=()
+  pause_ms() { PAUSES+=("$1"); }
+  export FAKE_PATH_MTU=1372
+  export PROTOCOL=wireguard
+  if ladder_climb vlwg-t1 127.0.0.1 "$BACKEND" 30; then fail "passed"; fi
+  assert_equal "$LADDER_FAILED" full_size
+  assert_equal "$RUNG_ERROR" "rung full_size: 1420-byte packets do not cross the wireguard tunnel; the largest that does is 1372: lower the tunnel MTU to 1372 or fix the path (the seed's Docker MTU blackhole)"
+  assert_equal "$LADDER_PATH_MTU" 1372
+  expect_climbed "interface ip route ping backend"
+  # no polling: a blackhole does not heal by waiting; a bisection, not a walk down
+  assert_equal "${#PAUSES[@]}" 0
+  local probes
+  probes=$(grep -c -- '-M do' "$FAKE_STATE/calls.log")
+  ((probes <= 12)) || fail "$probes probes"
+}
+
+@test "the search finds every path MTU between the ping rung's packet and the MTU" {
+  local mtu
+  for mtu in 85 1000 1399 1419; do
+    FAKE_PATH_MTU=$mtu run pmtu_search 127.0.0.1 84 1420
+    assert_output "$mtu"
+  done
+  FAKE_PATH_MTU=84 run pmtu_search 127.0.0.1 84 1420
+  assert_output 84
+}
+
+@test "IPv6 peers are probed with 48 bytes of header, and the direct path is named as such" {
+  FAKE_PATH_MTU=1280 run pmtu_search fd00::1 1200 1500
+  assert_output 1280
+  run grep -c -- '-M do -s 1232 fd00::1$' "$FAKE_STATE/calls.log"
+  assert_output 1
+  run pmtu_blackhole_sentence direct 1500 1460
+  assert_output "1500-byte packets do not cross the direct path; the largest that does is 1460: lower the tunnel MTU to 1460 or fix the path (the seed's Docker MTU blackhole)"
+}
+
 @test "the pause between tries is an eighth of the wait so far, at least 2 ms, at most POLL_MAX_PAUSE_MS" {
   local waited want
   for waited in 0 15 16 40 800 7999 8000 60000; do
@@ -149,7 +196,7 @@ expect_climbed() {
   # each a fraction of the time waited so far: short while the wait is short
   ((PAUSES[0] < 40 && PAUSES[2] < 200)) || fail "pauses as long as the wait: ${PAUSES[*]}"
   assert_equal "$(grep -c '^curl ' "$FAKE_STATE/calls.log")" 4
-  expect_climbed "interface ip route ping backend"
+  expect_climbed "interface ip route ping backend full_size"
 }
 
 @test "the pause grows with the wait, the last ends at the rung's deadline, and the rung is tried once more there" {
@@ -181,9 +228,9 @@ expect_climbed() {
   local -a lines
   # shellcheck disable=SC2154 # run --separate-stderr sets it
   mapfile -t lines <<<"$stderr"
-  assert_equal "${#lines[@]}" 5
+  assert_equal "${#lines[@]}" 6
   local i
-  for i in 0 1 2 3 4; do
+  for i in 0 1 2 3 4 5; do
     assert_equal "${lines[i]}" "$(iso_from_ms "${LADDER_PASS_MS[i]}") INFO  [wireguard] ladder: rung ${LADDER_RUNGS[i]} passed in $((LADDER_PASS_MS[i] - LADDER_START_MS[i])) ms"
   done
 }

@@ -5,7 +5,7 @@
 
 load helpers
 
-readonly PHASES="stop_everything bring_up rung_interface rung_ip rung_route rung_ping rung_backend latency_idle tcp_upload tcp_download latency_loaded udp cpu recovery teardown"
+readonly PHASES="stop_everything bring_up rung_interface rung_ip rung_route rung_ping rung_backend rung_full_size latency_idle tcp_upload tcp_download tcp_parallel tcp_bidir latency_loaded udp cpu recovery teardown"
 
 setup() {
   setup_fakes
@@ -56,9 +56,9 @@ all_succeeded() {
   # every protocol, in order, with every key of the contract
   assert_equal "$(results '[.protocols[].protocol] | join(" ")')" "direct wireguard nebula tailscale openvpn"
   assert_equal "$(results '[.protocols[] | keys | sort | join(",")] | unique | .[]')" \
-    "cpu,error,interface,ladder,latencyIdle,latencyLoaded,mtu,peer,protocol,recovery,setupMs,status,tcpDownload,tcpUpload,udp,versions"
+    "cpu,error,interface,ladder,latencyIdle,latencyLoaded,mtu,pathMtu,peer,protocol,recovery,setupMs,status,tcpBidir,tcpDownload,tcpParallel,tcpUpload,udp,versions"
   assert_equal "$(results '[.protocols[] | .status, (.error | tostring)] | unique | join(" ")')" "null succeeded"
-  assert_equal "$(results '[.protocols[] | .ladder | map(.rung) | join(",")] | unique | .[]')" "interface,ip,route,ping,backend"
+  assert_equal "$(results '[.protocols[] | .ladder | map(.rung) | join(",")] | unique | .[]')" "interface,ip,route,ping,backend,full_size"
   assert_equal "$(results '[.protocols[] | .ladder[].ms, .setupMs | type] | unique | .[]')" number
   assert_equal "$(results '[.protocols[] | .latencyIdle, .latencyLoaded | (.sent >= .received) and (.rttMs | length) == .received] | unique | .[]')" true
   assert_equal "$(results '[.protocols[] | .tcpUpload[], .tcpDownload[] | (.bitsPerSecond > 0) and (.bytes > 0) and (.intervals | length > 0) and (.cpuLocalPercent | type) == "number"] | unique | .[]')" true
@@ -85,10 +85,10 @@ all_succeeded() {
   # every callback signed, ids counting up, the results last
   local n
   n=$(wc -l <"$FAKE_STATE/webhooks.jsonl")
-  assert_equal "$n" $((5 * 15 + 1))
+  assert_equal "$n" $((5 * 18 + 1))
   assert_equal "$(webhooks '.id' | tr '\n' ' ')" "$(for ((i = 1; i <= n; i++)); do printf 'msg_%s_%s ' "$RUN_ID" "$i"; done)"
   assert_equal "$(webhooks '.url' | sort | uniq -c | awk '{ print $1, $2 }' | tr '\n' ';')" \
-    "75 http://127.0.0.1:9/api/runs/$RUN_ID/phases;1 http://127.0.0.1:9/api/runs/$RUN_ID/results;"
+    "90 http://127.0.0.1:9/api/runs/$RUN_ID/phases;1 http://127.0.0.1:9/api/runs/$RUN_ID/results;"
   assert_equal "$(tail -n 1 "$FAKE_STATE/webhooks.jsonl" | jq -r .body | jq -S .)" "$(jq -S . "$RUNDIR/results.json")"
   local id ts sig body
   while IFS=$'\t' read -r id ts sig body; do
@@ -109,7 +109,7 @@ all_succeeded() {
   queue iperf3 tcp_upload tcp_download tcp_upload udp refused
   run "$SCRIPTS_DIR/run.sh" "$PARAMS"
   assert_success
-  expect_phases wireguard "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route succeeded rung_ping succeeded rung_backend succeeded latency_idle succeeded tcp_upload failed teardown succeeded"
+  expect_phases wireguard "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route succeeded rung_ping succeeded rung_backend succeeded rung_full_size succeeded latency_idle succeeded tcp_upload failed teardown succeeded"
   run webhooks 'select(.body.phase == "tcp_upload" and .body.protocol == "wireguard") | .body.detail'
   assert_output "iperf3: unable to connect to server: Connection refused"
   assert_equal "$(results '.status')" succeeded
@@ -172,12 +172,12 @@ ladder_events() {
   expect_phases wireguard "$(all_succeeded)"
   local -a events
   mapfile -t events < <(ladder_events wireguard)
-  assert_equal "${#events[@]}" 6
+  assert_equal "${#events[@]}" 7
   local phase started ended detail i=0 prev_end line up_started up_ended ping_end
   read -r phase up_started up_ended detail <<<"${events[0]}"
   assert_equal "$phase $detail" "bring_up wireguard up on vlwg-t1, peer 127.0.0.1"
   prev_end=$up_ended
-  for rung in interface ip route ping backend; do
+  for rung in interface ip route ping backend full_size; do
     i=$((i + 1))
     read -r phase started ended detail <<<"${events[i]}"
     assert_equal "$phase" "rung_$rung"
@@ -249,7 +249,7 @@ ladder_events() {
     measure_latency_idle() { jq -n "nope(" >/dev/null; }
     main "$2"' _ "$SCRIPTS_DIR" "$PARAMS"
   assert_success
-  expect_phases direct "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route succeeded rung_ping succeeded rung_backend succeeded latency_idle failed teardown succeeded"
+  expect_phases direct "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route succeeded rung_ping succeeded rung_backend succeeded rung_full_size succeeded latency_idle failed teardown succeeded"
   run results '.protocols[0].error | "\(.phase): \(.message)"'
   assert_output --regexp '^latency_idle: unexpected error \(exit 3\) at .*: jq -n "nope\(" > /dev/null$'
 }
@@ -271,7 +271,7 @@ _hanging() { [[ -s "$FAKE_STATE/iperf3-hang.pid" ]]; }
   kill -TERM -- "-$RUN_PID"
   wait "$RUN_PID" || true
   RUN_PID=''
-  expect_phases direct "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route succeeded rung_ping succeeded rung_backend succeeded latency_idle succeeded tcp_upload failed teardown succeeded"
+  expect_phases direct "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route succeeded rung_ping succeeded rung_backend succeeded rung_full_size succeeded latency_idle succeeded tcp_upload failed teardown succeeded"
   run webhooks 'select(.body.phase == "tcp_upload") | .body.detail'
   assert_output "run terminated by SIGTERM"
   assert_equal "$(results '[.status, .error.message, (.protocols | length)] | @tsv')" "$(printf 'failed\trun terminated by SIGTERM\t1')"
@@ -288,7 +288,7 @@ _hanging() { [[ -s "$FAKE_STATE/iperf3-hang.pid" ]]; }
   kill -TERM "$RUN_PID"
   wait "$RUN_PID" || true
   RUN_PID=''
-  expect_phases nebula "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route succeeded rung_ping succeeded rung_backend succeeded latency_idle succeeded tcp_upload succeeded tcp_download failed teardown succeeded"
+  expect_phases nebula "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route succeeded rung_ping succeeded rung_backend succeeded rung_full_size succeeded latency_idle succeeded tcp_upload succeeded tcp_download failed teardown succeeded"
   assert_equal "$(results '.protocols[0].error | [.phase, .message] | @tsv')" "$(printf 'tcp_download\trun terminated by SIGTERM')"
   poll_until 3000 _is_gone "$(cat "$FAKE_STATE/iperf3-hang.pid")" || fail "the hanging iperf3 survived"
   assert_equal "$(cat "$FAKE_STATE/net/links")" "fake0 ether 1500"

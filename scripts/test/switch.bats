@@ -20,7 +20,7 @@ teardown() { teardown_fakes; }
   run --separate-stderr "$SCRIPTS_DIR/switch.sh" up wireguard
   assert_success
   assert_equal "$(jq -r '[.protocol, .interface, (.setupMs | type), (.ladder | map(.rung) | join(","))] | @tsv' <<<"$output")" \
-    "$(printf 'wireguard\tvlwg-t1\tnumber\tinterface,ip,route,ping,backend')"
+    "$(printf 'wireguard\tvlwg-t1\tnumber\tinterface,ip,route,ping,backend,full_size')"
   run link_exists vlneb-t1
   assert_failure
   assert_equal "$(link_mtu vlwg-t1)" 1420
@@ -36,9 +36,9 @@ teardown() { teardown_fakes; }
   printf '%s\n' "$stderr" >"$BATS_TEST_TMPDIR/switch.log"
   local -a lines
   mapfile -t lines < <(grep -F '[switch] ladder: rung ' "$BATS_TEST_TMPDIR/switch.log")
-  assert_equal "${#lines[@]}" 5
+  assert_equal "${#lines[@]}" 6
   local i rung ms at prev=0
-  for i in 0 1 2 3 4; do
+  for i in 0 1 2 3 4 5; do
     rung=$(jq -r ".ladder[$i].rung" <<<"$output")
     ms=$(jq -r ".ladder[$i].ms" <<<"$output")
     assert_regex "${lines[i]}" "^[0-9T:.-]+Z INFO  \[switch\] ladder: rung $rung passed in $ms ms\$"

@@ -15,7 +15,7 @@ public sealed class RunProgressTests
 
         Assert.All(progress.Protocols.SelectMany(p => p.Steps), s => Assert.Equal(PhaseState.Pending, s.State));
         Assert.Null(progress.Current);
-        Assert.Equal((0, 30), (progress.Settled, progress.Total));
+        Assert.Equal((0, 36), (progress.Settled, progress.Total));
     }
 
     [Fact]

@@ -65,6 +65,7 @@ public sealed class ResultsDownloadsTests : IAsyncLifetime
         Assert.Equal("3", rows["wireguard"]["tcp_upload_bps_n"]);
         Assert.StartsWith("0.8641489361", rows["wireguard"]["tcp_upload_share_of_direct"], StringComparison.Ordinal);
         Assert.Equal("0.6", rows["wireguard"]["latency_idle_p50_ms"]);
+        Assert.Equal(("1400000000", "600000000", "500000000"), (rows["wireguard"]["tcp_parallel_upload_bps"], rows["wireguard"]["tcp_bidir_upload_bps"], rows["wireguard"]["tcp_bidir_download_bps"]));
         Assert.Equal(string.Empty, rows["direct"]["tcp_upload_share_of_direct"]);
         Assert.Equal(("failed", "rung_ping", string.Empty), (rows["tailscale"]["status"], rows["tailscale"]["error_phase"], rows["tailscale"]["tcp_upload_bps"]));
     }

@@ -12,8 +12,8 @@ load lab_helper
 load webhook
 
 PROTOCOLS=(direct wireguard nebula openvpn)
-PHASES=(stop_everything bring_up rung_interface rung_ip rung_route rung_ping rung_backend
-  latency_idle tcp_upload tcp_download latency_loaded udp cpu recovery teardown)
+PHASES=(stop_everything bring_up rung_interface rung_ip rung_route rung_ping rung_backend rung_full_size
+  latency_idle tcp_upload tcp_download tcp_parallel tcp_bidir latency_loaded udp cpu recovery teardown)
 SCRIPTS_SRC="${VPNLENS_LAB_SCRIPTS_SRC:-$REPO_DIR/scripts}"
 OUT="${VPNLENS_LAB_TEST_OUT:-/tmp/vpnlens-lab-test}"
 RECEIVER_PORT="${VPNLENS_LAB_RECEIVER_PORT:-5099}"
@@ -199,7 +199,7 @@ check_results_status() {
 check_throughput() {
   results | jq -r '
     .protocols[] as $p
-    | ("tcpUpload", "tcpDownload", "udp") as $k
+    | ("tcpUpload", "tcpDownload", "tcpParallel", "tcpBidir", "udp") as $k
     | if (($p[$k] // []) | length) == 0 then "\($p.protocol) \($k): no samples"
       else ($p[$k][] | select((.bitsPerSecond // 0) <= 1000 or .bitsPerSecond > 1e12)
             | "\($p.protocol) \($k): \(.bitsPerSecond) bit/s") end'
@@ -223,7 +223,7 @@ check_setup_recovery() {
         (if (.setupMs // 0) <= 0 then "\(.protocol) setupMs \(.setupMs)" else empty end),
         (if (.recovery.ms // 0) <= 0 then "\(.protocol) recovery \(.recovery)" else empty end)
       end,
-      (if [.ladder[]?.rung] != ["interface", "ip", "route", "ping", "backend"]
+      (if [.ladder[]?.rung] != ["interface", "ip", "route", "ping", "backend", "full_size"]
        then "\(.protocol) ladder \(.ladder)" else empty end)'
 }
 
@@ -329,7 +329,7 @@ check_setup_recovery() {
     def mbit: . / 1e6 | . * 10 | round / 10;
     def med: sort | if length == 0 then null else .[(length / 2 | floor)] end;
     .protocols[] |
-    "\(.protocol): tcp up \([.tcpUpload[]?.bitsPerSecond] | med | mbit) Mbit/s, tcp down \([.tcpDownload[]?.bitsPerSecond] | med | mbit) Mbit/s, udp \([.udp[]?.bitsPerSecond] | med | mbit) Mbit/s (loss \([.udp[]?.lostPercent] | med)%), rtt idle median \(.latencyIdle.rttMs | med) ms, loaded \(.latencyLoaded.rttMs | med) ms, setup \(.setupMs) ms, recovery \(if .recovery.ms then "\(.recovery.ms) ms" else "skipped" end), mtu \(.mtu)"' >"$summary"
+    "\(.protocol): tcp up \([.tcpUpload[]?.bitsPerSecond] | med | mbit) Mbit/s, tcp down \([.tcpDownload[]?.bitsPerSecond] | med | mbit) Mbit/s, tcp -P \([.tcpParallel[]?.streams] | med) up \([.tcpParallel[]?.bitsPerSecond] | med | mbit) Mbit/s, bidir up \([.tcpBidir[]?.bitsPerSecond] | med | mbit) down \([.tcpBidir[]?.reverseBitsPerSecond] | med | mbit) Mbit/s, udp \([.udp[]?.bitsPerSecond] | med | mbit) Mbit/s (loss \([.udp[]?.lostPercent] | med)%), rtt idle median \(.latencyIdle.rttMs | med) ms, loaded (bidir) \(.latencyLoaded.rttMs | med) ms, setup \(.setupMs) ms, recovery \(if .recovery.ms then "\(.recovery.ms) ms" else "skipped" end), mtu \(.mtu)"' >"$summary"
   local line
   while IFS= read -r line; do echo "# $line" >&3; done <"$summary"
   [[ -s "$summary" ]]

@@ -83,6 +83,7 @@ public sealed class FigureTablesTests : MudTestContext
         Assert.Equal("cubic", environment.Find("[data-testid=environment] [data-key=congestionControl]").TextContent);
         Assert.Contains("rx-udp-gro-forwarding: off", environment.Find("[data-testid=environment]").TextContent, StringComparison.Ordinal);
         Assert.Contains("1420", environment.Find("[data-testid=tunnels] tr[data-protocol=wireguard]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("1420", environment.Find("[data-testid=tunnels] tr[data-protocol=wireguard] [data-key=pathMtu]").TextContent);
         Assert.Equal("3", environment.Find("[data-testid=settings] [data-key=repeats]").TextContent);
     }
 

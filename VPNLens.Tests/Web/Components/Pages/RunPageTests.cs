@@ -31,7 +31,7 @@ public sealed class RunPageTests : MudTestContext, IAsyncLifetime
         Assert.Equal("running", StateOf(page, "direct", Phase.StopEverything));
         Assert.Equal("pending", StateOf(page, "direct", Phase.BringUp));
         Assert.Equal("pending", StateOf(page, "wireguard", Phase.StopEverything));
-        Assert.Contains("0 of 30 phases", page.Find("[data-testid=progress-text]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("0 of 36 phases", page.Find("[data-testid=progress-text]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
