@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using VPNLens.Core.Nodes;
 using VPNLens.Core.Phases;
 using VPNLens.Core.Runs;
+using VPNLens.Web.Permalinks;
 using VPNLens.Web.Persistence;
 
 namespace VPNLens.Web.Runs;
@@ -30,7 +31,7 @@ public sealed class RunSnapshots(IDbContextFactory<AppDbContext> dbFactory)
 
     public async Task<RunSnapshot?> ByTokenAsync(string? token, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(token) || token.Length > 64)
+        if (!PermalinkToken.IsWellFormed(token))
         {
             return null;
         }
