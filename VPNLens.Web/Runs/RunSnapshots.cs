@@ -41,6 +41,27 @@ public sealed class RunSnapshots(IDbContextFactory<AppDbContext> dbFactory)
         return run is null ? null : await SnapshotAsync(db, run, cancellationToken);
     }
 
+    /// <summary>
+    /// How long each phase usually takes on a node: the median over its last few successful runs other than <paramref name="exceptRun"/>
+    /// (of each phase that succeeded in them). Empty for a node with no history.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, TimeSpan>> TypicalPhaseDurationsAsync(Guid nodeId, Guid exceptRun, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var runs = await db.Runs.AsNoTracking()
+            .Where(r => r.NodeId == nodeId && r.Id != exceptRun && r.State == RunState.Succeeded && r.FinishedAt != null)
+            .OrderByDescending(r => r.FinishedAt)
+            .Select(r => r.Id)
+            .Take(5)
+            .ToListAsync(cancellationToken);
+        var events = await db.PhaseEvents.AsNoTracking()
+            .Where(e => runs.Contains(e.RunId) && e.Status == PhaseStatus.Succeeded)
+            .ToListAsync(cancellationToken);
+        return events
+            .GroupBy(e => e.Phase)
+            .ToDictionary(g => g.Key, g => TimeSpan.FromSeconds(Core.Statistics.Descriptive.Median([.. g.Select(e => e.Duration.TotalSeconds)])!.Value));
+    }
+
     /// <summary>Whether the run with this permalink token has ended (false when there is none).</summary>
     public async Task<bool> IsFinishedAsync(string token, CancellationToken cancellationToken)
     {
