@@ -12,6 +12,7 @@ readonly DEBIAN_PACKAGES=(
   ca-certificates curl jq openssl python3 python3-yaml iproute2 iputils-ping procps psmisc ethtool sudo
   openssh-server openssh-client iperf3 wireguard-tools wireguard-go nebula openvpn
   caddy docker-compose shellcheck shfmt bats bats-assert bats-support bats-file chromium tini wrk
+  npm
 )
 
 log_info() { printf '%s [vpnlens] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }

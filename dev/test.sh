@@ -54,6 +54,8 @@ run_format_check() {
 run_dotnet_tests() {
   local log="$RESULTS_DIR/dotnet.log" status=0
   log_info "== dotnet test"
+  # axe-core for the browser tests' accessibility checks (tools/npm/package-lock.json pins it)
+  npm ci --prefix "$REPO_DIR/tools/npm" --no-audit --no-fund >/dev/null
   dotnet build "$REPO_DIR/VPNLens.sln" -c Debug --nologo -v quiet
   dotnet test --solution "$REPO_DIR/VPNLens.sln" --no-build 2>&1 | tee "$log" || status=$?
   record "dotnet-test" "$status" \
