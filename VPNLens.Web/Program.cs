@@ -28,7 +28,7 @@ await using (var scope = app.Services.CreateAsyncScope())
 
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseStatusCodePagesForPeopleAndClients();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

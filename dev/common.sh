@@ -12,7 +12,7 @@ readonly DEBIAN_PACKAGES=(
   ca-certificates curl jq openssl python3 python3-yaml iproute2 iputils-ping procps psmisc ethtool sudo
   openssh-server openssh-client iperf3 wireguard-tools wireguard-go nebula openvpn
   caddy docker-compose shellcheck shfmt bats bats-assert bats-support bats-file chromium tini wrk
-  postgresql
+  postgresql npm
 )
 
 # A live `./vpnlens up` owns the lab (one per machine, like the lab): its pid is here while it runs.

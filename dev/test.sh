@@ -66,6 +66,8 @@ record_dotnet_log() {
 run_dotnet_tests() {
   local log="$RESULTS_DIR/dotnet.log" pg_log="$RESULTS_DIR/dotnet-postgres.log" status=0
   log_info "== dotnet test"
+  # axe-core for the browser tests' accessibility checks (tools/npm/package-lock.json pins it)
+  npm ci --prefix "$REPO_DIR/tools/npm" --no-audit --no-fund >/dev/null
   dotnet build "$REPO_DIR/VPNLens.sln" -c Debug --nologo -v quiet
   "$REPO_DIR/scripts/test/postgres.sh" start
   VPNLENS_TEST_POSTGRES="$("$REPO_DIR/scripts/test/postgres.sh" connection-string)"

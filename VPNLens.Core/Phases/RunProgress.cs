@@ -35,6 +35,9 @@ public sealed record ProtocolProgress(string Protocol, IReadOnlyList<PhaseStep> 
     public int Settled => Steps.Count(s => s.IsSettled);
 }
 
+/// <summary>How long a run has been going and about how much longer it needs (null once nothing is left to run).</summary>
+public sealed record RunTimeEstimate(TimeSpan Elapsed, TimeSpan? Remaining);
+
 /// <summary>
 /// Every phase of every protocol of a run with its state, from the phase events stored so far.
 /// The node runs protocols in order and phases in <see cref="Phase.InOrder"/>; a failed phase jumps to
@@ -52,6 +55,71 @@ public sealed record RunProgress(IReadOnlyList<ProtocolProgress> Protocols)
     public PhaseStep? Current => Protocols.SelectMany(p => p.Steps).FirstOrDefault(s => s.State is PhaseState.Running or PhaseState.Interrupted);
 
     public IEnumerable<PhaseStep> Failures => Protocols.Select(p => p.FailedStep).OfType<PhaseStep>();
+
+    /// <summary>When the latest reported phase ended: the running phase started then.</summary>
+    public DateTimeOffset? LastReportedAt { get; init; }
+
+    /// <summary>
+    /// Elapsed time since the run started, and an estimate of what is left: each phase still to run takes what it took in
+    /// earlier runs on the node (<paramref name="typical"/>, by phase) or, without history, what the settings imply; the
+    /// phases this run has finished scale that by how much faster or slower than expected it has been so far; the running
+    /// phase counts only what it has not used yet. A queued run (no <paramref name="startedAt"/>) has the whole estimate left.
+    /// </summary>
+    public RunTimeEstimate EstimateTime(DateTimeOffset? startedAt, DateTimeOffset now, RunSettings settings, IReadOnlyDictionary<string, TimeSpan> typical)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(typical);
+        var elapsed = startedAt is { } start && now > start ? now - start : TimeSpan.Zero;
+        var steps = Protocols.SelectMany(p => p.Steps).ToList();
+        if (!steps.Any(s => s.State is PhaseState.Pending or PhaseState.Running))
+        {
+            return new RunTimeEstimate(elapsed, null);
+        }
+
+        TimeSpan Expected(PhaseStep step) => typical.TryGetValue(step.Phase, out var usual) ? usual : FromSettings(step, settings);
+
+        var finished = steps.Where(s => s.State == PhaseState.Succeeded && s.Duration is not null).ToList();
+        var expectedSoFar = finished.Sum(s => Expected(s).TotalSeconds);
+        var actualSoFar = finished.Sum(s => s.Duration!.Value.TotalSeconds);
+        var pace = expectedSoFar >= 10 ? Math.Clamp(actualSoFar / expectedSoFar, 0.5, 3) : 1;
+
+        var remaining = 0.0;
+        foreach (var step in steps)
+        {
+            var seconds = Expected(step).TotalSeconds * pace;
+            if (step.State == PhaseState.Running)
+            {
+                var since = LastReportedAt ?? startedAt ?? now;
+                remaining += Math.Max(0, seconds - (now - since).TotalSeconds);
+            }
+            else if (step.State == PhaseState.Pending)
+            {
+                remaining += seconds;
+            }
+        }
+
+        return new RunTimeEstimate(elapsed, TimeSpan.FromSeconds(Math.Round(remaining)));
+    }
+
+    /// <summary>What a phase should take by the run's settings alone: its measuring time plus a little for starting and stopping.</summary>
+    public static TimeSpan FromSettings(PhaseStep step, RunSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(settings);
+        var pings = settings.PingCount * settings.PingIntervalSeconds;
+        var seconds = step.Phase switch
+        {
+            Phase.TcpUpload or Phase.TcpDownload => settings.Repeats * (settings.TcpSeconds + settings.OmitSeconds + 2.0),
+            Phase.Udp => settings.Repeats * (settings.UdpSeconds + 2.0),
+            Phase.LatencyIdle => pings + 1,
+            Phase.LatencyLoaded => Math.Max(pings, settings.TcpSeconds) + 2,
+            Phase.Cpu => settings.TcpSeconds + 2.0,
+            Phase.Recovery => step.Protocol == Runs.Protocols.Direct ? 0 : 3,
+            Phase.BringUp => 2,
+            _ => 1,
+        };
+        return TimeSpan.FromSeconds(seconds);
+    }
 
     public static RunProgress Of(IReadOnlyList<string> protocols, IEnumerable<PhaseEvent> events, RunState state, bool started)
     {
@@ -101,7 +169,7 @@ public sealed record RunProgress(IReadOnlyList<ProtocolProgress> Protocols)
             result.Add(new ProtocolProgress(protocol, steps));
         }
 
-        return new RunProgress(result);
+        return new RunProgress(result) { LastReportedAt = reported.Count == 0 ? null : reported.Values.Max(e => e.EndedAt) };
     }
 
     private static PhaseState StateOf(PhaseStatus status) => status switch

@@ -17,7 +17,7 @@ namespace VPNLens.Tests.Browser;
 /// The dashboard in a real browser (Debian's Chromium, headless) against the app on Kestrel: sign in, add and test a node,
 /// queue a run, watch its phases arrive live, and open its permalink signed out. The test plays the node: SSH is replaced by
 /// <see cref="FakeRemoteNodeClient"/> (only here), and the phases and results are posted as signed callbacks, exactly as run.sh posts them.
-/// Screenshots go to artifacts/screenshots/.
+/// Screenshots go to artifacts/test-results/screenshots/.
 /// </summary>
 [Collection(AppCollection.Name)]
 [Trait("Category", "Browser")]
@@ -27,7 +27,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
     private readonly FakeRemoteNodeClient nodes = new();
-    private readonly string screenshots = Path.Combine(Repository.Root, "artifacts", "screenshots");
+    private readonly string screenshots = Path.Combine(Repository.Root, "artifacts", "test-results", "screenshots");
     private readonly string keyFile = Path.GetTempFileName();
     private VpnLensApp app = null!;
     private Uri baseAddress = null!;
@@ -168,7 +168,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Expect(permalink.Locator("[data-testid=headline]")).ToHaveCountAsync(4);
         await Expect(permalink.Locator("[data-testid=headline][data-protocol=wireguard] [data-metric=tcp_upload]")).ToHaveTextAsync("812.3 Mbit/s");
         await Expect(permalink.Locator("[data-testid=time-chart]")).ToHaveCountAsync(3);
-        await Expect(permalink.Locator("[data-testid=time-chart][data-protocol=wireguard] svg path[stroke='#3949ab']").First).ToBeVisibleAsync();
+        await ExpectChartDrawnAsync(permalink, "[data-testid=time-chart][data-protocol=wireguard] canvas");
         Assert.DoesNotContain(await visitor.CookiesAsync(), c => c.Name == "vpnlens.auth");
         await Screenshot(permalink, "05-results", fullPage: true);
 
@@ -205,7 +205,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         // compare form takes another run's whole permalink.
         await permalink.GotoAsync($"/r/{run.PublicToken}");
         await Expect(permalink.Locator("[data-testid=headline][data-protocol=wireguard] [data-metric=tcp_upload]")).ToHaveTextAsync("812.3 Mbit/s");
-        await Expect(permalink.Locator("[data-testid=time-chart][data-protocol=wireguard] svg path[stroke='#3949ab']").First).ToBeVisibleAsync();
+        await ExpectChartDrawnAsync(permalink, "[data-testid=time-chart][data-protocol=wireguard] canvas");
         await Expect(permalink.Locator("[data-interactive]")).ToHaveAttributeAsync("data-interactive", "false");
         await Screenshot(permalink, "08-results-static", fullPage: true);
         await permalink.FillAsync("[data-testid=compare-with]", new Uri(baseAddress, $"r/{later.PublicToken}/").ToString());
@@ -221,6 +221,10 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.GotoAsync(path);
         await Expect(page.Locator("[data-interactive]")).ToHaveAttributeAsync("data-interactive", "true");
     }
+
+    // Chart.js has drawn the canvas (wwwroot/js/charts.js keeps the chart on the element).
+    private static async Task ExpectChartDrawnAsync(IPage page, string canvas) =>
+        await page.WaitForFunctionAsync("selector => document.querySelector(selector)?.vlChart !== undefined", canvas);
 
     private static Task FillAsync(IPage page, string testId, string value) =>
         page.FillAsync($":is(input[data-testid={testId}], [data-testid={testId}] input)", value);

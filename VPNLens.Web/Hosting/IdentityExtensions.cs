@@ -36,10 +36,11 @@ public static class IdentityExtensions
         return services;
     }
 
-    // API clients get a status code, not an HTML login page.
+    // API clients get a status code, not an HTML login page; a person opening the job dashboard in a browser is sent to sign in.
     private static Task RejectApiCalls(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hangfire") || context.Request.Path.StartsWithSegments("/hubs"))
+        var jobsDashboardForPerson = context.Request.Path.StartsWithSegments("/hangfire") && StatusCodePagesExtensions.IsBrowserPageRequest(context.HttpContext);
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs") || (context.Request.Path.StartsWithSegments("/hangfire") && !jobsDashboardForPerson))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;

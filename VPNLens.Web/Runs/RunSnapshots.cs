@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using VPNLens.Core.Nodes;
 using VPNLens.Core.Phases;
 using VPNLens.Core.Runs;
+using VPNLens.Web.Permalinks;
 using VPNLens.Web.Persistence;
 
 namespace VPNLens.Web.Runs;
@@ -30,7 +31,7 @@ public sealed class RunSnapshots(IDbContextFactory<AppDbContext> dbFactory)
 
     public async Task<RunSnapshot?> ByTokenAsync(string? token, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(token) || token.Length > 64)
+        if (!PermalinkToken.IsWellFormed(token))
         {
             return null;
         }
@@ -38,6 +39,27 @@ public sealed class RunSnapshots(IDbContextFactory<AppDbContext> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.PublicToken == token, cancellationToken);
         return run is null ? null : await SnapshotAsync(db, run, cancellationToken);
+    }
+
+    /// <summary>
+    /// How long each phase usually takes on a node: the median over its last few successful runs other than <paramref name="exceptRun"/>
+    /// (of each phase that succeeded in them). Empty for a node with no history.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, TimeSpan>> TypicalPhaseDurationsAsync(Guid nodeId, Guid exceptRun, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var runs = await db.Runs.AsNoTracking()
+            .Where(r => r.NodeId == nodeId && r.Id != exceptRun && r.State == RunState.Succeeded && r.FinishedAt != null)
+            .OrderByDescending(r => r.FinishedAt)
+            .Select(r => r.Id)
+            .Take(5)
+            .ToListAsync(cancellationToken);
+        var events = await db.PhaseEvents.AsNoTracking()
+            .Where(e => runs.Contains(e.RunId) && e.Status == PhaseStatus.Succeeded)
+            .ToListAsync(cancellationToken);
+        return events
+            .GroupBy(e => e.Phase)
+            .ToDictionary(g => g.Key, g => TimeSpan.FromSeconds(Core.Statistics.Descriptive.Median([.. g.Select(e => e.Duration.TotalSeconds)])!.Value));
     }
 
     /// <summary>Whether the run with this permalink token has ended (false when there is none).</summary>

@@ -163,7 +163,7 @@ measure_tcp_download() { measure_throughput tcpDownload tcp_once download; }
 # streams (each way, for bidir), as real traffic runs many connections at once.
 tcp_streams_once() {
   local prefix="$PROTO_DIR/tcp-$1-p$S_PARALLEL_STREAMS-$2"
-  iperf_run "$1" "$PROTO_PEER" "$PROTO_PORT" "$S_TCP_SECONDS" "$S_OMIT" 0 "$prefix" "$S_PARALLEL_STREAMS" ||
+  iperf_measure "$1" "$PROTO_PEER" "$PROTO_PORT" "$S_TCP_SECONDS" "$S_OMIT" 0 "$prefix" "$S_PARALLEL_STREAMS" ||
     phase_fail "$IPERF_ERROR"
   cp "$prefix.sample" "$REPEAT_SAMPLE_FILE"
 }

@@ -85,17 +85,17 @@ public sealed class FinishedRunPageCacheTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_token_is_not_cached()
     {
-        await GetAsync(client, "no-such-token");
-        var second = await GetAsync(client, "no-such-token");
+        await GetAsync(client, "no-such-token", HttpStatusCode.NotFound);
+        var second = await GetAsync(client, "no-such-token", HttpStatusCode.NotFound);
 
         Assert.Null(second.Age);
         Assert.Contains("data-testid=\"not-found\"", second.Html, StringComparison.Ordinal);
     }
 
-    private static async Task<Page> GetAsync(HttpClient http, string token)
+    private static async Task<Page> GetAsync(HttpClient http, string token, HttpStatusCode expected = HttpStatusCode.OK)
     {
         using var response = await http.GetAsync(new Uri($"/r/{token}", UriKind.Relative), TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, response.StatusCode);
         return new Page(
             await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken),
             response.Headers.Age,

@@ -67,7 +67,7 @@ public sealed class ResultsPageTests : MudTestContext, IAsyncLifetime
         var page = Render<ResultsPage>(p => p.Add(x => x.Token, run.PublicToken));
 
         Assert.Equal(
-            ["PageTitle", "SectionContent", "RunStateChip", "PhaseBoard"],
+            ["PageTitle", "SectionContent", "RunStateChip", "RunClock", "PhaseBoard"],
             page.FindComponents<IComponent>().Select(c => c.Instance.GetType().Name));
         var overall = page.Find("[data-testid=live-status] + .mud-paper [role=progressbar]");
         Assert.Equal("0", overall.GetAttribute("aria-valuenow"));
@@ -75,7 +75,7 @@ public sealed class ResultsPageTests : MudTestContext, IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_charts_plot_each_protocols_seconds_and_the_share_of_direct()
+    public async Task The_charts_plot_each_protocols_seconds_on_one_axis_and_each_tunnels_throughput_with_its_spread()
     {
         await Database.WithDbAsync(db => db.Runs.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s
             .SetProperty(r => r.State, RunState.Succeeded).SetProperty(r => r.ResultsJson, Fixtures.FourProtocols())));
@@ -83,27 +83,12 @@ public sealed class ResultsPageTests : MudTestContext, IAsyncLifetime
         var page = Render<ResultsPage>(p => p.Add(x => x.Token, run.PublicToken));
 
         Assert.Equal(["direct", "wireguard", "nebula"], page.FindAll("[data-testid=time-chart]").Select(c => c.GetAttribute("data-protocol")));
-        var charts = page.FindComponents<MudChart<double>>();
-        var share = charts[0].Instance;
-        Assert.Equal(["WireGuard", "Headscale/Tailscale (failed)", "Nebula"], share.ChartLabels);
-        Assert.Equal([86.4, null, 64.1], share.ChartSeries.Single(s => s.Name == "Upload").Data.Points.Select(p => p.HasValue ? p.Y : (double?)null));
-
-        // WireGuard's median upload repetition is the first one (812.3 Mbit/s): its ten seconds, in Mbit/s.
-        var wireguard = charts[2].Instance;
-        var expected = System.Text.Json.JsonDocument.Parse(Fixtures.FourProtocols()).RootElement.GetProperty("protocols")[1].GetProperty("tcpUpload")[0].GetProperty("intervals")
-            .EnumerateArray().Select(v => Math.Round(v.GetDouble() / 1e6, 1));
-        Assert.Equal(Enumerable.Range(1, 10).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), wireguard.ChartLabels);
-        Assert.Equal(expected, wireguard.ChartSeries.Single(s => s.Name == "Upload").Data.Values);
-    }
-
-    [Fact]
-    public void Charts_that_cannot_measure_their_box_are_drawn_in_their_own_proportions()
-    {
-        var view = ResultsView.From(Fixtures.FourProtocols())!;
-
-        var charts = Render<ThroughputCharts>(p => p.Add(x => x.View, view).Add(x => x.FitToBox, false));
-
-        Assert.All(charts.FindComponents<MudChart<double>>(), chart => Assert.False(chart.Instance.MatchBoundsToSize));
-        Assert.NotEmpty(charts.FindAll("[data-testid=time-chart][data-protocol=wireguard] svg path[stroke='#3949ab']"));
+        Assert.Single(page.FindAll("[data-testid=time-chart]").Select(c => c.GetAttribute("data-y-max")).Distinct());
+        var bars = System.Text.Json.JsonDocument.Parse(page.Find("[data-testid=throughput-bars] canvas").GetAttribute("data-chart")!).RootElement;
+        Assert.Equal("bars", bars.GetProperty("kind").GetString());
+        Assert.Equal(["WireGuard", "Headscale/Tailscale (failed)", "Nebula"], bars.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal(2, bars.GetProperty("references").GetArrayLength());
+        Assert.Equal(["idle", "loaded"], page.FindAll("[data-testid=latency-cdf]").Select(c => c.GetAttribute("data-load")));
+        Assert.All(page.FindAll("canvas[data-chart]"), canvas => Assert.False(string.IsNullOrWhiteSpace(canvas.GetAttribute("aria-label"))));
     }
 }

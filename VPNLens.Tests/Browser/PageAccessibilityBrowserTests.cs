@@ -1,0 +1,131 @@
+using Microsoft.Playwright;
+using VPNLens.Core.Phases;
+using VPNLens.Core.Runs;
+using VPNLens.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace VPNLens.Tests.Browser;
+
+/// <summary>
+/// Every page a person meets, on a desktop window and on a phone (390x844): axe-core finds nothing serious or critical,
+/// the page does not scroll sideways, it has one main landmark and one h1. Screenshots go to artifacts/test-results/screenshots/.
+/// </summary>
+[Collection(AppCollection.Name)]
+[Trait("Category", "Browser")]
+public sealed class PageAccessibilityBrowserTests : IAsyncLifetime
+{
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    private readonly string screenshots = Path.Combine(Repository.Root, "artifacts", "test-results", "screenshots");
+    private VpnLensApp app = null!;
+    private Uri baseAddress = null!;
+    private IPlaywright playwright = null!;
+    private IBrowser browser = null!;
+    private Run finished = null!;
+    private Run later = null!;
+    private Run running = null!;
+
+    public static TheoryData<string, int, int> Windows => new() { { "desktop", 1400, 900 }, { "phone", 390, 844 } };
+
+    public async ValueTask InitializeAsync()
+    {
+        baseAddress = new Uri($"http://127.0.0.1:{Sshd.FreePort()}/");
+        app = new VpnLensApp(new Dictionary<string, string?> { ["App:PublicUrl"] = baseAddress.ToString() }, kestrelUrl: baseAddress.ToString());
+        app.StartServer();
+        await SeedAsync();
+        Directory.CreateDirectory(screenshots);
+        SetDefaultExpectTimeout(15_000);
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await browser.DisposeAsync();
+        playwright.Dispose();
+        await app.DisposeAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(Windows))]
+    public async Task Every_page_is_accessible_and_fits_the_window(string name, int width, int height)
+    {
+        var failures = new List<string>();
+        await using var visitor = await NewContextAsync(width, height);
+        var page = await visitor.NewPageAsync();
+        await CheckAsync(page, name, "sign-in", "/account/login", interactive: false, failures);
+        await CheckAsync(page, name, "results", $"/r/{finished.PublicToken}", interactive: false, failures);
+        await CheckAsync(page, name, "live-permalink", $"/r/{running.PublicToken}", interactive: true, failures);
+        await CheckAsync(page, name, "compare", $"/compare?a={finished.PublicToken}&b={later.PublicToken}", interactive: true, failures);
+        await CheckAsync(page, name, "not-found", "/no-such-page", interactive: false, failures);
+
+        await using var admin = await NewContextAsync(width, height);
+        var signedIn = await admin.NewPageAsync();
+        await signedIn.GotoAsync("/account/login");
+        await signedIn.FillAsync("#email", SignIn.AdminEmail);
+        await signedIn.FillAsync("#password", SignIn.AdminPassword);
+        await signedIn.ClickAsync("button[type=submit]");
+        await Expect(signedIn.Locator("h1")).ToHaveTextAsync("Dashboard");
+        await CheckAsync(signedIn, name, "dashboard", "/", interactive: true, failures);
+        await CheckAsync(signedIn, name, "live-run", $"/runs/{running.Id}", interactive: true, failures);
+        await CheckAsync(signedIn, name, "nodes", "/nodes", interactive: true, failures);
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    private async Task CheckAsync(IPage page, string window, string name, string path, bool interactive, List<string> failures)
+    {
+        await page.GotoAsync(path);
+        if (interactive)
+        {
+            await Expect(page.Locator("[data-interactive]")).ToHaveAttributeAsync("data-interactive", "true");
+        }
+
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, $"a11y-{window}-{name}.png"), FullPage = true });
+        failures.AddRange((await Axe.SeriousViolationsAsync(page)).Select(v => $"{window} {name}: {v}"));
+        if (await Axe.SidewaysOverflowAsync(page) is > 0 and var overflow)
+        {
+            failures.Add($"{window} {name}: the page scrolls sideways by {overflow} px");
+        }
+
+        foreach (var (selector, what) in new[] { ("main", "main landmark"), ("h1", "h1") })
+        {
+            if (await page.Locator(selector).CountAsync() is not 1 and var count)
+            {
+                failures.Add($"{window} {name}: {count} {what}s, not one");
+            }
+        }
+    }
+
+    private Task<IBrowserContext> NewContextAsync(int width, int height) =>
+        browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, BaseURL = baseAddress.ToString() });
+
+    private async Task SeedAsync()
+    {
+        var node = Seed.Node("lab-node1");
+        finished = Seed.Run(node.Id, RunState.Succeeded, protocols: ["wireguard", "tailscale", "nebula"]);
+        finished.ResultsJson = Fixtures.FourProtocols();
+        finished.FinishedAt = DateTimeOffset.UtcNow;
+        later = Seed.Run(node.Id, RunState.Succeeded, protocols: ["wireguard", "tailscale", "nebula"]);
+        later.ResultsJson = Fixtures.FourProtocolsScaled("wireguard", "tcpUpload", 1.1);
+        later.FinishedAt = DateTimeOffset.UtcNow;
+        running = Seed.Run(node.Id, RunState.Running, protocols: ["wireguard", "nebula"]);
+        var start = DateTimeOffset.UtcNow.AddMinutes(-2);
+        var phases = Phase.InOrder.Take(6).Select((phase, i) => new PhaseEvent
+        {
+            RunId = running.Id,
+            Protocol = Protocols.Direct,
+            Phase = phase,
+            Status = PhaseStatus.Succeeded,
+            StartedAt = start.AddSeconds(i * 10),
+            EndedAt = start.AddSeconds((i * 10) + 9),
+        });
+        await app.WithDbAsync(async db =>
+        {
+            db.AddRange(node, finished, later, running);
+            db.AddRange(phases);
+            await db.SaveChangesAsync();
+        });
+    }
+}
