@@ -1,5 +1,6 @@
 using VPNLens.Core.Phases;
 using VPNLens.Core.Runs;
+using VPNLens.Web.Figures;
 
 namespace VPNLens.Web.Api;
 
@@ -17,9 +18,10 @@ public sealed record RunDto(
     string? FailureReason,
     int? QueuePosition,
     IReadOnlyList<PhaseDto>? Phases,
-    object? Results)
+    object? Results,
+    VerdictDto? Verdict = null)
 {
-    public static RunDto From(Run run, string permalink, int? position, IReadOnlyList<PhaseEvent>? phases = null, object? results = null)
+    public static RunDto From(Run run, string permalink, int? position, IReadOnlyList<PhaseEvent>? phases = null, object? results = null, VerdictDto? verdict = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         return new RunDto(
@@ -35,7 +37,8 @@ public sealed record RunDto(
             run.FailureReason,
             position,
             phases?.Select(PhaseDto.From).ToList(),
-            results);
+            results,
+            verdict);
     }
 }
 
