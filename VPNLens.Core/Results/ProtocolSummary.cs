@@ -77,7 +77,7 @@ public sealed record ProtocolSummary(
     private static LatencySummary? Latency(PingReport? ping) =>
         ping is null ? null : LatencySummary.Of(ping.Sent, ping.Received, ping.RttMs ?? []);
 
-    private static double? LossPercent(UdpSample sample) =>
+    internal static double? LossPercent(UdpSample sample) =>
         sample.LostPercent ?? (sample.Packets is > 0 && sample.LostPackets is not null
             ? sample.LostPackets.Value * 100.0 / sample.Packets.Value
             : null);

@@ -3,7 +3,7 @@ using System.Net.Mail;
 namespace VPNLens.Core.Runs;
 
 /// <summary>What a person or an automation asks for: benchmark these protocols on that node, mail me the link.</summary>
-public sealed record RunRequest(Guid? NodeId, IReadOnlyList<string>? Protocols, string? Email)
+public sealed record RunRequest(Guid? NodeId, IReadOnlyList<string>? Protocols, string? Email, RunSettingsRequest? Settings = null)
 {
     /// <summary>Every problem with the request, keyed by field, in the shape of a validation problem.</summary>
     public Dictionary<string, string[]> Validate()
@@ -33,6 +33,13 @@ public sealed record RunRequest(Guid? NodeId, IReadOnlyList<string>? Protocols, 
         }
 
         return errors;
+    }
+
+    /// <summary>The run's settings: the request's choices over the defaults, with every out-of-range field named ("settings.repeats").</summary>
+    public (RunSettings Settings, Dictionary<string, string[]> Errors) SettingsOver(RunSettings defaults)
+    {
+        var settings = Settings?.ApplyTo(defaults) ?? defaults;
+        return (settings, RunSettingsValidation.Validate(settings, RunSettingsValidation.ApiField));
     }
 
     public static bool IsValidEmail(string? email) =>

@@ -166,7 +166,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         // The signed-out permalink turned into the results by itself.
         await Expect(permalink.Locator("[data-testid=headline]")).ToHaveCountAsync(4);
-        await Expect(permalink.Locator("[data-testid=headline][data-protocol=wireguard] [data-metric=tcp_upload]")).ToHaveTextAsync("812.3 Mbit/s");
+        await Expect(permalink.Locator("[data-testid=headline][data-protocol=wireguard] [data-metric=tcp_upload]")).ToHaveTextAsync("812 Mbit/s");
         await Expect(permalink.Locator("[data-testid=time-chart]")).ToHaveCountAsync(3);
         await ExpectChartDrawnAsync(permalink, "[data-testid=time-chart][data-protocol=wireguard] canvas");
         Assert.DoesNotContain(await visitor.CookiesAsync(), c => c.Name == "vpnlens.auth");
@@ -198,19 +198,19 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             await db.SaveChangesAsync();
         });
         await GoInteractiveAsync(permalink, $"/compare?a={run.PublicToken}&b={later.PublicToken}");
-        await Expect(permalink.Locator("[data-testid=compare-protocol][data-protocol=wireguard] tr[data-metric=tcp_upload]")).ToContainTextAsync("+10 %");
+        await Expect(permalink.Locator("[data-testid=compare-protocol][data-protocol=wireguard] tr[data-metric=tcp_upload]")).ToContainTextAsync("+10.0 %");
         await Screenshot(permalink, "07-compare", fullPage: true);
 
         // Opened afresh, the finished run's permalink is a static page (no circuit) with the same figures, and its
         // compare form takes another run's whole permalink.
         await permalink.GotoAsync($"/r/{run.PublicToken}");
-        await Expect(permalink.Locator("[data-testid=headline][data-protocol=wireguard] [data-metric=tcp_upload]")).ToHaveTextAsync("812.3 Mbit/s");
+        await Expect(permalink.Locator("[data-testid=headline][data-protocol=wireguard] [data-metric=tcp_upload]")).ToHaveTextAsync("812 Mbit/s");
         await ExpectChartDrawnAsync(permalink, "[data-testid=time-chart][data-protocol=wireguard] canvas");
         await Expect(permalink.Locator("[data-interactive]")).ToHaveAttributeAsync("data-interactive", "false");
         await Screenshot(permalink, "08-results-static", fullPage: true);
         await permalink.FillAsync("[data-testid=compare-with]", new Uri(baseAddress, $"r/{later.PublicToken}/").ToString());
         await permalink.Locator("[data-testid=compare-form] button[type=submit]").ClickAsync();
-        await Expect(permalink.Locator("[data-testid=compare-protocol][data-protocol=wireguard] tr[data-metric=tcp_upload]")).ToContainTextAsync("+10 %");
+        await Expect(permalink.Locator("[data-testid=compare-protocol][data-protocol=wireguard] tr[data-metric=tcp_upload]")).ToContainTextAsync("+10.0 %");
 
         using var csv = await callbacks.GetAsync(new Uri($"r/{run.PublicToken}/results.csv", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, csv.StatusCode);

@@ -1,5 +1,6 @@
 using VPNLens.Core.Phases;
 using VPNLens.Core.Runs;
+using VPNLens.Web.Figures;
 
 namespace VPNLens.Web.Api;
 
@@ -19,9 +20,10 @@ public sealed record RunDto(
     IReadOnlyList<PhaseDto>? Phases,
     object? Results,
     string EmailStatus,
-    string? EmailError)
+    string? EmailError,
+    VerdictDto? Verdict = null)
 {
-    public static RunDto From(Run run, string permalink, int? position, IReadOnlyList<PhaseEvent>? phases = null, object? results = null)
+    public static RunDto From(Run run, string permalink, int? position, IReadOnlyList<PhaseEvent>? phases = null, object? results = null, VerdictDto? verdict = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         return new RunDto(

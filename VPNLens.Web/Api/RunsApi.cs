@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VPNLens.Core.Runs;
+using VPNLens.Web.Figures;
 using VPNLens.Web.Persistence;
 using VPNLens.Web.Runs;
 
@@ -74,7 +75,8 @@ public static class RunsApi
         var phases = await db.PhaseEvents.AsNoTracking().Where(e => e.RunId == id).OrderBy(e => e.Id).ToListAsync(cancellationToken);
         var position = await RunQueue.PositionAsync(db, run, cancellationToken);
         object? results = run.ResultsJson is null ? null : JsonSerializer.Deserialize<JsonElement>(run.ResultsJson);
-        return TypedResults.Ok(RunDto.From(run, appOptions.Value.PermalinkFor(run.PublicToken), position, phases, results));
+        var verdict = ResultsView.From(run.ResultsJson) is { } view ? VerdictDto.From(view.Verdict) : null;
+        return TypedResults.Ok(RunDto.From(run, appOptions.Value.PermalinkFor(run.PublicToken), position, phases, results, verdict));
     }
 
     private static async Task<Results<Accepted, NotFound, Conflict<string>>> CancelAsync(

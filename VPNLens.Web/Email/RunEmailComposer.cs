@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using VPNLens.Core.Results;
 using VPNLens.Core.Runs;
+using VPNLens.Web.Figures;
 
 namespace VPNLens.Web.Email;
 
@@ -28,12 +29,12 @@ public static class RunEmailComposer
             lines.Add(string.Empty);
         }
 
-        var report = run.ResultsJson is null ? null : ResultsParser.Parse(Encoding.UTF8.GetBytes(run.ResultsJson)).Value;
-        if (report is not null)
+        if (ResultsView.From(run.ResultsJson) is { } results)
         {
-            foreach (var protocol in RunReport.From(report).Protocols)
+            lines.AddRange(VerdictLines(results));
+            foreach (var protocol in results.Protocols)
             {
-                lines.Add(Headline(protocol));
+                lines.Add(Headline(protocol, results.RateScale));
             }
 
             lines.Add(string.Empty);
@@ -51,19 +52,35 @@ public static class RunEmailComposer
         return new EmailMessage(run.RequesterEmail, subject, text, html.ToString());
     }
 
-    private static string Headline(ProtocolSummary p)
+    /// <summary>The verdict in words: the noise warning first, then per metric the winner and each gap.</summary>
+    private static IEnumerable<string> VerdictLines(ResultsView results)
+    {
+        var verdict = results.Verdict;
+        if (verdict.Noise.IsNoisy)
+        {
+            yield return $"Noisy: treat with care ({string.Join("; ", verdict.Noise.Reasons)}).";
+        }
+
+        foreach (var metric in verdict.Metrics)
+        {
+            var ranking = string.Join(", ", metric.Ranking.Select(r => $"{Protocols.DisplayName(r.Protocol)} {FigureFormat.Value(r.Median, metric.Metric.Unit, results.RateScale)}" + (r.VersusDirect is null ? string.Empty : $" ({r.VersusDirect})")));
+            var gaps = string.Concat(metric.Gaps.Select(g => $" {g.Sentence}."));
+            yield return $"{metric.Metric.Label} ({metric.Metric.Direction}): {ranking}.{gaps}";
+        }
+
+        if (verdict.Metrics.Count > 0)
+        {
+            yield return string.Empty;
+        }
+    }
+
+    private static string Headline(ProtocolSummary p, RateScale scale)
     {
         if (!p.Succeeded)
         {
             return $"{Protocols.DisplayName(p.Protocol)}: failed at {p.Error?.Phase ?? "?"}: {p.Error?.Message}";
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"{Protocols.DisplayName(p.Protocol)}: up {Mbps(p.UploadBitsPerSecond?.Median)}, down {Mbps(p.DownloadBitsPerSecond?.Median)}, latency p50 {Ms(p.LatencyIdle?.P50Ms)}, UDP loss {Percent(p.UdpLossPercent?.Median)}");
+        return $"{Protocols.DisplayName(p.Protocol)}: up {FigureFormat.Rate(p.UploadBitsPerSecond?.Median, scale)}, down {FigureFormat.Rate(p.DownloadBitsPerSecond?.Median, scale)}, latency p50 {FigureFormat.Milliseconds(p.LatencyIdle?.P50Ms)}, UDP loss {FigureFormat.Percent(p.UdpLossPercent?.Median)}";
     }
-
-    private static string Mbps(double? bps) => bps is null ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{bps.Value / 1e6:0.#} Mbit/s");
-
-    private static string Ms(double? ms) => ms is null ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{ms.Value:0.###} ms");
-
-    private static string Percent(double? p) => p is null ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{p.Value:0.###} %");
 }

@@ -18,17 +18,7 @@ public sealed record Metric(
     MetricUnit Unit,
     bool HigherIsBetter,
     Func<ProtocolSummary, double?> Value,
-    Func<ProtocolSummary, SampleSummary?>? Samples = null)
-{
-    /// <summary>The CSV column: the key and the unit the node reports in.</summary>
-    public string Column => Key + Unit switch
-    {
-        MetricUnit.BitsPerSecond => "_bps",
-        MetricUnit.Milliseconds => "_ms",
-        MetricUnit.Percent => "_percent",
-        _ => "_cpu_seconds_per_gb",
-    };
-}
+    Func<ProtocolSummary, SampleSummary?>? Samples = null);
 
 public sealed record MetricGroup(string Title, string Note, IReadOnlyList<Metric> Metrics);
 

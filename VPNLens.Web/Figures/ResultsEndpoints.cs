@@ -1,9 +1,8 @@
-using System.Text;
 using VPNLens.Web.Runs;
 
 namespace VPNLens.Web.Figures;
 
-/// <summary>The permalink's downloads: the raw results body as the node posted it, and the figures as CSV. No sign-in; the token is the key.</summary>
+/// <summary>The permalink's downloads (docs/exports.md): the run with its verdict and the node's results body as JSON, the figures as long CSV. No sign-in; the token is the key.</summary>
 public static class ResultsEndpoints
 {
     public static IEndpointRouteBuilder MapResultsDownloads(this IEndpointRouteBuilder app)
@@ -12,15 +11,15 @@ public static class ResultsEndpoints
         group.MapGet("/results.json", async (string token, RunSnapshots runs, CancellationToken ct) =>
         {
             var snapshot = await runs.ByTokenAsync(token, ct);
-            return snapshot?.Run.ResultsJson is { } json
-                ? Results.File(Encoding.UTF8.GetBytes(json), "application/json", FileName(snapshot, "json"))
+            return ResultsView.From(snapshot?.Run.ResultsJson) is { } results
+                ? Results.File(ResultsExport.From(snapshot!, results).ToUtf8(), "application/json", FileName(snapshot!, "json"))
                 : NotAvailable(snapshot);
         });
         group.MapGet("/results.csv", async (string token, RunSnapshots runs, CancellationToken ct) =>
         {
             var snapshot = await runs.ByTokenAsync(token, ct);
             return ResultsView.From(snapshot?.Run.ResultsJson) is { } results
-                ? Results.File(ResultsCsv.Write(results), "text/csv", FileName(snapshot!, "csv"))
+                ? Results.File(ResultsCsv.Write(snapshot!, results), "text/csv", FileName(snapshot!, "csv"))
                 : NotAvailable(snapshot);
         });
         return app;

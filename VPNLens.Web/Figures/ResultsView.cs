@@ -1,6 +1,7 @@
 using System.Text;
 using VPNLens.Core.Results;
 using VPNLens.Core.Runs;
+using VPNLens.Core.Verdicts;
 
 namespace VPNLens.Web.Figures;
 
@@ -11,11 +12,19 @@ public sealed class ResultsView
     {
         Report = report;
         Summary = RunReport.From(report);
+        Verdict = RunVerdicts.From(report);
+        RateScale = Quantities.ScaleFor(Summary.Protocols.SelectMany(p => new[] { p.UploadBitsPerSecond?.Max, p.DownloadBitsPerSecond?.Max, p.UdpBitsPerSecond?.Max }));
     }
 
     public ResultsReport Report { get; }
 
     public RunReport Summary { get; }
+
+    /// <summary>Which VPN wins each metric, by how much, and whether the run was too noisy to trust.</summary>
+    public RunVerdict Verdict { get; }
+
+    /// <summary>The one unit every rate of this run is shown in.</summary>
+    public RateScale RateScale { get; }
 
     public IReadOnlyList<ProtocolSummary> Protocols => Summary.Protocols;
 
@@ -37,17 +46,40 @@ public sealed class ResultsView
 
     public ProtocolSummary? Find(string protocol) => Summary.Protocols.FirstOrDefault(p => p.Protocol == protocol);
 
-    /// <summary>A figure as a share of the same figure over the direct baseline (1 = the same), or null without one.</summary>
+    /// <summary>
+    /// A rate or a CPU cost as a share of the same figure over the direct baseline (1 = the same); null without a
+    /// baseline, over a zero one, and for latency and loss, which read as a difference (<see cref="VersusBaseline"/>).
+    /// </summary>
     public double? ShareOfBaseline(Metric metric, ProtocolSummary protocol)
     {
         ArgumentNullException.ThrowIfNull(metric);
         ArgumentNullException.ThrowIfNull(protocol);
-        if (protocol.Protocol == Core.Runs.Protocols.Direct || Baseline is null)
+        if (protocol.Protocol == Core.Runs.Protocols.Direct || Baseline is null || metric.Unit is MetricUnit.Milliseconds or MetricUnit.Percent)
         {
             return null;
         }
 
         return Share(metric.Value(protocol), metric.Value(Baseline));
+    }
+
+    /// <summary>"86.4 % of direct", "+0.300 ms over direct", "+0.4 pp over direct", "×2.3 direct's"; empty where it means nothing.</summary>
+    public string VersusBaseline(Metric metric, ProtocolSummary protocol)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        ArgumentNullException.ThrowIfNull(protocol);
+        if (protocol.Protocol == Core.Runs.Protocols.Direct || Baseline is null || metric.Value(protocol) is not { } value || metric.Value(Baseline) is not { } direct)
+        {
+            return string.Empty;
+        }
+
+        var difference = value - direct;
+        return metric.Unit switch
+        {
+            MetricUnit.BitsPerSecond => FigureFormat.Share(ShareOfBaseline(metric, protocol)),
+            MetricUnit.CpuSecondsPerGigabyte => ShareOfBaseline(metric, protocol) is { } ratio ? $"{Quantities.Multiple(ratio)} direct's" : string.Empty,
+            MetricUnit.Milliseconds => $"{Quantities.WithSign(Quantities.Milliseconds(Math.Abs(difference)), difference)} over direct",
+            _ => $"{Quantities.WithSign(Quantities.PercentagePoints(Math.Abs(difference)), difference)} over direct",
+        };
     }
 
     public static double? Share(double? value, double? baseline) =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using VPNLens.Web.Api;
 using VPNLens.Web.Email;
 using VPNLens.Web.Headscale;
@@ -14,9 +15,8 @@ public static class OptionsExtensions
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AppOptions>().BindConfiguration(AppOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CallbackOptions>().BindConfiguration(CallbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RunOptions>().BindConfiguration(RunOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.Settings.MaxRepeats >= o.Settings.Repeats, "Runs:Settings:MaxRepeats must be at least Runs:Settings:Repeats.")
-            .ValidateOnStart();
+        services.AddOptions<RunOptions>().BindConfiguration(RunOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RunOptions>, RunSettingsOptionsValidation>();
         services.AddOptions<SshOptions>().BindConfiguration(SshOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section)
             .Validate(o => string.IsNullOrWhiteSpace(o.Host) || o.Port is > 0 and < 65536, "Smtp:Port must be between 1 and 65535.")

@@ -31,6 +31,12 @@ public sealed class RunQueue(
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = request.Validate();
+        var (settings, settingErrors) = request.SettingsOver(options.Value.Settings);
+        foreach (var (field, messages) in settingErrors)
+        {
+            errors[field] = messages;
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (!errors.ContainsKey("nodeId") && !await db.Nodes.AnyAsync(n => n.Id == request.NodeId, cancellationToken))
         {
@@ -49,8 +55,8 @@ public sealed class RunQueue(
             RequesterEmail = request.Email!.Trim(),
             NodeId = request.NodeId!.Value,
             Protocols = [.. protocols],
-            Settings = options.Value.Settings,
-            Timeout = RunDeadline.For(options.Value.Deadline, options.Value.DeadlinePerExtraProtocol, protocols.Count),
+            Settings = settings,
+            Timeout = Timeout(settings, protocols.Count),
             CallbackSecret = WebhookSecret.Generate(),
         };
         var position = await InsertInOrderAsync(db, run, cancellationToken);
@@ -58,6 +64,23 @@ public sealed class RunQueue(
         dispatch.Request();
         await events.PublishAsync(new RunStateChanged(run.Id, RunState.Queued, null));
         return new QueueOutcome(new QueuedRun(run, position), errors);
+    }
+
+    /// <summary>What a run of these settings should take, for the form to show before it is queued.</summary>
+    public RunDurationEstimate Estimate(RunSettingsRequest? settings, int protocolCount) =>
+        RunDurationEstimate.For(settings?.ApplyTo(options.Value.Settings) ?? options.Value.Settings, protocolCount);
+
+    /// <summary>The configured deadline; for a run with settings of its own, stretched to half again its longest estimate where that is later.</summary>
+    private TimeSpan Timeout(RunSettings settings, int protocolCount)
+    {
+        var configured = RunDeadline.For(options.Value.Deadline, options.Value.DeadlinePerExtraProtocol, protocolCount);
+        if (settings == options.Value.Settings)
+        {
+            return configured;
+        }
+
+        var longest = RunDurationEstimate.For(settings, protocolCount).Longest * 1.5;
+        return longest > configured ? longest : configured;
     }
 
     /// <summary>Cancels a queued or running run; false when it had already ended.</summary>

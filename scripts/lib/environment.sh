@@ -48,6 +48,22 @@ offloads_json() {
   jq -cn --arg text "$(ethtool_features "$1")" "$_OFFLOADS_JQ"' $text | offloads'
 }
 
+# node_load_json: the load average and the cumulative CPU and steal ticks of stat's "cpu" line, so
+# that a reading before and one after a run give the share the hypervisor stole between them:
+# {"load1":0.5,"load5":0.4,"load15":0.3,"cpuTicks":N,"stealTicks":N}; {} when unreadable.
+node_load_json() {
+  local load1 load5 load15 _rest total=0 i
+  local -a cpu=()
+  if ! { read -r load1 load5 load15 _rest <"$VPNLENS_PROC/loadavg" && read -r -a cpu <"$VPNLENS_PROC/stat"; } 2>/dev/null ||
+    [[ "${cpu[0]:-}" != cpu || ${#cpu[@]} -lt 9 ]]; then
+    printf '{}\n'
+    return 0
+  fi
+  for i in 1 2 3 4 5 6 7 8; do total=$((total + cpu[i])); done
+  printf '{"load1":%s,"load5":%s,"load15":%s,"cpuTicks":%s,"stealTicks":%s}\n' \
+    "$load1" "$load5" "$load15" "$total" "${cpu[8]}"
+}
+
 # environment_json UNDERLAY_IF
 environment_json() {
   local iface=$1 mtu='' kernel='' cpu_model cores cc rmem wmem rmem_max wmem_max
@@ -65,7 +81,7 @@ environment_json() {
     --arg cpuCores "$cores" --arg iperf3Version "$(iperf_version)" \
     --arg cc "$cc" --arg tcpRmem "$rmem" --arg tcpWmem "$wmem" \
     --arg rmemMax "$rmem_max" --arg wmemMax "$wmem_max" \
-    --arg iface "$iface" --arg mtu "$mtu" \
+    --arg iface "$iface" --arg mtu "$mtu" --argjson load "$(node_load_json)" \
     --arg ethtool "$(ethtool_features "$iface")" "$_OFFLOADS_JQ"'
     def num: if . == "" then null else tonumber end;
     def str: if . == "" then null else . end;
@@ -73,5 +89,6 @@ environment_json() {
      cpuCores: ($cpuCores | num), iperf3Version: ($iperf3Version | str),
      congestionControl: ($cc | str), tcpRmem: ($tcpRmem | str), tcpWmem: ($tcpWmem | str),
      rmemMax: ($rmemMax | num), wmemMax: ($wmemMax | num),
-     underlayInterface: ($iface | str), underlayMtu: ($mtu | num), offloads: ($ethtool | offloads)}'
+     underlayInterface: ($iface | str), underlayMtu: ($mtu | num), offloads: ($ethtool | offloads),
+     nodeLoadBefore: $load}'
 }

@@ -45,8 +45,9 @@ results_write() {
   fi
   jq -n --arg status "$status" --arg message "$message" \
     --argjson environment "${ENVIRONMENT_JSON:-{\}}" --argjson settings "${SETTINGS_JSON:-{\}}" \
+    --argjson after "$(node_load_json)" \
     '{status: $status, error: (if $message == "" then null else {message: $message} end),
-      environment: $environment, settings: $settings, protocols: [inputs]}' \
+      environment: ($environment + {nodeLoadAfter: $after}), settings: $settings, protocols: [inputs]}' \
     "${files[@]}" </dev/null >"$out.tmp"
   mv -f "$out.tmp" "$out"
 }

@@ -17,11 +17,11 @@ public sealed class FigureTablesTests : MudTestContext
         var tables = Render<FigureTables>(p => p.Add(x => x.View, results));
 
         var upload = Cell(tables, "tcp_upload", "wireguard");
-        Assert.Equal("812.3 Mbit/s", Part(upload, "value"));
-        Assert.Equal("± 1.7 % · n=3 · 798.1 Mbit/s – 825.0 Mbit/s", Part(upload, "spread"));
-        Assert.Equal("86 % of direct", Part(upload, "share"));
-        Assert.Equal("790.5 Mbit/s", Part(Cell(tables, "tcp_download", "wireguard"), "value"));
-        Assert.Equal("64 % of direct", Part(Cell(tables, "tcp_upload", "nebula"), "share"));
+        Assert.Equal("812 Mbit/s", Part(upload, "value"));
+        Assert.Equal("± 1.7 % · n=3 · 798 Mbit/s – 825 Mbit/s", Part(upload, "spread"));
+        Assert.Equal("86.4 % of direct", Part(upload, "share"));
+        Assert.Equal("791 Mbit/s", Part(Cell(tables, "tcp_download", "wireguard"), "value"));
+        Assert.Equal("64.1 % of direct", Part(Cell(tables, "tcp_upload", "nebula"), "share"));
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class FigureTablesTests : MudTestContext
         var tables = Render<FigureTables>(p => p.Add(x => x.View, results));
 
         var upload = Cell(tables, "tcp_upload", "direct");
-        Assert.Equal("940.0 Mbit/s", Part(upload, "value"));
+        Assert.Equal("940 Mbit/s", Part(upload, "value"));
         Assert.Empty(upload.QuerySelectorAll("[data-testid=share]"));
     }
 
@@ -39,10 +39,10 @@ public sealed class FigureTablesTests : MudTestContext
     {
         var tables = Render<FigureTables>(p => p.Add(x => x.View, results));
 
-        Assert.Equal("0.6 ms", Part(Cell(tables, "latency_idle_p50", "wireguard"), "value"));
+        Assert.Equal("0.600 ms", Part(Cell(tables, "latency_idle_p50", "wireguard"), "value"));
         Assert.Equal("0.771 ms", Part(Cell(tables, "latency_idle_p95", "wireguard"), "value"));
-        Assert.Equal("5 ms", Part(Cell(tables, "latency_loaded_p50", "wireguard"), "value"));
-        Assert.Equal("203 % of direct", Part(Cell(tables, "latency_idle_p50", "wireguard"), "share"));
+        Assert.Equal("5.00 ms", Part(Cell(tables, "latency_loaded_p50", "wireguard"), "value"));
+        Assert.Equal("+0.305 ms over direct", Part(Cell(tables, "latency_idle_p50", "wireguard"), "share"));
         var headers = tables.Find("[data-group=Latency] thead").TextContent;
         Assert.True(headers.IndexOf("Idle p99", StringComparison.Ordinal) < headers.IndexOf("Loaded p50", StringComparison.Ordinal));
     }
@@ -52,10 +52,10 @@ public sealed class FigureTablesTests : MudTestContext
     {
         var tables = Render<FigureTables>(p => p.Add(x => x.View, results));
 
-        Assert.Equal("0.021 ms", Part(Cell(tables, "udp_jitter", "wireguard"), "value"));
-        Assert.Equal("0.0035 %", Part(Cell(tables, "udp_loss", "wireguard"), "value"));
-        Assert.Equal("2.593 CPU-s/GB", Part(Cell(tables, "cpu_system_per_gb", "wireguard"), "value"));
-        Assert.Equal("4.286 CPU-s/GB", Part(Cell(tables, "cpu_daemon_per_gb", "nebula"), "value"));
+        Assert.Equal("0.0210 ms", Part(Cell(tables, "udp_jitter", "wireguard"), "value"));
+        Assert.Equal("0.00350 %", Part(Cell(tables, "udp_loss", "wireguard"), "value"));
+        Assert.Equal("2.59 CPU-s/GB", Part(Cell(tables, "cpu_system_per_gb", "wireguard"), "value"));
+        Assert.Equal("4.29 CPU-s/GB", Part(Cell(tables, "cpu_daemon_per_gb", "nebula"), "value"));
         Assert.Equal(FigureFormat.None, Part(Cell(tables, "cpu_daemon_per_gb", "wireguard"), "value"));
         Assert.Equal("1.45 s", Part(Cell(tables, "recovery", "wireguard"), "value"));
     }
@@ -77,8 +77,8 @@ public sealed class FigureTablesTests : MudTestContext
         var environment = Render<RunEnvironment>(p => p.Add(x => x.View, results).Add(x => x.NodeName, "node1"));
 
         var wireguard = cards.Find("[data-testid=headline][data-protocol=wireguard]");
-        Assert.Equal("812.3 Mbit/s", wireguard.QuerySelector("[data-metric=tcp_upload]")!.TextContent);
-        Assert.Contains("86 % of direct", wireguard.TextContent, StringComparison.Ordinal);
+        Assert.Equal("812 Mbit/s", wireguard.QuerySelector("[data-metric=tcp_upload]")!.TextContent);
+        Assert.Contains("86.4 % of direct", wireguard.TextContent, StringComparison.Ordinal);
         Assert.Equal("6.1.0-18-amd64", environment.Find("[data-testid=environment] [data-key=kernel]").TextContent);
         Assert.Equal("cubic", environment.Find("[data-testid=environment] [data-key=congestionControl]").TextContent);
         Assert.Contains("rx-udp-gro-forwarding: off", environment.Find("[data-testid=environment]").TextContent, StringComparison.Ordinal);

@@ -32,9 +32,11 @@ public sealed class ComparePageTests : MudTestContext, IAsyncLifetime
 
         var upload = page.Find("[data-testid=compare-protocol][data-protocol=wireguard] tr[data-metric=tcp_upload]");
         var cells = upload.QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToList();
-        Assert.Equal(["TCP upload", "812.3 Mbit/s", "893.5 Mbit/s", "+10 %"], cells);
+        Assert.Equal(["TCP upload", "812 Mbit/s", "894 Mbit/s", "+10.0 % (95 % CI +6.41 % to +13.7 %)"], cells);
+        Assert.Contains("vl-share-good", upload.QuerySelectorAll("td")[3].ClassList);
         var direct = page.Find("[data-testid=compare-protocol][data-protocol=direct] tr[data-metric=tcp_upload]");
-        Assert.Equal("+0 %", direct.QuerySelectorAll("td")[3].TextContent.Trim());
+        Assert.StartsWith("within noise (0 %, 95 % CI", direct.QuerySelectorAll("td")[3].TextContent.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain(direct.QuerySelectorAll("td")[3].ClassList, c => c.StartsWith("vl-share", StringComparison.Ordinal));
     }
 
     [Fact]
