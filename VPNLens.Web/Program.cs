@@ -1,7 +1,10 @@
 using Hangfire;
+using VPNLens.Web.Alerts;
 using VPNLens.Web.Api;
+using VPNLens.Web.History;
 using VPNLens.Web.Hosting;
 using VPNLens.Web.Persistence;
+using VPNLens.Web.Schedules;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +19,8 @@ builder.Services.AddKnownProxies(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddDashboard();
 builder.Services.AddLiveRunUpdates();
+builder.Services.AddSchedules();
+builder.Services.AddRegressionAlerts();
 
 var app = builder.Build();
 
@@ -37,6 +42,8 @@ app.MapVpnLensHealthChecks();
 app.MapRunsApi();
 app.MapCallbacksApi();
 app.MapNodesApi();
+app.MapSchedulesApi();
+app.MapHistoryApi();
 app.MapHangfireDashboardWithAuthorizationPolicy(Authorization.AdminPolicy, "/hangfire", new DashboardOptions { Authorization = [], AppPath = "/" });
 app.MapLiveRunUpdates();
 app.MapDashboard();

@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using VPNLens.Core.Nodes;
 using VPNLens.Core.Phases;
+using VPNLens.Core.Regressions;
 using VPNLens.Core.Results;
 using VPNLens.Core.Runs;
+using VPNLens.Core.Schedules;
 using VPNLens.Core.Webhooks;
 
 namespace VPNLens.Web.Persistence;
@@ -20,6 +22,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<ProtocolResult> ProtocolResults => Set<ProtocolResult>();
 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    public DbSet<Schedule> Schedules => Set<Schedule>();
+
+    public DbSet<ScheduledRun> ScheduledRuns => Set<ScheduledRun>();
+
+    public DbSet<Alert> Alerts => Set<Alert>();
+
+    public DbSet<SeriesWatch> SeriesWatches => Set<SeriesWatch>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
