@@ -1,7 +1,10 @@
 using Hangfire;
+using VPNLens.Web.Alerts;
 using VPNLens.Web.Api;
+using VPNLens.Web.History;
 using VPNLens.Web.Hosting;
 using VPNLens.Web.Persistence;
+using VPNLens.Web.Schedules;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,6 +20,8 @@ builder.Services.AddProblemDetails();
 builder.Services.AddDashboard();
 builder.Services.AddLiveRunUpdates();
 builder.Services.AddRunEventRelay(builder.Configuration);
+builder.Services.AddSchedules();
+builder.Services.AddRegressionAlerts();
 
 var app = builder.Build();
 
@@ -38,6 +43,8 @@ app.MapVpnLensHealthChecks();
 app.MapRunsApi();
 app.MapCallbacksApi();
 app.MapNodesApi();
+app.MapSchedulesApi();
+app.MapHistoryApi();
 app.MapHangfireDashboardWithAuthorizationPolicy(Authorization.SignedInAdminPolicy, "/hangfire", new DashboardOptions { Authorization = [], AppPath = "/" });
 app.MapLiveRunUpdates();
 app.MapDashboard();

@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using VPNLens.Core.Nodes;
 using VPNLens.Core.Phases;
+using VPNLens.Core.Regressions;
 using VPNLens.Core.Results;
 using VPNLens.Core.Runs;
+using VPNLens.Core.Schedules;
 using VPNLens.Core.Webhooks;
 
 namespace VPNLens.Web.Persistence;
@@ -41,6 +43,14 @@ public class AppDbContext : IdentityDbContext<IdentityUser>
     public DbSet<ApiTokens.ApiToken> ApiTokens => Set<ApiTokens.ApiToken>();
 
     public DbSet<RunLease> RunLeases => Set<RunLease>();
+
+    public DbSet<Schedule> Schedules => Set<Schedule>();
+
+    public DbSet<ScheduledRun> ScheduledRuns => Set<ScheduledRun>();
+
+    public DbSet<Alert> Alerts => Set<Alert>();
+
+    public DbSet<SeriesWatch> SeriesWatches => Set<SeriesWatch>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

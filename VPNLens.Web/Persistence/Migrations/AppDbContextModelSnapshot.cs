@@ -305,6 +305,116 @@ namespace VPNLens.Web.Persistence.Migrations
                     b.ToTable("PhaseEvents");
                 });
 
+            modelBuilder.Entity("VPNLens.Core.Regressions.Alert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("After")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Before")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("ChangeAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OpenedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OpenedByRunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("PValue")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Protocol")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RecoveredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RecoveredByRunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ScheduleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("ShiftHigh")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("ShiftLow")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NodeId", "OpenedAt");
+
+                    b.HasIndex("RecoveredAt", "OpenedAt");
+
+                    b.ToTable("Alerts");
+                });
+
+            modelBuilder.Entity("VPNLens.Core.Regressions.SeriesWatch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("BaselineMean")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("EpochStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OpenAlertId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OpenedChangeAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("RegressedMean")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NodeId", "Protocol", "Metric")
+                        .IsUnique();
+
+                    b.ToTable("SeriesWatches");
+                });
+
             modelBuilder.Entity("VPNLens.Core.Results.ProtocolResult", b =>
                 {
                     b.Property<long>("Id")
@@ -482,6 +592,85 @@ namespace VPNLens.Web.Persistence.Migrations
                     b.ToTable("RunLeases");
                 });
 
+            modelBuilder.Entity("VPNLens.Core.Schedules.Schedule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("AlertM")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AlertN")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Cron")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("FloorPercent")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("LastOccurrence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Paused")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Protocols")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NodeId");
+
+                    b.ToTable("Schedules");
+                });
+
+            modelBuilder.Entity("VPNLens.Core.Schedules.ScheduledRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Occurrence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ScheduleId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId")
+                        .IsUnique();
+
+                    b.HasIndex("ScheduleId", "Occurrence");
+
+                    b.ToTable("ScheduledRuns");
+                });
+
             modelBuilder.Entity("VPNLens.Core.Webhooks.WebhookDelivery", b =>
                 {
                     b.Property<string>("MessageId")
@@ -606,6 +795,24 @@ namespace VPNLens.Web.Persistence.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("VPNLens.Core.Regressions.Alert", b =>
+                {
+                    b.HasOne("VPNLens.Core.Nodes.Node", null)
+                        .WithMany()
+                        .HasForeignKey("NodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VPNLens.Core.Regressions.SeriesWatch", b =>
+                {
+                    b.HasOne("VPNLens.Core.Nodes.Node", null)
+                        .WithMany()
+                        .HasForeignKey("NodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("VPNLens.Core.Results.ProtocolResult", b =>
                 {
                     b.HasOne("VPNLens.Core.Runs.Run", null)
@@ -621,6 +828,30 @@ namespace VPNLens.Web.Persistence.Migrations
                         .WithMany()
                         .HasForeignKey("NodeId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VPNLens.Core.Schedules.Schedule", b =>
+                {
+                    b.HasOne("VPNLens.Core.Nodes.Node", null)
+                        .WithMany()
+                        .HasForeignKey("NodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VPNLens.Core.Schedules.ScheduledRun", b =>
+                {
+                    b.HasOne("VPNLens.Core.Runs.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("VPNLens.Core.Schedules.Schedule", null)
+                        .WithMany()
+                        .HasForeignKey("ScheduleId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

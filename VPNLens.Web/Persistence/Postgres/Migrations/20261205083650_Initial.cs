@@ -13,6 +13,23 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "ApiTokens",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Scope = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Prefix = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    RevokedAt = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiTokens", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoles",
                 columns: table => new
                 {
@@ -76,11 +93,26 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                     User = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     HostKeyFingerprint = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
                     PrivateKeyPath = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    Endpoint = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false, defaultValue: "control-plane"),
                     CreatedAt = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Nodes", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RunLeases",
+                columns: table => new
+                {
+                    Resource = table.Column<string>(type: "character varying(160)", maxLength: 160, nullable: false),
+                    RunId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TakenAt = table.Column<long>(type: "bigint", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RunLeases", x => x.Resource);
                 });
 
             migrationBuilder.CreateTable(
@@ -190,6 +222,40 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Alerts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    NodeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ScheduleId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Protocol = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Metric = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    OpenedAt = table.Column<long>(type: "bigint", nullable: false),
+                    RecoveredAt = table.Column<long>(type: "bigint", nullable: true),
+                    OpenedByRunId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RecoveredByRunId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ChangeAt = table.Column<long>(type: "bigint", nullable: true),
+                    Before = table.Column<double>(type: "double precision", nullable: true),
+                    After = table.Column<double>(type: "double precision", nullable: true),
+                    ShiftLow = table.Column<double>(type: "double precision", nullable: true),
+                    ShiftHigh = table.Column<double>(type: "double precision", nullable: true),
+                    PValue = table.Column<double>(type: "double precision", nullable: true),
+                    Reason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Alerts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Alerts_Nodes_NodeId",
+                        column: x => x.NodeId,
+                        principalTable: "Nodes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Runs",
                 columns: table => new
                 {
@@ -201,6 +267,7 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                     Settings = table.Column<string>(type: "text", nullable: false),
                     State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     QueuedAt = table.Column<long>(type: "bigint", nullable: false),
+                    QueueSequence = table.Column<long>(type: "bigint", nullable: true),
                     StartedAt = table.Column<long>(type: "bigint", nullable: true),
                     FinishedAt = table.Column<long>(type: "bigint", nullable: true),
                     Timeout = table.Column<long>(type: "bigint", nullable: false),
@@ -223,6 +290,60 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                         principalTable: "Nodes",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Schedules",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    NodeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Protocols = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Cron = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    TimeZone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    Paused = table.Column<bool>(type: "boolean", nullable: false),
+                    AlertM = table.Column<int>(type: "integer", nullable: false),
+                    AlertN = table.Column<int>(type: "integer", nullable: false),
+                    FloorPercent = table.Column<double>(type: "double precision", nullable: true),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    LastOccurrence = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Schedules", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Schedules_Nodes_NodeId",
+                        column: x => x.NodeId,
+                        principalTable: "Nodes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SeriesWatches",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    NodeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Protocol = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Metric = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    EpochStart = table.Column<long>(type: "bigint", nullable: true),
+                    OpenedChangeAt = table.Column<long>(type: "bigint", nullable: true),
+                    BaselineMean = table.Column<double>(type: "double precision", nullable: true),
+                    RegressedMean = table.Column<double>(type: "double precision", nullable: true),
+                    OpenAlertId = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SeriesWatches", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SeriesWatches_Nodes_NodeId",
+                        column: x => x.NodeId,
+                        principalTable: "Nodes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -302,6 +423,49 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "ScheduledRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ScheduleId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RunId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Occurrence = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ScheduledRuns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ScheduledRuns_Runs_RunId",
+                        column: x => x.RunId,
+                        principalTable: "Runs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ScheduledRuns_Schedules_ScheduleId",
+                        column: x => x.ScheduleId,
+                        principalTable: "Schedules",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_NodeId_OpenedAt",
+                table: "Alerts",
+                columns: new[] { "NodeId", "OpenedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_RecoveredAt_OpenedAt",
+                table: "Alerts",
+                columns: new[] { "RecoveredAt", "OpenedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiTokens_Hash",
+                table: "ApiTokens",
+                column: "Hash",
+                unique: true);
+
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
                 table: "AspNetRoleClaims",
@@ -357,6 +521,16 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_RunLeases_ExpiresAt",
+                table: "RunLeases",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RunLeases_RunId",
+                table: "RunLeases",
+                column: "RunId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Runs_NodeId",
                 table: "Runs",
                 column: "NodeId");
@@ -365,6 +539,12 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                 name: "IX_Runs_PublicToken",
                 table: "Runs",
                 column: "PublicToken",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Runs_QueueSequence",
+                table: "Runs",
+                column: "QueueSequence",
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -378,6 +558,28 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                 columns: new[] { "State", "QueuedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ScheduledRuns_RunId",
+                table: "ScheduledRuns",
+                column: "RunId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ScheduledRuns_ScheduleId_Occurrence",
+                table: "ScheduledRuns",
+                columns: new[] { "ScheduleId", "Occurrence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Schedules_NodeId",
+                table: "Schedules",
+                column: "NodeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SeriesWatches_NodeId_Protocol_Metric",
+                table: "SeriesWatches",
+                columns: new[] { "NodeId", "Protocol", "Metric" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_WebhookDeliveries_RunId",
                 table: "WebhookDeliveries",
                 column: "RunId");
@@ -386,6 +588,12 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "Alerts");
+
+            migrationBuilder.DropTable(
+                name: "ApiTokens");
+
             migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
 
@@ -411,6 +619,15 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                 name: "ProtocolResults");
 
             migrationBuilder.DropTable(
+                name: "RunLeases");
+
+            migrationBuilder.DropTable(
+                name: "ScheduledRuns");
+
+            migrationBuilder.DropTable(
+                name: "SeriesWatches");
+
+            migrationBuilder.DropTable(
                 name: "WebhookDeliveries");
 
             migrationBuilder.DropTable(
@@ -418,6 +635,9 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "Schedules");
 
             migrationBuilder.DropTable(
                 name: "Runs");

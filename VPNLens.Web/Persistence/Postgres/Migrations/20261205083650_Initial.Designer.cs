@@ -12,7 +12,7 @@ using VPNLens.Web.Persistence.Postgres;
 namespace VPNLens.Web.Persistence.Postgres.Migrations
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261205065642_Initial")]
+    [Migration("20261205083650_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -249,6 +249,13 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Endpoint")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasDefaultValue("control-plane");
+
                     b.Property<string>("Host")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -329,6 +336,120 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                     b.HasIndex("RunId", "Id");
 
                     b.ToTable("PhaseEvents");
+                });
+
+            modelBuilder.Entity("VPNLens.Core.Regressions.Alert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<double?>("After")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Before")
+                        .HasColumnType("double precision");
+
+                    b.Property<long?>("ChangeAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("OpenedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("OpenedByRunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double?>("PValue")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Protocol")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long?>("RecoveredAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("RecoveredByRunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ScheduleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double?>("ShiftHigh")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("ShiftLow")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NodeId", "OpenedAt");
+
+                    b.HasIndex("RecoveredAt", "OpenedAt");
+
+                    b.ToTable("Alerts");
+                });
+
+            modelBuilder.Entity("VPNLens.Core.Regressions.SeriesWatch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<double?>("BaselineMean")
+                        .HasColumnType("double precision");
+
+                    b.Property<long?>("EpochStart")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("OpenAlertId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("OpenedChangeAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<double?>("RegressedMean")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NodeId", "Protocol", "Metric")
+                        .IsUnique();
+
+                    b.ToTable("SeriesWatches");
                 });
 
             modelBuilder.Entity("VPNLens.Core.Results.ProtocolResult", b =>
@@ -434,6 +555,9 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<long?>("QueueSequence")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("QueuedAt")
                         .HasColumnType("bigint");
 
@@ -473,11 +597,119 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                     b.HasIndex("PublicToken")
                         .IsUnique();
 
+                    b.HasIndex("QueueSequence")
+                        .IsUnique();
+
                     b.HasIndex("QueuedAt");
 
                     b.HasIndex("State", "QueuedAt");
 
                     b.ToTable("Runs");
+                });
+
+            modelBuilder.Entity("VPNLens.Core.Runs.RunLease", b =>
+                {
+                    b.Property<string>("Resource")
+                        .HasMaxLength(160)
+                        .HasColumnType("character varying(160)");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("TakenAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Resource");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("RunId");
+
+                    b.ToTable("RunLeases");
+                });
+
+            modelBuilder.Entity("VPNLens.Core.Schedules.Schedule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("AlertM")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("AlertN")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Cron")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<double?>("FloorPercent")
+                        .HasColumnType("double precision");
+
+                    b.Property<long?>("LastOccurrence")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Paused")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Protocols")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NodeId");
+
+                    b.ToTable("Schedules");
+                });
+
+            modelBuilder.Entity("VPNLens.Core.Schedules.ScheduledRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Occurrence")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ScheduleId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId")
+                        .IsUnique();
+
+                    b.HasIndex("ScheduleId", "Occurrence");
+
+                    b.ToTable("ScheduledRuns");
                 });
 
             modelBuilder.Entity("VPNLens.Core.Webhooks.WebhookDelivery", b =>
@@ -502,6 +734,46 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                     b.HasIndex("RunId");
 
                     b.ToTable("WebhookDeliveries");
+                });
+
+            modelBuilder.Entity("VPNLens.Web.ApiTokens.ApiToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.ToTable("ApiTokens");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -564,6 +836,24 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("VPNLens.Core.Regressions.Alert", b =>
+                {
+                    b.HasOne("VPNLens.Core.Nodes.Node", null)
+                        .WithMany()
+                        .HasForeignKey("NodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VPNLens.Core.Regressions.SeriesWatch", b =>
+                {
+                    b.HasOne("VPNLens.Core.Nodes.Node", null)
+                        .WithMany()
+                        .HasForeignKey("NodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("VPNLens.Core.Results.ProtocolResult", b =>
                 {
                     b.HasOne("VPNLens.Core.Runs.Run", null)
@@ -579,6 +869,30 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("NodeId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VPNLens.Core.Schedules.Schedule", b =>
+                {
+                    b.HasOne("VPNLens.Core.Nodes.Node", null)
+                        .WithMany()
+                        .HasForeignKey("NodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VPNLens.Core.Schedules.ScheduledRun", b =>
+                {
+                    b.HasOne("VPNLens.Core.Runs.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("VPNLens.Core.Schedules.Schedule", null)
+                        .WithMany()
+                        .HasForeignKey("ScheduleId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -1,0 +1,205 @@
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.Statistics;
+
+namespace VPNLens.Core.Regressions;
+
+/// <summary>
+/// E-Divisive with means: the non-parametric change-point detector of Matteson and James,
+/// "A Nonparametric Approach for Multiple Change Point Analysis of Multivariate Data" (JASA 2014), with α = 1,
+/// as Apache Otava (Hunter) and MongoDB use it on performance series. The split that maximises the scaled
+/// energy distance between the two sides is the candidate; a permutation test within the segment says whether
+/// it is significant. Significant splits are found by binary segmentation (each side searched again).
+/// The permutations come from a seeded generator, so the same series always gives the same answer.
+/// </summary>
+public sealed class EDivisive(DetectorSettings settings)
+{
+    /// <summary>Every significant change point of <paramref name="series"/>, in order.</summary>
+    public IReadOnlyList<ChangePoint> Detect(IReadOnlyList<double> series)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var found = new List<ChangePoint>();
+        Bisect(series, 0, series.Count, found);
+        found.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return found;
+    }
+
+    /// <summary>The latest significant change point of <paramref name="series"/>, or null.</summary>
+    public ChangePoint? Latest(IReadOnlyList<double> series)
+    {
+        var points = Detect(series);
+        return points.Count == 0 ? null : points[^1];
+    }
+
+    /// <summary>
+    /// Whether the latest results moved: the best split whose later side holds between <paramref name="shortest"/> and
+    /// <paramref name="longest"/> of the latest values, tested with the same seeded permutation test (the permuted
+    /// series get the same restricted search, so the choice of split is paid for). E-Divisive's search over every
+    /// split favours splits near the middle, which hides a shift in the last few results.
+    /// </summary>
+    public ChangePoint? TestTail(IReadOnlyList<double> series, int shortest, int longest)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var n = series.Count;
+        var first = Math.Max(settings.MinimumSegment, n - longest);
+        var last = n - Math.Max(shortest, settings.MinimumSegment);
+        if (last < first)
+        {
+            return null;
+        }
+
+        var values = series.ToArray();
+        var (split, statistic) = BestSplit(values, first, last);
+        var pValue = PermutationPValue(values, statistic, shuffled => BestSplit(shuffled, first, last).Statistic);
+        return pValue > settings.SignificanceLevel ? null : Describe(series, 0, split, n, pValue);
+    }
+
+    private static double Scaled(int n, int left, double across, double withinLeft, double withinRight)
+    {
+        var right = n - left;
+        var energy = (2.0 * across / (left * right))
+            - (withinLeft / (left * (left - 1) / 2.0))
+            - (withinRight / (right * (right - 1) / 2.0));
+        return left * (double)right / n * energy;
+    }
+
+    private void Bisect(IReadOnlyList<double> series, int start, int end, List<ChangePoint> found)
+    {
+        var length = end - start;
+        if (length < 2 * settings.MinimumSegment)
+        {
+            return;
+        }
+
+        var segment = new double[length];
+        for (var i = 0; i < length; i++)
+        {
+            segment[i] = series[start + i];
+        }
+
+        var (split, statistic) = BestSplit(segment, settings.MinimumSegment, length - settings.MinimumSegment);
+        var pValue = PermutationPValue(segment, statistic, shuffled => BestSplit(shuffled, settings.MinimumSegment, length - settings.MinimumSegment).Statistic);
+        if (pValue > settings.SignificanceLevel)
+        {
+            return;
+        }
+
+        var index = start + split;
+        found.Add(Describe(series, start, index, end, pValue));
+        Bisect(series, start, index, found);
+        Bisect(series, index, end, found);
+    }
+
+    /// <summary>
+    /// The split τ in [first, last] maximising Q(τ) = τ(n−τ)/n · Ê(τ), where Ê is the energy distance between x[..τ] and x[τ..]:
+    /// twice the mean distance across, minus the mean distance within each side. O(n²) by moving one value at a time.
+    /// </summary>
+    internal static (int Split, double Statistic) BestSplit(double[] x, int first, int last)
+    {
+        var n = x.Length;
+        var total = 0.0;
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = i + 1; j < n; j++)
+            {
+                total += Math.Abs(x[i] - x[j]);
+            }
+        }
+
+        // Within-left and within-right sums of |xi − xj| over pairs; τ = 0 puts everything on the right.
+        double withinLeft = 0, withinRight = total;
+        var bestSplit = -1;
+        var best = double.NegativeInfinity;
+        for (var tau = 1; tau <= last; tau++)
+        {
+            var moved = x[tau - 1];
+            double toLeft = 0, toRight = 0;
+            for (var i = 0; i < tau - 1; i++)
+            {
+                toLeft += Math.Abs(moved - x[i]);
+            }
+
+            for (var j = tau; j < n; j++)
+            {
+                toRight += Math.Abs(moved - x[j]);
+            }
+
+            withinLeft += toLeft;
+            withinRight -= toRight;
+            if (tau < first)
+            {
+                continue;
+            }
+
+            var q = Scaled(n, tau, total - withinLeft - withinRight, withinLeft, withinRight);
+            if (q > best)
+            {
+                best = q;
+                bestSplit = tau;
+            }
+        }
+
+        return (bestSplit, best);
+    }
+
+    /// <summary>
+    /// (1 + permutations at least as extreme) / (1 + permutations), stopping early once the answer cannot be
+    /// significant (Besag and Clifford's sequential p-value): a quiet series costs a handful of permutations.
+    /// </summary>
+    private double PermutationPValue(double[] segment, double statistic, Func<double[], double> statisticOf)
+    {
+        var random = new Random(settings.Seed);
+        var shuffled = (double[])segment.Clone();
+        var limit = (int)Math.Ceiling(settings.SignificanceLevel * (settings.Permutations + 1));
+        var atLeast = 0;
+        for (var p = 1; p <= settings.Permutations; p++)
+        {
+            random.Shuffle(shuffled);
+            if (statisticOf(shuffled) >= statistic)
+            {
+                atLeast++;
+                if (atLeast >= limit)
+                {
+                    return (atLeast + 1.0) / (p + 1.0);
+                }
+            }
+        }
+
+        return (atLeast + 1.0) / (settings.Permutations + 1.0);
+    }
+
+    private static ChangePoint Describe(IReadOnlyList<double> series, int start, int index, int end, double pValue)
+    {
+        var before = Summarise(series, start, index);
+        var after = Summarise(series, index, end);
+        var (low, high) = WelchInterval(before, after);
+        return new ChangePoint(index, pValue, before, after, low, high);
+    }
+
+    private static Segment Summarise(IReadOnlyList<double> series, int start, int end)
+    {
+        var values = new double[end - start];
+        for (var i = start; i < end; i++)
+        {
+            values[i - start] = series[i];
+        }
+
+        return new Segment(values.Length, values.Mean(), values.StandardDeviation());
+    }
+
+    /// <summary>95 % interval of the difference of means with unequal variances (Welch–Satterthwaite degrees of freedom).</summary>
+    private static (double Low, double High) WelchInterval(Segment before, Segment after)
+    {
+        var shift = after.Mean - before.Mean;
+        var va = before.StandardDeviation * before.StandardDeviation / before.Count;
+        var vb = after.StandardDeviation * after.StandardDeviation / after.Count;
+        var standardError = Math.Sqrt(va + vb);
+        if (standardError == 0)
+        {
+            return (shift, shift);
+        }
+
+        var degrees = (va + vb) * (va + vb) / ((va * va / (before.Count - 1)) + (vb * vb / (after.Count - 1)));
+        var t = StudentT.InvCDF(0, 1, degrees, 0.975);
+        return (shift - (t * standardError), shift + (t * standardError));
+    }
+}

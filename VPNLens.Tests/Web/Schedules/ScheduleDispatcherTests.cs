@@ -1,0 +1,96 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using VPNLens.Core.Runs;
+using VPNLens.Core.Schedules;
+using VPNLens.Tests.Infrastructure;
+using VPNLens.Web.Schedules;
+
+namespace VPNLens.Tests.Web.Schedules;
+
+[Collection(AppCollection.Name)]
+public sealed class ScheduleDispatcherTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider time = new(ScheduleAppTests.Start);
+    private readonly VpnLensApp app;
+    private Guid scheduleId;
+
+    public ScheduleDispatcherTests() => app = ScheduleAppTests.Create(time);
+
+    private ScheduleDispatcher Dispatcher => app.Services.GetRequiredService<ScheduleDispatcher>();
+
+    public async ValueTask InitializeAsync()
+    {
+        var node = Seed.Node();
+        var schedule = new Schedule { NodeId = node.Id, Protocols = ["wireguard"], Cron = "0 * * * *", Email = "ops@example.com", CreatedAt = time.GetUtcNow() };
+        scheduleId = schedule.Id;
+        await app.WithDbAsync(async db =>
+        {
+            db.Nodes.Add(node);
+            db.Schedules.Add(schedule);
+            await db.SaveChangesAsync();
+        });
+    }
+
+    public ValueTask DisposeAsync() => app.DisposeAsync();
+
+    private Task<List<ScheduledRun>> ScheduledRunsAsync() => app.WithDbAsync(db => db.ScheduledRuns.OrderBy(s => s.Id).ToListAsync());
+
+    private Task<int> EndAsync(Guid runId) => app.WithDbAsync(db =>
+        db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RunState.Succeeded).SetProperty(r => r.FinishedAt, time.GetUtcNow())));
+
+    [Fact]
+    public async Task A_run_is_queued_at_each_occurrence_and_not_before()
+    {
+        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+        Assert.Empty(await ScheduledRunsAsync());
+
+        time.Advance(TimeSpan.FromMinutes(30));
+        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+
+        var queued = Assert.Single(await ScheduledRunsAsync());
+        Assert.Equal(new DateTimeOffset(2026, 12, 5, 13, 0, 0, TimeSpan.Zero), queued.Occurrence);
+        var run = await app.WithDbAsync(db => db.Runs.SingleAsync(r => r.Id == queued.RunId));
+        Assert.Equal(["direct", "wireguard"], run.Protocols);
+        Assert.Equal(RunState.Queued, run.State);
+    }
+
+    [Fact]
+    public async Task Occurrences_missed_while_the_app_was_down_give_one_catch_up_run()
+    {
+        time.Advance(TimeSpan.FromHours(10));
+        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+
+        var queued = Assert.Single(await ScheduledRunsAsync());
+        Assert.Equal(new DateTimeOffset(2026, 12, 5, 22, 0, 0, TimeSpan.Zero), queued.Occurrence);
+    }
+
+    [Fact]
+    public async Task A_schedule_whose_previous_run_has_not_ended_does_not_stack_another()
+    {
+        time.Advance(TimeSpan.FromMinutes(30));
+        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromHours(1));
+        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+
+        var first = Assert.Single(await ScheduledRunsAsync());
+        await EndAsync(first.RunId);
+        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+        Assert.Single(await ScheduledRunsAsync());
+
+        time.Advance(TimeSpan.FromHours(1));
+        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(2, (await ScheduledRunsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task A_paused_schedule_queues_nothing()
+    {
+        await app.WithDbAsync(db => db.Schedules.Where(s => s.Id == scheduleId).ExecuteUpdateAsync(s => s.SetProperty(x => x.Paused, true)));
+        time.Advance(TimeSpan.FromHours(3));
+        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+
+        Assert.Empty(await ScheduledRunsAsync());
+    }
+}

@@ -1,0 +1,15 @@
+using VPNLens.Web.History;
+
+namespace VPNLens.Web.Alerts;
+
+public static class AlertExtensions
+{
+    public static IServiceCollection AddRegressionAlerts(this IServiceCollection services)
+    {
+        services.AddSingleton<SeriesReader>();
+        services.AddSingleton<AlertEvaluator>();
+        services.AddTransient<AlertEvaluationJob>();
+        services.AddHostedService<RunEndWatcher>();
+        return services;
+    }
+}

@@ -1,0 +1,33 @@
+using Hangfire;
+using Hangfire.States;
+using VPNLens.Core.Runs;
+using VPNLens.Web.Email;
+using VPNLens.Web.Runs;
+
+namespace VPNLens.Web.Alerts;
+
+/// <summary>Queues an alert evaluation for every run that ends (the database is read again by the job).</summary>
+public sealed class RunEndWatcher(RunEvents events, IBackgroundJobClient jobs) : IHostedService
+{
+    private IDisposable? subscription;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        subscription = events.Subscribe(runEvent =>
+        {
+            if (runEvent is RunStateChanged { State: var state } && state.IsTerminal() && state != RunState.Cancelled)
+            {
+                jobs.Create<AlertEvaluationJob>(job => job.EvaluateAsync(runEvent.RunId, CancellationToken.None), new EnqueuedState(RunNotificationJob.QueueName));
+            }
+
+            return Task.CompletedTask;
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        subscription?.Dispose();
+        return Task.CompletedTask;
+    }
+}

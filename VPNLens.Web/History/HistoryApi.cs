@@ -1,0 +1,131 @@
+using System.Globalization;
+using CsvHelper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using VPNLens.Core.Regressions;
+using VPNLens.Core.Runs;
+using VPNLens.Web.Api;
+using VPNLens.Web.Persistence;
+
+namespace VPNLens.Web.History;
+
+public sealed record HistoryPoint(Guid RunId, DateTimeOffset At, string State, double? Value);
+
+public sealed record HistoryChangePoint(DateTimeOffset At, double Before, double After, double ShiftLow, double ShiftHigh, double PValue);
+
+public sealed record HistoryDto(Guid NodeId, string Protocol, string Metric, string Unit, bool HigherIsBetter, IReadOnlyList<HistoryPoint> Points, IReadOnlyList<HistoryChangePoint> ChangePoints);
+
+/// <summary>GET /api/history: one node × protocol × metric over time, with the change points E-Divisive finds; JSON or CSV.</summary>
+public static class HistoryApi
+{
+    public static IEndpointRouteBuilder MapHistoryApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/history", GetAsync).RequireAuthorization(Authorization.ApiPolicy).WithTags("History");
+        return app;
+    }
+
+    private static async Task<Results<Ok<HistoryDto>, FileContentHttpResult, ValidationProblem>> GetAsync(
+        string? node, string? protocol, string? metric, string? from, string? to, string? format,
+        IDbContextFactory<AppDbContext> dbFactory, SeriesReader reader, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!Guid.TryParse(node, out var nodeId))
+        {
+            errors["node"] = ["node must be a node id (a GUID)."];
+        }
+
+        if (protocol is null || (protocol != Protocols.Direct && !Protocols.IsSelectable(protocol)))
+        {
+            errors["protocol"] = [$"protocol must be one of: {Protocols.Direct}, {string.Join(", ", Protocols.Selectable)}."];
+        }
+
+        var tracked = TrackedMetric.Find(metric);
+        if (tracked is null)
+        {
+            errors["metric"] = [$"metric must be one of: {string.Join(", ", TrackedMetric.All.Select(m => m.Key))}."];
+        }
+
+        var start = ParseInstant(from, "from", errors);
+        var end = ParseInstant(to, "to", errors);
+        if (start is not null && end is not null && start > end)
+        {
+            errors["from"] = ["from must not be after to."];
+        }
+
+        if (format is not null and not "json" and not "csv")
+        {
+            errors["format"] = ["format must be json or csv."];
+        }
+
+        if (errors.Count == 0)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            if (!await db.Nodes.AnyAsync(n => n.Id == nodeId, cancellationToken))
+            {
+                errors["node"] = [$"There is no node {nodeId}."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var entries = await reader.ReadAsync(nodeId, protocol!, start, end, null, cancellationToken);
+        var dto = Build(nodeId, protocol!, tracked!, entries);
+        return format == "csv"
+            ? TypedResults.File(Csv(dto), "text/csv", $"vpnlens-{protocol}-{tracked!.Key}.csv")
+            : TypedResults.Ok(dto);
+    }
+
+    internal static HistoryDto Build(Guid nodeId, string protocol, TrackedMetric metric, IReadOnlyList<HistoryEntry> entries)
+    {
+        var points = entries
+            .Select(e => new HistoryPoint(e.RunId, e.At, StateOf(e), e.Succeeded && e.Result is not null ? metric.Value(e.Result) : null))
+            .ToList();
+        var series = SeriesReader.Points(entries, metric);
+        var changes = new EDivisive(new DetectorSettings()).Detect([.. series.Select(p => p.Value)])
+            .Select(c => new HistoryChangePoint(series[c.Index].At, c.Before.Mean, c.After.Mean, c.ShiftLow, c.ShiftHigh, c.PValue))
+            .ToList();
+        return new HistoryDto(nodeId, protocol, metric.Key, metric.Unit, metric.HigherIsBetter, points, changes);
+    }
+
+    /// <summary>The run's state, or Failed when the run succeeded but this protocol did not.</summary>
+    private static string StateOf(HistoryEntry entry) =>
+        !entry.Succeeded && entry.State == RunState.Succeeded ? nameof(RunState.Failed) : entry.State.ToString();
+
+    private static byte[] Csv(HistoryDto dto)
+    {
+        using var buffer = new MemoryStream();
+        using (var csv = CsvWriter.Create(buffer, CsvWriterOptions.Default, leaveOpen: true))
+        {
+            csv.WriteHeader(["run_id", "finished_at", "state", $"{dto.Metric}_{dto.Unit}"]);
+            foreach (var point in dto.Points)
+            {
+                csv.WriteField(point.RunId.ToString());
+                csv.WriteField(point.At.ToString("O", CultureInfo.InvariantCulture));
+                csv.WriteField(point.State);
+                csv.WriteField(point.Value, string.Empty);
+                csv.EndRecord();
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static DateTimeOffset? ParseInstant(string? value, string field, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            return parsed;
+        }
+
+        errors[field] = [$"{field} must be an ISO 8601 date or instant, e.g. 2026-12-01 or 2026-12-01T08:00:00Z."];
+        return null;
+    }
+}
