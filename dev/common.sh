@@ -12,7 +12,7 @@ readonly DEBIAN_PACKAGES=(
   ca-certificates curl jq openssl python3 python3-yaml iproute2 iputils-ping procps psmisc ethtool sudo
   openssh-server openssh-client iperf3 wireguard-tools wireguard-go nebula openvpn
   caddy docker-compose shellcheck shfmt bats bats-assert bats-support bats-file chromium tini wrk
-  postgresql npm
+  postgresql
 )
 
 # A live `./vpnlens up` owns the lab (one per machine, like the lab): its pid is here while it runs.
@@ -30,12 +30,19 @@ validate_root() {
   [[ "$(id -u)" -eq 0 ]] || die "run this as root (sudo ...): the lab creates network namespaces and tunnels"
 }
 
+# Commands that may come from elsewhere (a machine's own Node.js ships npm): Debian's package is installed only
+# when the command is missing, so it never fights the one already there.
+readonly DEBIAN_COMMANDS=(npm:npm)
+
 is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 install_missing_packages() {
-  local missing=() package
+  local missing=() package entry
   for package in "${DEBIAN_PACKAGES[@]}"; do
     is_installed "$package" || missing+=("$package")
+  done
+  for entry in "${DEBIAN_COMMANDS[@]}"; do
+    command -v "${entry%%:*}" >/dev/null || missing+=("${entry#*:}")
   done
   if ((${#missing[@]} == 0)); then
     log_info "Debian packages: all present"
