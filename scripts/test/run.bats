@@ -49,7 +49,7 @@ all_succeeded() {
   assert_equal "$(results '[.status, .error] | @json')" '["succeeded",null]'
   assert_equal "$(jq -n --slurpfile r "$RUNDIR/results.json" --slurpfile p "$PARAMS" '$r[0].settings == $p[0].settings')" true
   assert_equal "$(results '.environment | keys | sort | join(" ")')" \
-    "congestionControl cpuCores cpuModel hostname iperf3Version kernel offloads rmemMax tcpRmem tcpWmem underlayInterface underlayMtu wmemMax"
+    "congestionControl cpuCores cpuModel hostname iperf3Version kernel nodeLoadAfter nodeLoadBefore offloads rmemMax tcpRmem tcpWmem underlayInterface underlayMtu wmemMax"
   assert_equal "$(results '.environment | [.underlayInterface, .underlayMtu, .iperf3Version, (.cpuCores | type), (.offloads | type)] | @tsv')" \
     "$(printf 'fake0\t1500\t3.12\tnumber\tobject')"
 
@@ -105,8 +105,8 @@ all_succeeded() {
 
 @test "an iperf3 error fails its phase with iperf3's words, tears down, and the run goes on" {
   write_params "$PARAMS" '["direct","wireguard","nebula"]'
-  # direct's four iperf3 runs succeed, wireguard's first finds no server
-  queue iperf3 tcp_upload tcp_download tcp_upload udp refused
+  # direct's six iperf3 runs succeed (latency under load runs a bidirectional load), wireguard's first finds no server
+  queue iperf3 tcp_upload tcp_download tcp_parallel tcp_bidir tcp_bidir udp refused
   run "$SCRIPTS_DIR/run.sh" "$PARAMS"
   assert_success
   expect_phases wireguard "stop_everything succeeded bring_up succeeded rung_interface succeeded rung_ip succeeded rung_route succeeded rung_ping succeeded rung_backend succeeded rung_full_size succeeded latency_idle succeeded tcp_upload failed teardown succeeded"
