@@ -93,12 +93,12 @@ stop_group() {
 stop_app() { stop_group "$WORK/app.pid"; }
 
 # edge_config: the Caddyfile's snippets and its dashboard site as written, served over plain HTTP
-# on $EDGE_PORT in front of the app on $APP_PORT (no certificate, no admin endpoint).
+# on $EDGE_PORT (no certificate, no admin endpoint); start_edge points APP_UPSTREAMS at the app.
 edge_config() {
   printf '{\n\tadmin off\n}\n'
   awk '/^\(/,/^}/' "$REPO_DIR/Caddyfile"
   awk '/^dashboard\./,/^}/' "$REPO_DIR/Caddyfile" |
-    sed -e "1s|.*|http://127.0.0.1:$EDGE_PORT {|" -e "s|app:8080|127.0.0.1:$APP_PORT|"
+    sed -e "1s|.*|http://127.0.0.1:$EDGE_PORT {|"
 }
 
 # start_edge: Debian's caddy with edge_config, in its own process group, pid in $WORK/caddy.pid.
@@ -108,7 +108,7 @@ start_edge() {
   export EDGE_PORT
   edge_config >"$WORK/Caddyfile.edge"
   mkdir -p "$WORK/caddy-home"
-  HOME="$WORK/caddy-home" XDG_DATA_HOME="$WORK/caddy-home" XDG_CONFIG_HOME="$WORK/caddy-home" \
+  APP_UPSTREAMS="127.0.0.1:$APP_PORT" HOME="$WORK/caddy-home" XDG_DATA_HOME="$WORK/caddy-home" XDG_CONFIG_HOME="$WORK/caddy-home" \
     setsid caddy run --adapter caddyfile --config "$WORK/Caddyfile.edge" </dev/null >>"$WORK/caddy.log" 2>&1 &
   echo $! >"$WORK/caddy.pid"
   for ((i = 0; i < 100; i++)); do
