@@ -36,6 +36,7 @@ teardown() { teardown_fakes; }
   mkdir -p "$BATS_TEST_TMPDIR/proc"
   echo '0.52 0.41 0.30 1/123 4567' >"$BATS_TEST_TMPDIR/proc/loadavg"
   cp "$BATS_TEST_DIRNAME/fixtures/proc/stat.before" "$BATS_TEST_TMPDIR/proc/stat"
+  # shellcheck disable=SC2016 # $1 is the inner shell's argument
   run env VPNLENS_PROC="$BATS_TEST_TMPDIR/proc" bash -c 'source "$1/lib/node.sh" && node_load_json' _ "$SCRIPTS_DIR"
   assert_success
   assert_output '{"load1":0.52,"load5":0.41,"load15":0.30,"cpuTicks":318452,"stealTicks":101}'
@@ -43,6 +44,7 @@ teardown() { teardown_fakes; }
 
 @test "an unreadable load reading is an empty object, and the environment keeps it before the run" {
   mkdir -p "$BATS_TEST_TMPDIR/noproc"
+  # shellcheck disable=SC2016 # $1 is the inner shell's argument
   run env VPNLENS_PROC="$BATS_TEST_TMPDIR/noproc" bash -c 'source "$1/lib/node.sh" && node_load_json' _ "$SCRIPTS_DIR"
   assert_output '{}'
   run environment_json fake0

@@ -27,7 +27,7 @@ psql_url() {
   run "$SCRIPT" connection-string
   assert_success
   assert_output --regexp '^Host=127\.0\.0\.1;Port=[0-9]+;Username=vpnlens;Password=[0-9a-f]{48};Database=postgres$'
-  run psql "$(psql_url)" -tAc 'SELECT current_setting($$listen_addresses$$)'
+  run psql "$(psql_url)" -tAc "SELECT current_setting('listen_addresses')"
   assert_success
   assert_output "127.0.0.1"
 }
