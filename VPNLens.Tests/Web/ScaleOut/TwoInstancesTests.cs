@@ -68,10 +68,10 @@ public sealed class TwoInstancesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_run_queued_on_one_instance_and_called_back_on_the_other_ends_Succeeded()
+    public async Task A_run_queued_on_one_instance_and_called_back_on_the_other_ends_with_its_results()
     {
         using var apiA = a.CreateApiClient();
-        using var queued = await apiA.PostAsJsonAsync("/api/runs", new { nodeId, protocols = new[] { "wireguard" }, email = "ops@example.com" }, TestContext.Current.CancellationToken);
+        using var queued = await apiA.PostAsJsonAsync("/api/runs", new { nodeId, protocols = new[] { "wireguard", "nebula" }, email = "ops@example.com" }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
         var id = (await queued.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
 
@@ -83,14 +83,14 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, phase.StatusCode);
         Assert.True(results.StatusCode == HttpStatusCode.OK, await results.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         var shown = await apiA.GetFromJsonAsync<JsonElement>($"/api/runs/{id}", TestContext.Current.CancellationToken);
-        Assert.Equal("Succeeded", shown.GetProperty("status").GetString());
+        Assert.Equal("Completed", shown.GetProperty("status").GetString());
         Assert.Single(node.Started, p => p.RunId == id);
     }
 
     [Fact]
     public async Task A_hub_client_on_one_instance_sees_the_phases_and_end_of_a_run_whose_callbacks_land_on_the_other()
     {
-        var run = Seed.Run(nodeId, RunState.Running, protocols: ["wireguard"]);
+        var run = Seed.Run(nodeId, RunState.Running, protocols: ["wireguard", "nebula"]);
         await a.WithDbAsync(async db =>
         {
             db.Runs.Add(run);
@@ -113,7 +113,7 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         using var results = await callbacksA.SendAsync(SignedCallbacks.Request(run.Id, "results", run.CallbackSecret, SignedCallbacks.Results()), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, results.StatusCode);
         var ended = await state.Task.WaitAsync(Limit, TestContext.Current.CancellationToken);
-        Assert.Equal((run.Id, "Succeeded"), (ended.RunId, ended.State));
+        Assert.Equal((run.Id, "Completed"), (ended.RunId, ended.State));
     }
 
     [Fact]
