@@ -113,6 +113,13 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Expect(page.Locator("[data-testid=run-state]")).ToHaveAttributeAsync("data-state", "running", new() { Timeout = 20_000 });
         var run = await app.WithDbAsync(db => db.Runs.AsNoTracking().SingleAsync());
         Assert.Equal(["direct", "wireguard", "tailscale", "nebula"], run.Protocols);
+
+        // The run is Running once its leases are taken; the benchmark job reaches the node just after.
+        for (var i = 0; i < 200 && nodes.Started.IsEmpty; i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
         Assert.Single(nodes.Started);
 
         // Anyone with the permalink follows the run live, signed out.
