@@ -189,7 +189,8 @@ finish_protocol() {
   fi
   rm -f "$PROTO_DIR/.failure"
   teardown_protocol
-  results_write succeeded ""
+  # "running" until finish_run: a results.json fetched after run.sh was killed must not pass for a finished run
+  results_write running ""
   CURRENT_PROTOCOL=''
 }
 

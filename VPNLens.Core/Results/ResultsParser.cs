@@ -35,6 +35,11 @@ public static class ResultsParser
 
     private static string? Validate(ResultsReport report)
     {
+        if (report.Status == "running")
+        {
+            return "status is \"running\": the node has not finished this run, so these results are not final.";
+        }
+
         if (report.Status is not ("succeeded" or "failed"))
         {
             return $"status must be \"succeeded\" or \"failed\", not \"{report.Status}\".";

@@ -388,6 +388,20 @@ _pinging() { [[ "$(calls | grep -c '^ping ')" -ge 3 ]]; }
   assert_output 1
 }
 
+@test "a run killed after its first protocol leaves a results.json that does not pass for finished" {
+  start_run '["direct","nebula"]'
+  # nebula's tunnel up: direct is done and in results.json; nebula hangs in its next iperf3
+  _nebula_up() { grep -q ' tun ' "$FAKE_STATE/net/links" 2>/dev/null; }
+  poll_until 60000 _nebula_up || fail "nebula never came up"
+  queue iperf3 hang
+  poll_until 60000 _hanging || fail "iperf3 never started"
+  kill -KILL "$RUN_PID"
+  wait "$RUN_PID" || true
+  RUN_PID=''
+  assert_equal "$(results '.status')" running
+  assert_equal "$(results '[.protocols[].protocol] | join(" ")')" direct
+}
+
 @test "a second run on the node is refused while the first run.sh lives, though its process is called bash" {
   mkdir -p "$BATS_TEST_TMPDIR/other" "$VPNLENS_STATE_DIR"
   printf 'sleep 60\n' >"$BATS_TEST_TMPDIR/other/run.sh"

@@ -64,6 +64,15 @@ public sealed class ResultsParserTests
     }
 
     [Fact]
+    public void Results_the_node_is_still_writing_are_not_final()
+    {
+        var outcome = ResultsParser.Parse("{\"status\":\"running\",\"protocols\":[{\"protocol\":\"direct\",\"status\":\"succeeded\"}]}"u8.ToArray());
+
+        Assert.False(outcome.IsValid);
+        Assert.Contains("not final", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_truncated_body_is_refused()
     {
         var body = Fixture();

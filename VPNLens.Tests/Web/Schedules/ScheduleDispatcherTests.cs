@@ -39,13 +39,14 @@ public sealed class ScheduleDispatcherTests : IAsyncLifetime
     private Task<int> EndAsync(Guid runId) => app.WithDbAsync(db =>
         db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RunState.Succeeded).SetProperty(r => r.FinishedAt, time.GetUtcNow())));
 
-    [Fact(Skip = "Open: in the merged suite no run was queued at the occurrence (ScheduledRuns stayed empty after the fake clock passed it); cause not yet found.")]
+    [Fact]
     public async Task A_run_is_queued_at_each_occurrence_and_not_before()
     {
+        time.Advance(TimeSpan.FromMinutes(59));
         await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
         Assert.Empty(await ScheduledRunsAsync());
 
-        time.Advance(TimeSpan.FromMinutes(30));
+        time.Advance(TimeSpan.FromMinutes(1));
         await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
 
         var queued = Assert.Single(await ScheduledRunsAsync());
