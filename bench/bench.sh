@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/bench.sh: the VPNLens benchmark suite (issue 7). Builds the lab, measures VPNLens itself
+# bench/bench.sh: the VPNLens benchmark suite. Builds the lab, measures VPNLens itself
 # (fidelity, readiness, overhead, cost per protocol, the control plane), prints a table and writes
 # bench/results/<date>-<shortcommit>.json. Needs root; `sudo ./vpnlens bench` installs what is
 # missing and runs this.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/smoke.sh: one short pass of the benchmark suite (bench.sh --profile smoke: one pair, tiny
 # sizes) asserting only that every figure was produced, never its target. TAP on stdout, one line
-# per figure: "ok", "ok ... # SKIP <why>" for a figure the suite says it could not measure (e.g.
-# the app has no SignalR hub yet), "not ok" for a missing one. Needs root (the lab); a few minutes.
+# per figure: "ok", "ok ... # SKIP <why>" for a figure the suite says it could not measure,
+# "not ok" for a missing one. Needs root (the lab); a few minutes.
 #
 #   sudo bench/smoke.sh
 #
