@@ -12,6 +12,9 @@ public sealed record RunDurationEstimate(TimeSpan Typical, TimeSpan Longest)
     /// <summary>Starting and ending one iperf3 test.</summary>
     public static readonly TimeSpan PerTest = TimeSpan.FromSeconds(1);
 
+    /// <summary>TCP upload, download, parallel streams and both directions at once.</summary>
+    public const int TcpTestsPerRepeat = 4;
+
     public static RunDurationEstimate For(RunSettings settings, int protocolCount)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -21,11 +24,12 @@ public sealed record RunDurationEstimate(TimeSpan Typical, TimeSpan Longest)
     private static TimeSpan PerProtocol(RunSettings s, int repeats)
     {
         var tcpTest = TimeSpan.FromSeconds(s.TcpSeconds + s.OmitSeconds) + PerTest;
+        var udpTest = TimeSpan.FromSeconds(s.UdpSeconds + s.OmitSeconds) + PerTest;
         var pings = TimeSpan.FromSeconds(s.PingCount * s.PingIntervalSeconds);
         return FixedPerProtocol
             + pings                               // idle latency
-            + (tcpTest * 2 * repeats)             // TCP up and down
+            + (tcpTest * TcpTestsPerRepeat * repeats)
             + tcpTest                             // latency under load, over a TCP test
-            + TimeSpan.FromSeconds(s.UdpSeconds) + PerTest;
+            + (udpTest * repeats);
     }
 }

@@ -66,9 +66,8 @@ public sealed class RunQueue(
         return new QueueOutcome(new QueuedRun(run, position), errors);
     }
 
-    /// <summary>What a run of these settings should take, for the form to show before it is queued.</summary>
-    public RunDurationEstimate Estimate(RunSettingsRequest? settings, int protocolCount) =>
-        RunDurationEstimate.For(settings?.ApplyTo(options.Value.Settings) ?? options.Value.Settings, protocolCount);
+    /// <summary>The configured settings a run's own choices are applied over.</summary>
+    public RunSettings DefaultSettings => options.Value.Settings;
 
     /// <summary>The configured deadline; for a run with settings of its own, stretched to half again its longest estimate where that is later.</summary>
     private TimeSpan Timeout(RunSettings settings, int protocolCount)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using VPNLens.Tests.Infrastructure;
+using VPNLens.Web.Email;
 using VPNLens.Web.Nodes;
 using VPNLens.Web.Runs;
 
@@ -38,6 +39,9 @@ public abstract class MudTestContext : BunitContext
 
     protected RecordingDispatchRequests Dispatches { get; } = new();
 
+    /// <summary>The SMTP settings the pages see; clear Host for a server without email.</summary>
+    protected SmtpOptions Smtp { get; } = new() { Host = "smtp.example.test" };
+
     /// <summary>Registers what the pages use (run events, snapshots, the queue) over a fresh database. Call before the first render.</summary>
     protected async Task UseAppServicesAsync()
     {
@@ -53,6 +57,7 @@ public abstract class MudTestContext : BunitContext
         Services.AddSingleton<RunTransitions>();
         Services.AddSingleton<RunQueue>();
         Services.AddSingleton(Options.Create(new RunOptions()));
+        Services.AddSingleton<IEmailSender>(new MailKitEmailSender(Options.Create(Smtp)));
     }
 
     protected RunEvents Events => Services.GetRequiredService<RunEvents>();

@@ -72,6 +72,58 @@ public sealed class RunFormTests : MudTestContext, IAsyncLifetime
         Assert.Equal(1, Dispatches.Requests);
     }
 
+    [Fact]
+    public async Task Settings_out_of_range_are_named_on_their_fields_and_nothing_is_queued()
+    {
+        var form = Render<RunForm>(p => p.Add(x => x.Nodes, [node1]).Add(x => x.DefaultEmail, "ops@example.com"));
+        OpenSettings(form);
+
+        form.Find("input[data-testid=setting-repeats]").Change("0");
+        form.Find("input[data-testid=setting-maxRepeats]").Change("2");
+        form.Find("[data-testid=queue-run]").Click();
+
+        Assert.Equal("true", form.Find("input[data-testid=setting-repeats]").GetAttribute("aria-invalid"));
+        Assert.Contains("Repeats must be between 1 and 20", form.Markup, StringComparison.Ordinal);
+        Assert.Contains("Fix the settings", form.Find("[data-testid=run-estimate]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(0, await Database.WithDbAsync(db => db.Runs.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Chosen_settings_change_the_estimate_and_go_with_the_run()
+    {
+        var form = Render<RunForm>(p => p.Add(x => x.Nodes, [node1]).Add(x => x.DefaultEmail, "ops@example.com"));
+        var before = form.Find("[data-testid=run-estimate]").TextContent;
+        OpenSettings(form);
+
+        form.Find("input[data-testid=setting-tcpSeconds]").Change("60");
+        var after = form.Find("[data-testid=run-estimate]").TextContent;
+        form.Find("[data-testid=queue-run]").Click();
+        form.WaitForElement("[data-testid=queued]");
+
+        Assert.StartsWith("About ", before, StringComparison.Ordinal);
+        Assert.NotEqual(before, after);
+        var stored = await Database.WithDbAsync(db => db.Runs.SingleAsync());
+        Assert.Equal(60, stored.Settings.TcpSeconds);
+        Assert.Equal(new RunSettings().UdpSeconds, stored.Settings.UdpSeconds);
+    }
+
+    [Fact]
+    public void Without_smtp_the_form_promises_no_email()
+    {
+        Smtp.Host = null;
+        var form = Render<RunForm>(p => p.Add(x => x.Nodes, [node1]).Add(x => x.DefaultEmail, "ops@example.com"));
+
+        form.Find("[data-testid=queue-run]").Click();
+
+        Assert.Contains("Email is not configured", form.Find("[data-testid=run-form]").TextContent, StringComparison.Ordinal);
+        var queued = form.WaitForElement("[data-testid=queued]").TextContent;
+        Assert.Contains("email is not configured", queued, StringComparison.Ordinal);
+        Assert.DoesNotContain("emailed", queued, StringComparison.Ordinal);
+    }
+
+    private static void OpenSettings(IRenderedComponent<RunForm> form) =>
+        form.Find("[data-testid=run-settings] .mud-expand-panel-header").Click();
+
     private static void Toggle(IRenderedComponent<RunForm> form, string protocol)
     {
         var box = form.Find($"[data-testid=protocols] input[data-protocol={protocol}]");
