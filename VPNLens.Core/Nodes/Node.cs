@@ -25,4 +25,7 @@ public sealed class Node
     public string Endpoint { get; set; } = RunResources.ControlPlaneEndpoint;
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the node was deleted: it is gone from lists and cannot be measured, while its runs keep its name.</summary>
+    public DateTimeOffset? DeletedAt { get; set; }
 }

@@ -15,6 +15,7 @@ public static class NodesApi
         group.MapPost("/", CreateAsync);
         group.MapPut("/{id:guid}", UpdateAsync);
         group.MapPost("/{id:guid}/probe", ProbeAsync);
+        group.MapDelete("/{id:guid}", DeleteAsync);
         return app;
     }
 
@@ -75,6 +76,19 @@ public static class NodesApi
         input.ApplyTo(node);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(NodeDto.From(node));
+    }
+
+    /// <summary>204 once deleted; 409 while a run measures on it, or while runs wait for it and cancelQueuedRuns is not true.</summary>
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(
+        Guid id, NodeRemoval removal, CancellationToken cancellationToken, bool cancelQueuedRuns = false)
+    {
+        var outcome = await removal.DeleteAsync(id, cancelQueuedRuns, cancellationToken);
+        return outcome.Status switch
+        {
+            NodeRemovalStatus.Deleted => TypedResults.NoContent(),
+            NodeRemovalStatus.NotFound => TypedResults.NotFound(),
+            _ => TypedResults.Problem(outcome.Problem, statusCode: StatusCodes.Status409Conflict, title: "The node is in use"),
+        };
     }
 
     private static async Task<Results<Ok<NodeProbe>, NotFound>> ProbeAsync(

@@ -35,7 +35,7 @@ public sealed class RunNotificationJob(
             return;
         }
 
-        var nodeName = await db.Nodes.Where(n => n.Id == run.NodeId).Select(n => n.Name).FirstOrDefaultAsync(cancellationToken) ?? "a deleted node";
+        var nodeName = await db.Nodes.IgnoreQueryFilters().Where(n => n.Id == run.NodeId).Select(n => n.Name).FirstOrDefaultAsync(cancellationToken) ?? "a deleted node";
         var message = RunEmailComposer.Compose(run, nodeName, app.Value.PermalinkFor(run.PublicToken));
         await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.EmailAttempts, r => r.EmailAttempts + 1), cancellationToken);
         try

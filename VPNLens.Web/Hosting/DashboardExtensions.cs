@@ -26,6 +26,7 @@ public static class DashboardExtensions
         services.AddSingleton<ThemeStylesheet>();
         services.AddSingleton<RunSnapshots>();
         services.AddSingleton<Nodes.NodeCatalog>();
+        services.AddSingleton<Nodes.NodeRemoval>();
         return services;
     }
 

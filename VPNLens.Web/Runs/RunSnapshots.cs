@@ -110,7 +110,7 @@ public sealed class RunSnapshots(IDbContextFactory<AppDbContext> dbFactory)
 
     private static async Task<RunSnapshot> SnapshotAsync(AppDbContext db, Run run, CancellationToken cancellationToken)
     {
-        var nodeName = await db.Nodes.Where(n => n.Id == run.NodeId).Select(n => n.Name).FirstOrDefaultAsync(cancellationToken);
+        var nodeName = await db.Nodes.IgnoreQueryFilters().Where(n => n.Id == run.NodeId).Select(n => n.Name).FirstOrDefaultAsync(cancellationToken);
         var phases = await db.PhaseEvents.AsNoTracking().Where(e => e.RunId == run.Id).OrderBy(e => e.Id).ToListAsync(cancellationToken);
         var position = await RunQueue.PositionAsync(db, run, cancellationToken);
         return new RunSnapshot(run, nodeName ?? "a deleted node", phases, position);

@@ -10,7 +10,9 @@ internal sealed class NodeConfiguration : IEntityTypeConfiguration<Node>
     {
         builder.HasKey(n => n.Id);
         builder.Property(n => n.Name).HasMaxLength(100);
-        builder.HasIndex(n => n.Name).IsUnique();
+        builder.HasQueryFilter(n => n.DeletedAt == null);
+        // a deleted node's name is free again; the filter reads the same on SQLite and PostgreSQL
+        builder.HasIndex(n => n.Name).IsUnique().HasFilter("\"DeletedAt\" IS NULL");
         builder.Property(n => n.Host).HasMaxLength(255);
         builder.Property(n => n.User).HasMaxLength(64);
         builder.Property(n => n.HostKeyFingerprint).HasMaxLength(60);

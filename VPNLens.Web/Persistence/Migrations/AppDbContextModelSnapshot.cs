@@ -218,6 +218,9 @@ namespace VPNLens.Web.Persistence.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DeletedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Endpoint")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -256,7 +259,8 @@ namespace VPNLens.Web.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.ToTable("Nodes");
                 });

@@ -246,6 +246,9 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("DeletedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Endpoint")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -284,7 +287,8 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.ToTable("Nodes");
                 });
