@@ -9,6 +9,7 @@ using VPNLens.Core.Results;
 using VPNLens.Core.Runs;
 using VPNLens.Tests.Infrastructure;
 using VPNLens.Web.ApiTokens;
+using VPNLens.Web.Persistence;
 
 namespace VPNLens.Tests.Web.Monitoring;
 
@@ -73,6 +74,32 @@ public sealed partial class MetricsEndpointTests : IAsyncLifetime
 
         Assert.Equal(50_000_000, samples["vpnlens_latest_tcp_upload_bytes_per_second{node=\"alpha\",protocol=\"wireguard\"}"]);
         Assert.Equal(3, samples["vpnlens_runs_finished_total{state=\"succeeded\"}"]);
+    }
+
+    [Fact]
+    public async Task Two_instances_on_one_PostgreSQL_database_report_the_same()
+    {
+        TestPostgres.RequireServer();
+        var data = Directory.CreateTempSubdirectory("vpnlens-metrics-two-").FullName;
+        try
+        {
+            await using var a = new VpnLensApp(dataDirectory: data, provider: DatabaseProvider.Postgres);
+            await using var b = new VpnLensApp(dataDirectory: data, provider: DatabaseProvider.Postgres);
+            await SeedAsync(a);
+            using var clientA = a.CreateApiClient();
+            using var clientB = b.CreateApiClient();
+
+            var fromA = Parse(await clientA.GetStringAsync("/metrics", TestContext.Current.CancellationToken));
+            var fromB = Parse(await clientB.GetStringAsync("/metrics", TestContext.Current.CancellationToken));
+
+            Assert.Equal(20_000_000, fromB["vpnlens_latest_tcp_upload_bytes_per_second{node=\"alpha\",protocol=\"wireguard\"}"]);
+            Assert.Equal(fromA.OrderBy(p => p.Key, StringComparer.Ordinal), fromB.OrderBy(p => p.Key, StringComparer.Ordinal));
+        }
+        finally
+        {
+            TestPostgres.DropDatabase(TestPostgres.DatabaseNameFor(data));
+            Directory.Delete(data, recursive: true);
+        }
     }
 
     [Fact]
@@ -154,7 +181,7 @@ public sealed partial class MetricsEndpointTests : IAsyncLifetime
     }
 
     /// <summary>A finished run with one result per protocol: its upload when given (and fixed other figures), a failure when null.</summary>
-    private static Run AddRun(VPNLens.Web.Persistence.AppDbContext db, Guid nodeId, RunState state, DateTimeOffset finishedAt, params (string Protocol, double? Upload)[] results)
+    private static Run AddRun(AppDbContext db, Guid nodeId, RunState state, DateTimeOffset finishedAt, params (string Protocol, double? Upload)[] results)
     {
         var run = Seed.Run(nodeId, state, protocols: results.Length == 0 ? ["wireguard"] : [.. results.Select(r => r.Protocol)]);
         run.FinishedAt = finishedAt;
