@@ -7,12 +7,14 @@ readonly REPO_DIR
 readonly STATE_DIR="${VPNLENS_STATE:-$REPO_DIR/.vpnlens}"
 
 # What the app, the lab, the tests and the benchmark suite need from Debian (wrk: the permalink
-# page under load, in the suite and its smoke; postgresql: the tests' own PostgreSQL cluster). Installed only when missing.
+# page under load, in the suite and its smoke; postgresql: the tests' own PostgreSQL cluster; prometheus: its promtool
+# parses /metrics and checks deploy/prometheus in the tests). Installed only when missing.
 readonly DEBIAN_PACKAGES=(
   ca-certificates curl jq openssl python3 python3-yaml iproute2 iputils-ping procps psmisc ethtool sudo
   openssh-server openssh-client iperf3 wireguard-tools wireguard-go nebula openvpn
   caddy docker-compose shellcheck shfmt bats bats-assert bats-support bats-file chromium tini wrk
   postgresql
+  prometheus
 )
 
 # A live `./vpnlens up` owns the lab (one per machine, like the lab): its pid is here while it runs.

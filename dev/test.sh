@@ -61,7 +61,7 @@ record_dotnet_log() {
     "$(grep -oE 'failed: [0-9]+' "$log" | awk '{s += $2} END {print s + 0}')"
 }
 
-# The whole suite (its PostgreSQL-only tests on the test cluster), then the API, callback and scale-out
+# The whole suite (its PostgreSQL-only tests on the test cluster), then the API, callback, scale-out and /metrics
 # integration tests a second time with the app on PostgreSQL (the other Web tests do not pass there yet).
 run_dotnet_tests() {
   local log="$RESULTS_DIR/dotnet.log" pg_log="$RESULTS_DIR/dotnet-postgres.log" status=0
@@ -79,7 +79,7 @@ run_dotnet_tests() {
   log_info "== dotnet test, the app on PostgreSQL"
   CI=true VPNLENS_TEST_DATABASE=Postgres dotnet test --project "$REPO_DIR/VPNLens.Tests" --no-build -- \
     --filter-namespace 'VPNLens.Tests.Web.Api*' --filter-namespace 'VPNLens.Tests.Web.Callbacks*' \
-    --filter-namespace 'VPNLens.Tests.Web.ScaleOut*' 2>&1 | tee "$pg_log" || status=$?
+    --filter-namespace 'VPNLens.Tests.Web.ScaleOut*' --filter-namespace 'VPNLens.Tests.Web.Monitoring*' 2>&1 | tee "$pg_log" || status=$?
   record_dotnet_log "dotnet-test-postgres" "$status" "$pg_log"
   "$REPO_DIR/scripts/test/postgres.sh" stop
 }

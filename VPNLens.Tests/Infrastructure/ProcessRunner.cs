@@ -7,9 +7,13 @@ public static class ProcessRunner
 {
     public static async Task<string> RunAsync(string file, params string[] arguments) => await RunAsync(file, null, arguments);
 
-    public static async Task<string> RunAsync(string file, IDictionary<string, string>? environment, params string[] arguments)
+    public static Task<string> RunAsync(string file, IDictionary<string, string>? environment, params string[] arguments) =>
+        RunWithInputAsync(file, null, environment, arguments);
+
+    /// <summary>Runs the command with <paramref name="input"/> on its standard input (none when null).</summary>
+    public static async Task<string> RunWithInputAsync(string file, string? input, IDictionary<string, string>? environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -23,6 +27,12 @@ public static class ProcessRunner
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+        }
+
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {

@@ -7,7 +7,7 @@ public static class Authorization
 {
     public const string AdminRole = "Admin";
 
-    /// <summary>API callers: a valid bearer token or a signed-in user.</summary>
+    /// <summary>API callers: a valid bearer token (not a metrics-only one) or a signed-in user.</summary>
     public const string ApiPolicy = "Api";
 
     /// <summary>Admins only: node management; a signed-in admin or an admin-scoped API token.</summary>
@@ -24,7 +24,8 @@ public static class Authorization
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, policy => policy
                 .AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName, IdentityConstants.ApplicationScheme)
-                .RequireAuthenticatedUser())
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context => !context.User.HasClaim(ApiTokenAuthenticationHandler.ScopeClaim, "metrics")))
             .AddPolicy(AdminPolicy, policy => policy
                 .AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName, IdentityConstants.ApplicationScheme)
                 .RequireRole(AdminRole))

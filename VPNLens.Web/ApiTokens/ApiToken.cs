@@ -8,6 +8,9 @@ public enum ApiTokenScope
 
     /// <summary>Everything the API offers, nodes included (not the Hangfire dashboard, which takes a signed-in admin).</summary>
     Admin,
+
+    /// <summary>Read /metrics only: what a Prometheus server is given.</summary>
+    Metrics,
 }
 
 /// <summary>A bearer token for automation. Only its SHA-256 is stored; the token itself is shown once, when it is created.</summary>

@@ -20,7 +20,7 @@ readonly DEPLOY_TESTS_DIR="${VPNLENS_DEPLOY_TESTS_DIR:-$REPO_DIR/scripts/test/de
 readonly REQUIRED_TOOLS=(
   bats:bats shellcheck:shellcheck shfmt:shfmt caddy:caddy jq:jq python3:python3-yaml
   docker-compose:docker-compose ssh-keygen:openssh-client visudo:sudo curl:curl setpriv:util-linux
-  dotnet:dotnet-sdk-10.0
+  dotnet:dotnet-sdk-10.0 promtool:prometheus
 )
 
 log_info() { printf '%s [run-deploy] INFO %s\n' "$(date -u +%FT%TZ)" "$*" >&2; }

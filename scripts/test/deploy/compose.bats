@@ -135,6 +135,8 @@ caddy /config
 wg-easy /etc/wireguard
 headscale /var/lib/headscale
 postgres /var/lib/postgresql/data
+prometheus /prometheus
+grafana /var/lib/grafana
 EOF
 }
 
@@ -265,7 +267,7 @@ EOF
     grep -qE "^$var=" "$example" || fail ".env.example does not name $var"
   done
   for var in Api__Token Smtp__Password Admin__Password Headscale__PreAuthKey Headscale__ApiKey \
-    TS_ENDPOINT_AUTHKEY WG_EASY_PASSWORD; do
+    TS_ENDPOINT_AUTHKEY WG_EASY_PASSWORD GRAFANA_ADMIN_PASSWORD; do
     run grep -E "^$var=" "$example"
     assert_output "$var="
   done
@@ -315,4 +317,40 @@ EOF
   assert_output --partial "Database__Provider: Postgres"
   assert_output --partial "ConnectionStrings__App: Host=postgres;Database=vpnlens;Username=vpnlens;Password=sample-db-password"
   assert_output --partial "APP_UPSTREAMS: app:8080 app-2:8080"
+}
+
+@test "profile monitoring: Prometheus and Grafana, pinned multi-arch images, state on volumes, nothing public" {
+  run yq_compose '.services | to_entries[] | select(.value.profiles // [] | index("monitoring")) | .key'
+  assert_line prometheus
+  assert_line grafana
+  assert_equal "${#lines[@]}" 2
+  # a version tag each (prom/prometheus and grafana/grafana publish amd64, arm64 and arm/v7 under every tag)
+  assert_equal "$(yq_compose .services.prometheus.image)" docker.io/prom/prometheus:v3.5.0
+  assert_equal "$(yq_compose .services.grafana.image)" docker.io/grafana/grafana:12.2.1
+  run yq_compose '.services.prometheus.volumes[]'
+  assert_line ./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro
+  assert_line prometheus-data:/prometheus
+  run yq_compose '.services.grafana.volumes[]'
+  assert_line ./deploy/grafana/provisioning:/etc/grafana/provisioning:ro
+  assert_line ./deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro
+  assert_line grafana-data:/var/lib/grafana
+  run yq_compose '.services.prometheus.ports // [] | length'
+  assert_output 0
+  run yq_compose '.services.grafana.ports[]'
+  assert_output "127.0.0.1:3000:3000/tcp"
+  # Prometheus reads the token from the compose secret its scrape config names
+  assert_equal "$(yq_compose '.services.prometheus.secrets[0]')" metrics_token
+  assert_equal "$(yaml_query "$REPO_DIR/deploy/prometheus/prometheus.yml" '.scrape_configs[0].authorization.credentials_file')" /run/secrets/metrics_token
+  assert_equal "$(yq_compose .secrets.metrics_token.file)" '${METRICS_TOKEN_FILE:-./deploy/prometheus/metrics-token}'
+  run git -c safe.directory="$REPO_DIR" -C "$REPO_DIR" check-ignore -q deploy/prometheus/metrics-token
+  assert_success
+}
+
+@test "profile monitoring: the Compose schema accepts it and Prometheus scrapes the app's port" {
+  run compose_v1_config "$(sample_env)"
+  assert_success
+  assert_output --partial "image: docker.io/prom/prometheus:v3.5.0"
+  assert_output --partial "$REPO_DIR/deploy/prometheus/metrics-token"
+  run yaml_query "$REPO_DIR/deploy/prometheus/prometheus.yml" '.scrape_configs[0] | "\(.metrics_path) \(.static_configs[0].targets[0])"'
+  assert_output "/metrics app:8080"
 }
