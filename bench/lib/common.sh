@@ -21,18 +21,9 @@ readonly BENCH_NODE=node1
 # Where the measured work goes; set by bench_work_init.
 BENCH_WORK=''
 
-log_info() { printf '%s [bench] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-log_warn() { printf '%s [bench] WARN %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-log_error() { printf '%s [bench] ERROR %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-
-die() {
-  log_error "$@"
-  exit 1
-}
-
-run_cmd_fatal() {
-  "$@" || die "command failed ($?): $*"
-}
+# shellcheck source-path=SCRIPTDIR source=../../scripts/lib/log.sh
+source "$REPO_DIR/scripts/lib/log.sh"
+VPNLENS_LOG_TAG=bench
 
 validate_root() {
   [[ "$(id -u)" -eq 0 ]] || die "run this as root (sudo ...): the suite builds the lab's namespaces and tunnels"
