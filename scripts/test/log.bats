@@ -21,19 +21,34 @@ shell_files() {
   done
 }
 
+# definitions NAME_RE FILE...: "file:line:text" of each definition of a function named NAME_RE.
+definitions() {
+  local names=$1
+  shift
+  (cd "$REPO_DIR" && grep -nE "^[[:space:]]*(function[[:space:]]+)?($names)[[:space:]]*\(\)" "$@") || true
+}
+
 @test "no shell file but scripts/lib/log.sh defines a logger, die or run_cmd_fatal" {
   command -v git >/dev/null || skip "git is not installed"
   git -C "$REPO_DIR" rev-parse --git-dir >/dev/null 2>&1 || skip "not a git checkout"
   mapfile -t files < <(shell_files)
   ((${#files[@]} > 50)) || fail "only ${#files[@]} shell files found"
-  run bash -c 'cd "$1" && shift && grep -nE "^[[:space:]]*(function[[:space:]]+)?(_log|log|log_at|log_info|log_warn|log_error|die|run_cmd_fatal)[[:space:]]*\(\)" "$@"' \
-    _ "$REPO_DIR" "${files[@]}"
   local line
-  for line in "${lines[@]}"; do
+  while IFS= read -r line; do
     [[ "$line" == scripts/lib/log.sh:* ]] || fail "a second logger: $line (source scripts/lib/log.sh and set VPNLENS_LOG_TAG instead)"
-  done
+  done < <(definitions '_log|log|log_at|log_info|log_warn|log_error|die|run_cmd_fatal' "${files[@]}")
   run grep -cE '^(log_info|die)\(\)' "$SCRIPTS_DIR/lib/log.sh"
   assert_output 2
+}
+
+@test "the clocks and the pid-and-start-time helpers are defined once too (tests may fake them)" {
+  command -v git >/dev/null || skip "git is not installed"
+  git -C "$REPO_DIR" rev-parse --git-dir >/dev/null 2>&1 || skip "not a git checkout"
+  mapfile -t files < <(shell_files | grep -v '\.bats$')
+  local line
+  while IFS= read -r line; do
+    [[ "$line" == scripts/lib/log.sh:* || "$line" == scripts/lib/proc.sh:* ]] || fail "a second copy: $line"
+  done < <(definitions 'clock_ms|now_ms|iso_now|iso_from_ms|iso_from_ms_into|proc_starttime|proc_state|proc_is_running' "${files[@]}")
 }
 
 @test "a line is: ISO time with milliseconds, the level padded to five, the caller's tag, the message" {

@@ -123,32 +123,9 @@ wait_until() {
   done
 }
 
-# --- processes --------------------------------------------------------------------
-# Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat).
-proc_starttime() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  # shellcheck disable=SC2086 # split the fields on purpose
-  set -- $stat
-  printf '%s' "${20}"
-}
-
-proc_state() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  printf '%s' "${stat%% *}"
-}
-
-# proc_is_running PID [STARTTIME]: alive, not a zombie, and (if given) the same process.
-proc_is_running() {
-  local pid=$1 want=${2:-} state
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  state=$(proc_state "$pid") || return 1
-  [[ "$state" != Z && "$state" != X ]] || return 1
-  [[ -z "$want" || "$(proc_starttime "$pid")" == "$want" ]]
-}
+# --- processes (by pid and start time: proc_starttime, proc_is_running) ------------
+# shellcheck source-path=SCRIPTDIR source=../../lib/proc.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../lib/proc.sh"
 
 # proc_stop PID [STARTTIME]: TERM, wait up to 5 s, then KILL. Gone already is fine.
 proc_stop() {
