@@ -2,9 +2,8 @@
 # The one logger of every VPNLens shell script (node, lab, bootstrap, dev, bench, test runners):
 # logging, fatal errors and clocks. Each line is "ISO-time LEVEL [tag] message" on stderr; run.sh
 # points stderr at the run's run.log, so a headless run keeps every line and prints nothing
-# anywhere else. A caller names itself with VPNLENS_LOG_TAG (a plain shell variable, set after
-# sourcing) and may keep a copy of its lines in VPNLENS_LOG_COPY (a file, appended to when its
-# folder exists).
+# anywhere else. A caller names itself in VPNLENS_LOG_TAG (a plain shell variable, not exported)
+# and may keep a copy of its lines in VPNLENS_LOG_COPY (a file, appended to when its folder exists).
 [[ -n "${_VPNLENS_LOG_SH:-}" ]] && return 0
 _VPNLENS_LOG_SH=1
 
