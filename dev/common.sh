@@ -20,13 +20,9 @@ readonly DEBIAN_PACKAGES=(
 # A live `./vpnlens up` owns the lab (one per machine, like the lab): its pid is here while it runs.
 readonly UP_PIDFILE="${VPNLENS_UP_PIDFILE:-/run/vpnlens-up.pid}"
 
-log_info() { printf '%s [vpnlens] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-log_error() { printf '%s [vpnlens] ERROR %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-
-die() {
-  log_error "$@"
-  exit 1
-}
+# shellcheck source-path=SCRIPTDIR source=../scripts/lib/log.sh
+source "$REPO_DIR/scripts/lib/log.sh"
+VPNLENS_LOG_TAG=vpnlens
 
 validate_root() {
   [[ "$(id -u)" -eq 0 ]] || die "run this as root (sudo ...): the lab creates network namespaces and tunnels"

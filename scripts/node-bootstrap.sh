@@ -23,7 +23,8 @@
 #   config     /etc/vpnlens/ with a README of the protocol.env keys (docs/node-protocol.md)
 #   host key   prints the SHA-256 fingerprint of the ed25519 host key, for the node form
 #
-# Exit status: 0 done, 1 a step failed (the message says which), 2 bad arguments.
+# Exit status: 0 done, 1 a step failed (the message says which), 2 bad arguments or no lib/log.sh
+# beside it (scripts/lib/log.sh, the logger it shares with the node scripts).
 # VPNLENS_BOOTSTRAP_ROOT (default /) relocates every file this script reads or writes, for tests;
 # the commands it runs (apt-get, useradd, sysctl, systemctl) still act on the running system, so
 # the tests put fakes of them first on PATH.
@@ -63,14 +64,16 @@ CHANGES=0
 APT_UPDATED=0
 TMP_DIR=''
 
-log_info() { printf '%s [node-bootstrap] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-log_warn() { printf '%s [node-bootstrap] WARN %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-log_error() { printf '%s [node-bootstrap] ERROR %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-
-die() {
-  log_error "$*"
-  exit 1
-}
+# The project's one logger travels with this script as lib/log.sh, the layout of scripts/ (copy
+# both: docs/deployment.md, "Adding a Benchmark Node").
+LOG_LIB="$(dirname "${BASH_SOURCE[0]}")/lib/log.sh"
+if [[ ! -r "$LOG_LIB" ]]; then
+  printf 'node-bootstrap.sh: %s is missing: copy scripts/lib/log.sh with it, as lib/log.sh beside it\n' "$LOG_LIB" >&2
+  exit 2
+fi
+# shellcheck source-path=SCRIPTDIR source=lib/log.sh
+source "$LOG_LIB"
+VPNLENS_LOG_TAG=node-bootstrap
 
 usage() {
   sed -n '2,/^set -Eeuo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
@@ -91,8 +94,8 @@ changed() {
 # at PATH: where a node path lives under $ROOT.
 at() { printf '%s%s\n' "$ROOT" "$1"; }
 
-# run_cmd_fatal DESCRIPTION CMD...: a step that must succeed.
-run_cmd_fatal() {
+# run_step_fatal DESCRIPTION CMD...: a step that must succeed, named in the error.
+run_step_fatal() {
   local what=$1
   shift
   "$@" || die "$what failed: $*"
@@ -199,7 +202,7 @@ ensure_owner() {
   local path=$1 owner=$2 target
   target=$(at "$path")
   [[ "$(stat -c %u:%g "$target")" == "$owner" ]] && return 0
-  run_cmd_fatal "setting the owner of $path" chown "$owner" "$target"
+  run_step_fatal "setting the owner of $path" chown "$owner" "$target"
   changed "owner of $path is $owner"
 }
 
@@ -219,7 +222,7 @@ is_package_available() {
 apt_update() {
   ((APT_UPDATED)) && return 0
   log_info "apt-get update"
-  run_cmd_fatal "apt-get update" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  run_step_fatal "apt-get update" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   APT_UPDATED=1
 }
 
@@ -232,7 +235,7 @@ apt_install() {
   ((${#missing[@]} == 0)) && return 0
   apt_update
   log_info "installing ${missing[*]}"
-  run_cmd_fatal "installing ${missing[*]}" \
+  run_step_fatal "installing ${missing[*]}" \
     env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
   changed "installed ${missing[*]}"
 }
@@ -265,7 +268,7 @@ add_tailscale_repo() {
     key_url="https://pkgs.tailscale.com/stable/$OS_ID/$OS_CODENAME.noarmor.gpg"
     log_info "fetching Tailscale's apt signing key from $key_url"
     install -d -m 0755 "$(dirname "$keyring")"
-    run_cmd_fatal "downloading $key_url" curl -fsSL --proto '=https' --tlsv1.2 -o "$TMP_DIR/tailscale.gpg" "$key_url"
+    run_step_fatal "downloading $key_url" curl -fsSL --proto '=https' --tlsv1.2 -o "$TMP_DIR/tailscale.gpg" "$key_url"
     install -m 0644 "$TMP_DIR/tailscale.gpg" "$keyring"
     changed "$TS_KEYRING"
   fi
@@ -279,7 +282,7 @@ add_tailscale_repo() {
 disable_tailscaled_service() {
   command -v systemctl >/dev/null 2>&1 || return 0
   if systemctl is-enabled --quiet tailscaled 2>/dev/null || systemctl is-active --quiet tailscaled 2>/dev/null; then
-    run_cmd_fatal "disabling tailscaled.service" systemctl disable --now tailscaled
+    run_step_fatal "disabling tailscaled.service" systemctl disable --now tailscaled
     changed "tailscaled.service disabled (the tailscale driver runs its own tailscaled)"
   fi
 }
@@ -330,12 +333,12 @@ EOF
 configure_ip_forward() {
   local live
   if write_file "$SYSCTL_FILE" 0644 "$(sysctl_content)"; then
-    run_cmd_fatal "applying $SYSCTL_FILE" sysctl --system >/dev/null
+    run_step_fatal "applying $SYSCTL_FILE" sysctl --system >/dev/null
     return 0
   fi
   live=$(cat "$(at /proc/sys/net/ipv4/ip_forward)" 2>/dev/null || echo unknown)
   if [[ "$live" != 1 ]]; then
-    run_cmd_fatal "applying $SYSCTL_FILE" sysctl --system >/dev/null
+    run_step_fatal "applying $SYSCTL_FILE" sysctl --system >/dev/null
     changed "net.ipv4.ip_forward applied (was $live)"
   fi
 }
@@ -351,7 +354,7 @@ ensure_user() {
   if passwd_field "$SSH_USER" 1 >/dev/null 2>&1; then
     return 0
   fi
-  run_cmd_fatal "creating the user $SSH_USER" \
+  run_step_fatal "creating the user $SSH_USER" \
     useradd --create-home --shell /bin/bash --user-group --comment "VPNLens control plane" "$SSH_USER"
   changed "user $SSH_USER created (no password: key login only)"
 }
@@ -403,7 +406,7 @@ ensure_ssh_enabled() {
   command -v systemctl >/dev/null 2>&1 || return 0
   systemctl is-enabled --quiet ssh.service 2>/dev/null && return 0
   systemctl is-enabled --quiet ssh.socket 2>/dev/null && return 0
-  run_cmd_fatal "enabling ssh.service" systemctl enable --now ssh
+  run_step_fatal "enabling ssh.service" systemctl enable --now ssh
   changed "ssh.service enabled"
 }
 
@@ -540,9 +543,9 @@ install_wg_config() {
 ensure_host_key() {
   [[ -f "$(at "$HOST_KEY")" ]] && return 0
   if [[ -z "$ROOT" ]]; then
-    run_cmd_fatal "generating SSH host keys" ssh-keygen -A
+    run_step_fatal "generating SSH host keys" ssh-keygen -A
   else
-    run_cmd_fatal "generating SSH host keys" ssh-keygen -A -f "$ROOT"
+    run_step_fatal "generating SSH host keys" ssh-keygen -A -f "$ROOT"
   fi
   changed "SSH host keys generated"
 }

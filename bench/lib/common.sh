@@ -21,18 +21,9 @@ readonly BENCH_NODE=node1
 # Where the measured work goes; set by bench_work_init.
 BENCH_WORK=''
 
-log_info() { printf '%s [bench] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-log_warn() { printf '%s [bench] WARN %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-log_error() { printf '%s [bench] ERROR %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-
-die() {
-  log_error "$@"
-  exit 1
-}
-
-run_cmd_fatal() {
-  "$@" || die "command failed ($?): $*"
-}
+# shellcheck source-path=SCRIPTDIR source=../../scripts/lib/log.sh
+source "$REPO_DIR/scripts/lib/log.sh"
+VPNLENS_LOG_TAG=bench
 
 validate_root() {
   [[ "$(id -u)" -eq 0 ]] || die "run this as root (sudo ...): the suite builds the lab's namespaces and tunnels"
@@ -60,32 +51,15 @@ validate_positive_int() {
 # user owns gets "detected dubious ownership" from git otherwise; the suite only reads it.
 repo_git() { git -c safe.directory="$REPO_DIR" -C "$REPO_DIR" "$@"; }
 
-now_ms() { date +%s%3N; }
-
 # iso_to_ms 2026-11-25T08:00:00.123Z: epoch milliseconds.
 iso_to_ms() { date -d "$1" +%s%3N; }
 
 # json_append FILE JSON: one compact JSON object per line.
 json_append() { jq -c . <<<"$2" >>"$1"; }
 
-# --- processes ----------------------------------------------------------------------
-proc_starttime() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  # shellcheck disable=SC2086 # split the fields on purpose
-  set -- $stat
-  printf '%s' "${20}"
-}
-
-proc_is_running() {
-  local pid=$1 want=${2:-} stat
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  [[ "${stat%% *}" != Z && "${stat%% *}" != X ]] || return 1
-  [[ -z "$want" || "$(proc_starttime "$pid")" == "$want" ]]
-}
+# --- processes (by pid and start time: proc_starttime, proc_is_running) ------------------
+# shellcheck source-path=SCRIPTDIR source=../../scripts/lib/proc.sh
+source "$REPO_DIR/scripts/lib/proc.sh"
 
 # bench_record NAME PID: remember a process the suite started.
 bench_record() {

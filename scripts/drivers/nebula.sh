@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# nebula: "nebula -config" as a daemon of our own (pidfile in the state dir). The
+# nebula: "nebula -config" as a daemon of our own (daemon_driver in lib/driver.sh). The
 # lighthouse runs on the control-plane side, often in another network namespace of the
 # same lab machine: only the nebula in this namespace is ever stopped.
 # protocol.env: NEBULA_CONFIG (tun.dev set to NEBULA_INTERFACE), NEBULA_INTERFACE.
@@ -19,33 +19,11 @@ driver_check() {
   out=$(nebula -test -config "$NEBULA_CONFIG" 2>&1) || die "nebula rejects $NEBULA_CONFIG: $(tail -n 1 <<<"$out")"
 }
 
-nebula_start() {
-  daemon_start nebula "$VPNLENS_STATE_DIR/nebula.log" nebula -config "$NEBULA_CONFIG"
-}
-
-driver_up() {
-  nebula_start
-  wait_daemon_started nebula nebula "$NEBULA_INTERFACE"
-}
-
-driver_down() {
-  local rc=0
-  daemon_stop nebula nebula || rc=1
-  sweep_my_netns nebula || rc=1
-  if [[ -n "${NEBULA_INTERFACE:-}" ]]; then
-    delete_link "$NEBULA_INTERFACE" || rc=1
-  fi
-  return "$rc"
-}
-
-driver_interface() { printf '%s\n' "$NEBULA_INTERFACE"; }
-driver_daemon_pid() { pid_from_pidfile nebula nebula || true; }
+# shellcheck disable=SC2034 # daemon_driver reads DAEMON_ARGS
+daemon_args() { DAEMON_ARGS=(-config "$NEBULA_CONFIG"); }
 
 driver_versions() {
   jq -cn --arg v "$(nebula -version 2>/dev/null | awk '/^Version:/ { print $2; exit }')" '{nebula: $v}'
 }
 
-driver_restart() {
-  daemon_stop nebula nebula || die "could not stop nebula for the restart"
-  nebula_start
-}
+daemon_driver nebula NEBULA_INTERFACE

@@ -84,8 +84,8 @@ load_protocol_env() {
 load_driver() {
   local protocol=$1 required=${2:-} fn
   validate_known_protocol "$protocol"
-  unset -f "${DRIVER_FUNCTIONS[@]}"
-  unset PEER_IP BACKEND_URL IPERF_PORT
+  unset -f "${DRIVER_FUNCTIONS[@]}" daemon_args daemon_driver_start
+  unset PEER_IP BACKEND_URL IPERF_PORT DRIVER_DAEMON DRIVER_DAEMON_INTERFACE_KEY
   load_protocol_env "$protocol" "$required"
   # shellcheck source=/dev/null
   source "$(driver_file "$protocol")"
@@ -104,4 +104,45 @@ validate_common_keys() {
   validate_http_url "BACKEND_URL in $file" "$BACKEND_URL"
   IPERF_PORT=${IPERF_PORT:-5201}
   validate_port "IPERF_PORT in $file" "$IPERF_PORT"
+}
+
+# daemon_driver NAME INTERFACE_KEY: driver_up, driver_down, driver_interface, driver_daemon_pid
+# and driver_restart for a tunnel that is a daemon of our own (nebula, openvpn). NAME is its
+# command and process name, and names its pidfile and log in the state dir; INTERFACE_KEY is the
+# protocol.env key of the interface it makes. The driver defines daemon_args, which sets
+# DAEMON_ARGS to the daemon's arguments, and its own driver_check and driver_versions.
+# shellcheck disable=SC2317 # the functions defined here are called through the driver interface
+daemon_driver() {
+  DRIVER_DAEMON=$1
+  DRIVER_DAEMON_INTERFACE_KEY=$2
+
+  daemon_driver_start() {
+    local DAEMON_ARGS=()
+    daemon_args
+    daemon_start "$DRIVER_DAEMON" "$VPNLENS_STATE_DIR/$DRIVER_DAEMON.log" "$DRIVER_DAEMON" "${DAEMON_ARGS[@]}"
+  }
+
+  driver_up() {
+    daemon_driver_start
+    wait_daemon_started "$DRIVER_DAEMON" "$DRIVER_DAEMON" "${!DRIVER_DAEMON_INTERFACE_KEY}"
+  }
+
+  # Also without a config: whatever of this kind runs in this namespace goes.
+  driver_down() {
+    local rc=0 iface=${!DRIVER_DAEMON_INTERFACE_KEY:-}
+    daemon_stop "$DRIVER_DAEMON" "$DRIVER_DAEMON" || rc=1
+    sweep_my_netns "$DRIVER_DAEMON" || rc=1
+    if [[ -n "$iface" ]]; then
+      delete_link "$iface" || rc=1
+    fi
+    return "$rc"
+  }
+
+  driver_interface() { printf '%s\n' "${!DRIVER_DAEMON_INTERFACE_KEY}"; }
+  driver_daemon_pid() { pid_from_pidfile "$DRIVER_DAEMON" "$DRIVER_DAEMON" || true; }
+
+  driver_restart() {
+    daemon_stop "$DRIVER_DAEMON" "$DRIVER_DAEMON" || die "could not stop $DRIVER_DAEMON for the restart"
+    daemon_driver_start
+  }
 }

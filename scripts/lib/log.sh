@@ -1,6 +1,9 @@
 # shellcheck shell=bash
-# Logging, fatal errors and clocks. Everything goes to stderr; run.sh points stderr at
-# the run's run.log, so a headless run keeps every line and prints nothing anywhere else.
+# The one logger of every VPNLens shell script (node, lab, bootstrap, dev, bench, test runners):
+# logging, fatal errors and clocks. Each line is "ISO-time LEVEL [tag] message" on stderr; run.sh
+# points stderr at the run's run.log, so a headless run keeps every line and prints nothing
+# anywhere else. A caller names itself in VPNLENS_LOG_TAG (a plain shell variable, not exported)
+# and may keep a copy of its lines in VPNLENS_LOG_COPY (a file, appended to when its folder exists).
 [[ -n "${_VPNLENS_LOG_SH:-}" ]] && return 0
 _VPNLENS_LOG_SH=1
 
@@ -15,10 +18,12 @@ _log() {
 # of the time it is written: the ladder logs each rung once it has climbed them all, at the
 # moment the rung passed.
 log_at() {
-  local ms=$1 level=$2 stamp
+  local ms=$1 level=$2 stamp line
   shift 2
   iso_from_ms_into stamp "$ms"
-  printf '%s %-5s [%s] %s\n' "$stamp" "$level" "${VPNLENS_LOG_TAG:-vpnlens}" "$*" >&2
+  printf -v line '%s %-5s [%s] %s' "$stamp" "$level" "${VPNLENS_LOG_TAG:-vpnlens}" "$*"
+  printf '%s\n' "$line" >&2
+  [[ -z "${VPNLENS_LOG_COPY:-}" ]] || printf '%s\n' "$line" 2>/dev/null >>"$VPNLENS_LOG_COPY" || true
 }
 
 log_info() { _log INFO "$@"; }
@@ -33,6 +38,11 @@ die() {
   exit 1
 }
 
+# run_cmd_fatal CMD...: a step that must succeed; on failure say which one.
+run_cmd_fatal() {
+  "$@" || die "command failed ($?): $*"
+}
+
 record_failure() {
   local file=${VPNLENS_FAILURE_FILE:-}
   [[ -n "$file" ]] || return 0
@@ -40,11 +50,12 @@ record_failure() {
   printf '%s\n' "$*" >"$file"
 }
 
-# clock_ms VAR: set VAR to the milliseconds since the epoch (EPOCHREALTIME needs LC_ALL=C
-# for its dot). No fork at all, unlike $(now_ms): what the ladder times itself with.
+# clock_ms VAR: set VAR to the milliseconds since the epoch. No fork at all, unlike $(now_ms):
+# what the ladder times itself with. EPOCHREALTIME always has six decimals, but its separator
+# follows the locale (a comma in some), so only its digits are read.
 clock_ms() {
-  local _clock_t=$EPOCHREALTIME
-  printf -v "$1" '%d' "$((${_clock_t%.*} * 1000 + 10#${_clock_t#*.} / 1000))"
+  local _clock_t=${EPOCHREALTIME//[!0-9]/}
+  printf -v "$1" '%d' "$((10#$_clock_t / 1000))"
 }
 
 # Milliseconds since the epoch.

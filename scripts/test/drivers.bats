@@ -322,3 +322,26 @@ ENV
   run jq -r .openvpn <<<"$(driver_versions)"
   assert_output 2.6.14
 }
+
+@test "openvpn: restart replaces the daemon, down without a protocol.env still stops it, the next driver inherits nothing" {
+  load_driver openvpn required
+  driver_up
+  local first
+  first=$(driver_daemon_pid)
+  assert [ -n "$first" ]
+  driver_restart
+  wait_daemon_started openvpn openvpn vlovpn-t1
+  refute [ "$(driver_daemon_pid)" = "$first" ]
+  is_running "$first" && fail "the old openvpn still runs"
+  local second
+  second=$(driver_daemon_pid)
+  rm "$(protocol_env_file openvpn)"
+  load_driver openvpn
+  run driver_down
+  assert_success
+  is_running "$second" && fail "openvpn still runs after down"
+  load_driver wireguard required
+  run declare -F daemon_args daemon_driver_start
+  assert_failure
+  assert_output ""
+}

@@ -17,13 +17,9 @@ readonly RUN_AS="${VPNLENS_TEST_POSTGRES_USER:-postgres}"
 readonly DATA_DIR="$CLUSTER_DIR/data"
 readonly DB_USER=vpnlens
 
-log_info() { printf '%s [test-postgres] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-log_error() { printf '%s [test-postgres] ERROR %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-
-die() {
-  log_error "$@"
-  exit 1
-}
+# shellcheck source-path=SCRIPTDIR source=../lib/log.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/log.sh"
+VPNLENS_LOG_TAG=test-postgres
 
 pg_bin_dir() {
   if [[ -n "${VPNLENS_PG_BIN:-}" ]]; then

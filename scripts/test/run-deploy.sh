@@ -23,13 +23,9 @@ readonly REQUIRED_TOOLS=(
   dotnet:dotnet-sdk-10.0 promtool:prometheus
 )
 
-log_info() { printf '%s [run-deploy] INFO %s\n' "$(date -u +%FT%TZ)" "$*" >&2; }
-log_error() { printf '%s [run-deploy] ERROR %s\n' "$(date -u +%FT%TZ)" "$*" >&2; }
-
-die() {
-  log_error "$@"
-  exit 1
-}
+# shellcheck source-path=SCRIPTDIR source=../lib/log.sh
+source "$REPO_DIR/scripts/lib/log.sh"
+VPNLENS_LOG_TAG=run-deploy
 
 is_tool_present() { command -v "$1" >/dev/null 2>&1; }
 

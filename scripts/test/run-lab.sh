@@ -14,13 +14,9 @@ readonly REPO_DIR
 readonly LAB_SH="${VPNLENS_LAB_SH:-$REPO_DIR/scripts/lab/lab.sh}"
 readonly LAB_TESTS_DIR="${VPNLENS_LAB_TESTS_DIR:-$REPO_DIR/scripts/test/lab}"
 
-log_info() { printf '%s [run-lab] INFO %s\n' "$(date -u +%FT%TZ)" "$*" >&2; }
-log_error() { printf '%s [run-lab] ERROR %s\n' "$(date -u +%FT%TZ)" "$*" >&2; }
-
-die() {
-  log_error "$@"
-  exit 1
-}
+# shellcheck source-path=SCRIPTDIR source=../lib/log.sh
+source "$REPO_DIR/scripts/lib/log.sh"
+VPNLENS_LOG_TAG=run-lab
 
 # Safe to call any number of times: lab.sh down is idempotent.
 teardown() {

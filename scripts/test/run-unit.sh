@@ -11,8 +11,9 @@ readonly TEST_DIR
 SCRIPTS_DIR="$(cd "$TEST_DIR/.." && pwd)"
 readonly SCRIPTS_DIR
 
-log_info() { printf '== %s\n' "$*" >&2; }
-log_error() { printf 'ERROR: %s\n' "$*" >&2; }
+# shellcheck source-path=SCRIPTDIR source=../lib/log.sh
+source "$SCRIPTS_DIR/lib/log.sh"
+VPNLENS_LOG_TAG=run-unit
 
 require() {
   local cmd

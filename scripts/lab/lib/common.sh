@@ -61,30 +61,11 @@ node_ovpn_if() { printf 'vlovpn-n%s' "$1"; }
 node_ovpn_ip() { printf '%s.%s' "$LAB_OVPN_NET" "$((10 + $1))"; }
 node_iperf_port() { printf '%s' "$((LAB_IPERF_BASE_PORT + $1))"; }
 
-# --- logging --------------------------------------------------------------------
-_log() {
-  local level=$1
-  shift
-  local line
-  line="$(date -u +%FT%TZ) [lab] ${level} $*"
-  printf '%s\n' "$line" >&2
-  if [[ -d "$LAB_LOG_DIR" ]]; then
-    printf '%s\n' "$line" >>"$LAB_LOG_DIR/lab.log" 2>/dev/null || true
-  fi
-}
-log_info() { _log INFO "$@"; }
-log_warn() { _log WARN "$@"; }
-log_error() { _log ERROR "$@"; }
-
-die() {
-  log_error "$@"
-  exit 1
-}
-
-# Run a step that must succeed; on failure say which one.
-run_cmd_fatal() {
-  "$@" || die "command failed ($?): $*"
-}
+# --- logging: the project's one logger, with a copy of each line in the lab's log --
+# shellcheck source-path=SCRIPTDIR source=../../lib/log.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../lib/log.sh"
+VPNLENS_LOG_TAG=lab
+VPNLENS_LOG_COPY="$LAB_LOG_DIR/lab.log"
 
 # --- checks ---------------------------------------------------------------------
 is_valid_node_count() { [[ "$1" =~ ^[0-9]+$ ]] && ((10#$1 >= 1 && 10#$1 <= LAB_MAX_NODES)); }
@@ -142,32 +123,9 @@ wait_until() {
   done
 }
 
-# --- processes --------------------------------------------------------------------
-# Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat).
-proc_starttime() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  # shellcheck disable=SC2086 # split the fields on purpose
-  set -- $stat
-  printf '%s' "${20}"
-}
-
-proc_state() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  printf '%s' "${stat%% *}"
-}
-
-# proc_is_running PID [STARTTIME]: alive, not a zombie, and (if given) the same process.
-proc_is_running() {
-  local pid=$1 want=${2:-} state
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  state=$(proc_state "$pid") || return 1
-  [[ "$state" != Z && "$state" != X ]] || return 1
-  [[ -z "$want" || "$(proc_starttime "$pid")" == "$want" ]]
-}
+# --- processes (by pid and start time: proc_starttime, proc_is_running) ------------
+# shellcheck source-path=SCRIPTDIR source=../../lib/proc.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../lib/proc.sh"
 
 # proc_stop PID [STARTTIME]: TERM, wait up to 5 s, then KILL. Gone already is fine.
 proc_stop() {

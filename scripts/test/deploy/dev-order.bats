@@ -83,7 +83,7 @@ dev_command() {
   echo "$UP_PID" >"$VPNLENS_UP_PIDFILE"
   run dev_command test
   assert_failure 1
-  assert_output --partial "ERROR ./vpnlens up is running (pid $UP_PID) and its lab is live; ./vpnlens test would take that lab down"
+  assert_output --partial "ERROR [vpnlens] ./vpnlens up is running (pid $UP_PID) and its lab is live; ./vpnlens test would take that lab down"
   refute_output --partial "apt-get ran"
   run dev_command bench
   assert_failure 1

@@ -75,6 +75,21 @@ setup() {
   assert_equal "$(cat "$FAKE_STATE/calls.log")" ""
 }
 
+@test "copied with lib/log.sh as docs/deployment.md says, it runs anywhere; without it, it says what to copy" {
+  local copy="$BATS_TEST_TMPDIR/copy"
+  mkdir -p "$copy"
+  tar -cf - -C "$REPO_DIR/scripts" node-bootstrap.sh lib/log.sh | tar -C "$copy" -xf -
+  run grep -cF 'node-bootstrap.sh lib/log.sh' "$REPO_DIR/docs/deployment.md"
+  assert_output 1
+  run "$copy/node-bootstrap.sh" --authorized-key-file "$CP_PUB"
+  assert_success
+  assert_output --regexp 'Z INFO  \[node-bootstrap\] '
+  rm "$copy/lib/log.sh"
+  run "$copy/node-bootstrap.sh" --authorized-key-file "$CP_PUB"
+  assert_failure 2
+  assert_output "node-bootstrap.sh: $copy/lib/log.sh is missing: copy scripts/lib/log.sh with it, as lib/log.sh beside it"
+}
+
 @test "is_valid_user_name and is_valid_ssh_public_key accept and reject what they should" {
   local key
   key=$(cat "$CP_PUB")

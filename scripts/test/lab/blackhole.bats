@@ -33,7 +33,7 @@ setup_file() {
   "$LAB_SH" blackhole on 3>&-
   setsid python3 "$LAB_TEST_DIR/callback_receiver.py" --bind 198.18.0.1 --port "$RECEIVER_PORT" \
     --out "$OUT/callbacks" </dev/null >"$OUT/receiver.log" 2>&1 3>&- &
-  echo "$! $(proc_start_time $!)" >"$OUT/receiver.pid"
+  echo "$! $(proc_starttime $!)" >"$OUT/receiver.pid"
   poll 10 receiver_listening
   jq -n --arg runId "$RUN_ID" --arg secret "whsec_$(head -c 24 /dev/urandom | base64 -w0)" \
     --arg cb "http://198.18.0.1:$RECEIVER_PORT/api/runs/$RUN_ID" \
@@ -48,7 +48,7 @@ setup_file() {
   # shellcheck disable=SC2016 # expanded on the node
   RUN_PID=$("$LAB_SH" ssh node1 "setsid nohup \"\$VPNLENS_HOME/scripts/run.sh\" \
     \"\$VPNLENS_HOME/runs/$RUN_ID/params.json\" </dev/null >/dev/null 2>&1 & echo \$!" 3>&-)
-  RUN_START=$(proc_start_time "$RUN_PID" || true)
+  RUN_START=$(proc_starttime "$RUN_PID" || true)
   poll "$RUN_TIMEOUT" results_written || echo "run.sh wrote no results within ${RUN_TIMEOUT}s" >"$OUT/setup.error"
   cp -f "$LAB_DIR/node1/home/runs/$RUN_ID/results.json" "$LAB_DIR/node1/home/runs/$RUN_ID/run.log" "$OUT/" 2>/dev/null || true
 }

@@ -50,32 +50,22 @@ lab_recorded_pids() {
   return 0
 }
 
-proc_start_time() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  # shellcheck disable=SC2086 # fields
-  set -- $stat
-  printf '%s' "${20}"
-}
+# shellcheck source-path=SCRIPTDIR source=../../lib/proc.sh
+source "$REPO_DIR/scripts/lib/proc.sh"
 
 # Pids on stdin become "pid starttime" lines.
 with_start_time() {
   local pid
   while read -r pid; do
-    printf '%s %s\n' "$pid" "$(proc_start_time "$pid")"
+    printf '%s %s\n' "$pid" "$(proc_starttime "$pid")"
   done
 }
 
 # Of "pid starttime" lines on stdin, print those still running (zombies excluded).
 still_running() {
-  local pid start stat
+  local pid start
   while read -r pid start; do
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-    stat=${stat##*) }
-    # shellcheck disable=SC2086 # fields
-    set -- $stat
-    [[ "$1" != Z && "$1" != X && "${20}" == "$start" ]] && echo "$pid"
+    [[ -n "$start" ]] && proc_is_running "$pid" "$start" && echo "$pid"
   done
   return 0
 }

@@ -27,7 +27,7 @@ receiver_listening() { ss -Hltn "sport = :$RECEIVER_PORT" | grep -q 198.18.0.1; 
 start_receiver() {
   setsid python3 "$LAB_TEST_DIR/callback_receiver.py" --bind 198.18.0.1 --port "$RECEIVER_PORT" \
     --out "$CALLBACKS" </dev/null >"$OUT/receiver.log" 2>&1 3>&- &
-  echo "$! $(proc_start_time $!)" >"$OUT/receiver.pid"
+  echo "$! $(proc_starttime $!)" >"$OUT/receiver.pid"
   poll 10 receiver_listening
 }
 
@@ -65,7 +65,7 @@ start_run() {
     \"\$VPNLENS_HOME/runs/$RUN_ID/params.json\" </dev/null >/dev/null 2>&1 & echo \$!" 3>&-)
   echo "$((SECONDS - t0))" >"$OUT/ssh-seconds"
   echo "$RUN_PID" >"$OUT/run-pid"
-  RUN_START=$(proc_start_time "$RUN_PID" || true)
+  RUN_START=$(proc_starttime "$RUN_PID" || true)
 }
 
 # Keep what the node wrote before the lab (and its files) go away.
@@ -111,7 +111,7 @@ teardown_file() {
   stop_receiver
   local pid
   pid=$(cat "$OUT/run-pid" 2>/dev/null || true)
-  if [[ -n "$pid" ]] && [[ -n "$(echo "$pid $(proc_start_time "$pid")" | still_running)" ]]; then
+  if [[ -n "$pid" ]] && [[ -n "$(echo "$pid $(proc_starttime "$pid")" | still_running)" ]]; then
     kill -TERM -- "-$pid" 2>/dev/null || true
   fi
   collect_node_files
