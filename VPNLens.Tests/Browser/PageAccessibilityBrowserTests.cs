@@ -152,13 +152,30 @@ public sealed class PageAccessibilityBrowserTests : IAsyncLifetime
         var paused = new Schedule { NodeId = node.Id, Protocols = ["tailscale"], Cron = "0 3 * * 1", Email = "ops@example.com", Paused = true, LastOccurrence = now.AddDays(-3), CreatedAt = now };
         var regression = new Alert
         {
-            Kind = AlertKind.Regression, NodeId = node.Id, ScheduleId = schedule.Id, Protocol = "wireguard", Metric = "tcp_download", ChangeAt = now.AddDays(-6),
-            OpenedAt = now.AddDays(-4), OpenedByRunId = finished.Id, Before = 100e6, After = 60e6, ShiftLow = -44e6, ShiftHigh = -36e6, PValue = 0.005,
+            Kind = AlertKind.Regression,
+            NodeId = node.Id,
+            ScheduleId = schedule.Id,
+            Protocol = "wireguard",
+            Metric = "tcp_download",
+            ChangeAt = now.AddDays(-6),
+            OpenedAt = now.AddDays(-4),
+            OpenedByRunId = finished.Id,
+            Before = 100e6,
+            After = 60e6,
+            ShiftLow = -44e6,
+            ShiftHigh = -36e6,
+            PValue = 0.005,
         };
         var recovered = new Alert
         {
-            Kind = AlertKind.RunFailed, NodeId = node.Id, ScheduleId = schedule.Id, OpenedAt = now.AddDays(-20), RecoveredAt = now.AddDays(-19),
-            OpenedByRunId = finished.Id, RecoveredByRunId = later.Id, Reason = "The node did not answer over SSH within 30 seconds.",
+            Kind = AlertKind.RunFailed,
+            NodeId = node.Id,
+            ScheduleId = schedule.Id,
+            OpenedAt = now.AddDays(-20),
+            RecoveredAt = now.AddDays(-19),
+            OpenedByRunId = finished.Id,
+            RecoveredByRunId = later.Id,
+            Reason = "The node did not answer over SSH within 30 seconds.",
         };
         await app.WithDbAsync(async db =>
         {
