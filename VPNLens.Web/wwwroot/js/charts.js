@@ -170,7 +170,7 @@
         y: { min: 0, max: spec.yMax ?? undefined, title: { display: true, text: spec.unit, color: text, font }, ticks: { color: text, font }, grid: { color: grid } },
       },
       plugins: {
-        legend: { labels: { color: text, font, filter: (item, data) => !data.datasets[item.datasetIndex].vlBand } },
+        legend: { labels: { color: text, font, filter: (item, data) => !data.datasets[item.datasetIndex].vlBand && data.datasets[item.datasetIndex].data.length > 0 } },
         vlChangeLines: { lines: spec.series.flatMap((s) => s.changes.map((x) => ({ x, color: s.color }))) },
         tooltip: {
           filter: (item) => !item.dataset.vlBand,
