@@ -1,6 +1,8 @@
 using Microsoft.Playwright;
 using VPNLens.Core.Phases;
+using VPNLens.Core.Regressions;
 using VPNLens.Core.Runs;
+using VPNLens.Core.Schedules;
 using VPNLens.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -70,6 +72,16 @@ public sealed class PageAccessibilityBrowserTests : IAsyncLifetime
         await CheckAsync(signedIn, name, "dashboard", "/", interactive: true, failures);
         await CheckAsync(signedIn, name, "live-run", $"/runs/{running.Id}", interactive: true, failures);
         await CheckAsync(signedIn, name, "nodes", "/nodes", interactive: true, failures);
+        await CheckAsync(signedIn, name, "schedules", "/schedules", interactive: true, failures);
+        await CheckAsync(signedIn, name, "history", $"/history/{finished.NodeId}", interactive: true, failures);
+        await ExpectDrawnAsync(signedIn, name, "history", "[data-testid=trend-chart] canvas", failures);
+        await CheckAsync(signedIn, name, "history-protocol", $"/history/{finished.NodeId}?protocol=wireguard&range=7", interactive: true, failures);
+        await CheckAsync(signedIn, name, "dashboard-trends", "/", interactive: true, failures);
+        await ExpectDrawnAsync(signedIn, name, "dashboard", "[data-testid=sparkline] canvas", failures);
+        if ((await signedIn.GotoAsync($"/history/{Guid.NewGuid()}"))?.Status is not 404 and var status)
+        {
+            failures.Add($"{name} history of an unknown node: status {status}, not 404");
+        }
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
@@ -98,6 +110,19 @@ public sealed class PageAccessibilityBrowserTests : IAsyncLifetime
         }
     }
 
+    /// <summary>Every chart the selector finds was drawn by charts.js (a script error leaves them blank).</summary>
+    private static async Task ExpectDrawnAsync(IPage page, string window, string name, string selector, List<string> failures)
+    {
+        var count = await page.Locator(selector).CountAsync();
+        var drawn = await page.EvaluateAsync<int>(
+            "async (selector) => { await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))); return [...document.querySelectorAll(selector)].filter((c) => c.vlChart).length; }",
+            selector);
+        if (count == 0 || drawn != count)
+        {
+            failures.Add($"{window} {name}: {drawn} of {count} charts ({selector}) drawn");
+        }
+    }
+
     private Task<IBrowserContext> NewContextAsync(int width, int height) =>
         browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, BaseURL = baseAddress.ToString() });
 
@@ -121,10 +146,43 @@ public sealed class PageAccessibilityBrowserTests : IAsyncLifetime
             StartedAt = start.AddSeconds(i * 10),
             EndedAt = start.AddSeconds((i * 10) + 9),
         });
+        var now = DateTimeOffset.UtcNow;
+        var history = HistorySeed.Daily(node.Id, now.AddHours(-2), 100, 98, 102, 101, 99, 100, 97, 103, 60, 61, 59, 62, 58, 60, null);
+        var schedule = new Schedule { NodeId = node.Id, Protocols = ["wireguard", "nebula"], Cron = "*/30 * * * *", TimeZone = "Europe/Berlin", Email = "ops@example.com", CreatedAt = now };
+        var paused = new Schedule { NodeId = node.Id, Protocols = ["tailscale"], Cron = "0 3 * * 1", Email = "ops@example.com", Paused = true, LastOccurrence = now.AddDays(-3), CreatedAt = now };
+        var regression = new Alert
+        {
+            Kind = AlertKind.Regression,
+            NodeId = node.Id,
+            ScheduleId = schedule.Id,
+            Protocol = "wireguard",
+            Metric = "tcp_download",
+            ChangeAt = now.AddDays(-6),
+            OpenedAt = now.AddDays(-4),
+            OpenedByRunId = finished.Id,
+            Before = 100e6,
+            After = 60e6,
+            ShiftLow = -44e6,
+            ShiftHigh = -36e6,
+            PValue = 0.005,
+        };
+        var recovered = new Alert
+        {
+            Kind = AlertKind.RunFailed,
+            NodeId = node.Id,
+            ScheduleId = schedule.Id,
+            OpenedAt = now.AddDays(-20),
+            RecoveredAt = now.AddDays(-19),
+            OpenedByRunId = finished.Id,
+            RecoveredByRunId = later.Id,
+            Reason = "The node did not answer over SSH within 30 seconds.",
+        };
         await app.WithDbAsync(async db =>
         {
             db.AddRange(node, finished, later, running);
             db.AddRange(phases);
+            db.AddRange(history);
+            db.AddRange(schedule, paused, regression, recovered);
             await db.SaveChangesAsync();
         });
     }

@@ -8,6 +8,9 @@ public static class AlertExtensions
     {
         services.AddSingleton<SeriesReader>();
         services.AddSingleton<AlertEvaluator>();
+        services.AddSingleton<AlertBoard>();
+        services.AddSingleton<NodeHistory>();
+        services.AddSingleton<NodeTrends>();
         services.AddTransient<AlertEvaluationJob>();
         services.AddHostedService<RunEndWatcher>();
         return services;

@@ -34,6 +34,9 @@ public static class ChartData
     // Told apart by more than hue where possible; each holds 3:1 against white.
     private static readonly string[] ProtocolColors = ["#455a64", "#3949ab", "#c25e00", "#00796b", "#ad1457", "#6d4c41"];
 
+    /// <summary>The colour of the protocol at this position (charts that show several protocols tell them apart by it).</summary>
+    public static string ProtocolColor(int index) => ProtocolColors[index % ProtocolColors.Length];
+
     /// <summary>
     /// Absolute TCP throughput per tunnel: the median of the repetitions as the bar, their lowest and highest as the whiskers;
     /// direct's medians as reference lines rather than bars (a bar three times taller would flatten the others).

@@ -6,6 +6,7 @@ public static class ScheduleExtensions
     {
         services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ScheduleDispatcher>();
+        services.AddSingleton<ScheduleBook>();
         services.AddHostedService<ScheduleTicker>();
         return services;
     }

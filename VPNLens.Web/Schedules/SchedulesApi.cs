@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using VPNLens.Core.Schedules;
 using VPNLens.Web.Api;
-using VPNLens.Web.Persistence;
 
 namespace VPNLens.Web.Schedules;
 
@@ -17,29 +15,24 @@ public static class SchedulesApi
         group.MapGet("/{id:guid}", GetAsync);
         group.MapPost("/", CreateAsync);
         group.MapPut("/{id:guid}", UpdateAsync);
-        group.MapPost("/{id:guid}/pause", (Guid id, IDbContextFactory<AppDbContext> db, TimeProvider time, CancellationToken ct) => SetPausedAsync(id, true, db, time, ct));
-        group.MapPost("/{id:guid}/resume", (Guid id, IDbContextFactory<AppDbContext> db, TimeProvider time, CancellationToken ct) => SetPausedAsync(id, false, db, time, ct));
+        group.MapPost("/{id:guid}/pause", (Guid id, ScheduleBook book, TimeProvider time, CancellationToken ct) => SetPausedAsync(id, true, book, time, ct));
+        group.MapPost("/{id:guid}/resume", (Guid id, ScheduleBook book, TimeProvider time, CancellationToken ct) => SetPausedAsync(id, false, book, time, ct));
         group.MapDelete("/{id:guid}", DeleteAsync);
         return app;
     }
 
-    private static async Task<Ok<List<ScheduleDto>>> ListAsync(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Ok<List<ScheduleDto>>> ListAsync(ScheduleBook book, TimeProvider time, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var schedules = await db.Schedules.AsNoTracking().OrderBy(s => s.CreatedAt).ToListAsync(cancellationToken);
+        var schedules = await book.ListAsync(cancellationToken);
         var now = time.GetUtcNow();
         return TypedResults.Ok(schedules.Select(s => ScheduleDto.From(s, now)).ToList());
     }
 
-    private static async Task<Results<Ok<ScheduleDto>, NotFound>> GetAsync(Guid id, IDbContextFactory<AppDbContext> dbFactory, TimeProvider time, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var schedule = await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
-        return schedule is null ? TypedResults.NotFound() : TypedResults.Ok(ScheduleDto.From(schedule, time.GetUtcNow()));
-    }
+    private static async Task<Results<Ok<ScheduleDto>, NotFound>> GetAsync(Guid id, ScheduleBook book, TimeProvider time, CancellationToken cancellationToken) =>
+        await book.FindAsync(id, cancellationToken) is { } schedule ? TypedResults.Ok(ScheduleDto.From(schedule, time.GetUtcNow())) : TypedResults.NotFound();
 
     private static async Task<Results<Created<ScheduleDto>, ValidationProblem>> CreateAsync(
-        HttpRequest request, IDbContextFactory<AppDbContext> dbFactory, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, ScheduleBook book, TimeProvider time, CancellationToken cancellationToken)
     {
         var (input, problem) = await ReadAsync(request, cancellationToken);
         if (problem is not null)
@@ -47,22 +40,14 @@ public static class SchedulesApi
             return problem;
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (await ValidateAsync(db, input!, cancellationToken) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var now = time.GetUtcNow();
-        var schedule = new Schedule { Cron = input!.Cron!, Email = input.Email!, CreatedAt = now };
-        input.ApplyTo(schedule);
-        db.Schedules.Add(schedule);
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/schedules/{schedule.Id}", ScheduleDto.From(schedule, now));
+        var outcome = await book.SaveAsync(null, input!, cancellationToken);
+        return outcome.Schedule is { } schedule
+            ? TypedResults.Created($"/api/schedules/{schedule.Id}", ScheduleDto.From(schedule, time.GetUtcNow()))
+            : TypedResults.ValidationProblem(outcome.Errors);
     }
 
     private static async Task<Results<Ok<ScheduleDto>, NotFound, ValidationProblem>> UpdateAsync(
-        Guid id, HttpRequest request, IDbContextFactory<AppDbContext> dbFactory, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, HttpRequest request, ScheduleBook book, TimeProvider time, CancellationToken cancellationToken)
     {
         var (input, problem) = await ReadAsync(request, cancellationToken);
         if (problem is not null)
@@ -70,58 +55,21 @@ public static class SchedulesApi
             return problem;
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var schedule = await db.Schedules.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
-        if (schedule is null)
+        var outcome = await book.SaveAsync(id, input!, cancellationToken);
+        if (outcome.Missing)
         {
             return TypedResults.NotFound();
         }
 
-        if (await ValidateAsync(db, input!, cancellationToken) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var cronChanged = !string.Equals(schedule.Cron, input!.Cron!.Trim(), StringComparison.Ordinal);
-        input.ApplyTo(schedule);
-        if (cronChanged)
-        {
-            // A new cron starts counting now: occurrences of the old one are not caught up.
-            schedule.LastOccurrence = time.GetUtcNow();
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(ScheduleDto.From(schedule, time.GetUtcNow()));
+        return outcome.Schedule is { } schedule ? TypedResults.Ok(ScheduleDto.From(schedule, time.GetUtcNow())) : TypedResults.ValidationProblem(outcome.Errors);
     }
 
     private static async Task<Results<Ok<ScheduleDto>, NotFound>> SetPausedAsync(
-        Guid id, bool paused, IDbContextFactory<AppDbContext> dbFactory, TimeProvider time, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var schedule = await db.Schedules.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
-        if (schedule is null)
-        {
-            return TypedResults.NotFound();
-        }
+        Guid id, bool paused, ScheduleBook book, TimeProvider time, CancellationToken cancellationToken) =>
+        await book.SetPausedAsync(id, paused, cancellationToken) is { } schedule ? TypedResults.Ok(ScheduleDto.From(schedule, time.GetUtcNow())) : TypedResults.NotFound();
 
-        var now = time.GetUtcNow();
-        if (schedule.Paused && !paused)
-        {
-            // Resuming does not catch up what was missed while paused.
-            schedule.LastOccurrence = now;
-        }
-
-        schedule.Paused = paused;
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(ScheduleDto.From(schedule, now));
-    }
-
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, IDbContextFactory<AppDbContext> dbFactory, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var deleted = await db.Schedules.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken);
-        return deleted == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
-    }
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, ScheduleBook book, CancellationToken cancellationToken) =>
+        await book.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     private static async Task<(ScheduleInput? Input, ValidationProblem? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -140,16 +88,5 @@ public static class SchedulesApi
         {
             return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send a JSON body with Content-Type: application/json."] }));
         }
-    }
-
-    private static async Task<ValidationProblem?> ValidateAsync(AppDbContext db, ScheduleInput input, CancellationToken cancellationToken)
-    {
-        var errors = input.Validate();
-        if (!errors.ContainsKey("nodeId") && !await db.Nodes.AnyAsync(n => n.Id == input.NodeId, cancellationToken))
-        {
-            errors["nodeId"] = [$"There is no node {input.NodeId}."];
-        }
-
-        return errors.Count == 0 ? null : TypedResults.ValidationProblem(errors);
     }
 }

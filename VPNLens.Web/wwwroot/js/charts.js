@@ -126,13 +126,86 @@
     },
   });
 
+  // Dashed vertical lines at the detected change points of a trend chart.
+  const changeLines = {
+    id: 'vlChangeLines',
+    afterDatasetsDraw(chart, args, options) {
+      const { ctx, chartArea, scales: { x } } = chart;
+      (options.lines || []).forEach((line) => {
+        const at = x.getPixelForValue(line.x);
+        if (at < chartArea.left || at > chartArea.right) return;
+        ctx.save();
+        ctx.strokeStyle = line.color;
+        ctx.setLineDash([4, 4]);
+        ctx.lineWidth = 1.5;
+        ctx.beginPath();
+        ctx.moveTo(at, chartArea.top); ctx.lineTo(at, chartArea.bottom);
+        ctx.stroke();
+        ctx.restore();
+      });
+    },
+  };
+
+  const day = (ms) => new Date(ms).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+  const moment = (ms) => new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+  // Per protocol: the band (low, then high filled down to it), the medians, and the failed runs as crosses on the x axis.
+  const trendConfig = (spec) => ({
+    type: 'line',
+    data: {
+      datasets: spec.series.flatMap((s) => [
+        { label: `${s.name} spread`, data: s.low, borderWidth: 0, pointRadius: 0, fill: false, vlBand: true },
+        { label: `${s.name} spread`, data: s.high, borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: `${s.color}33`, vlBand: true },
+        { label: s.name, data: s.points, borderColor: s.color, backgroundColor: s.color, borderWidth: 2, pointRadius: 2, pointHitRadius: 6 },
+        { label: `${s.name} failed`, data: s.failed.map((x) => ({ x, y: 0 })), showLine: false, pointStyle: 'crossRot', pointRadius: 6, borderColor: s.color, borderWidth: 2 },
+      ]),
+    },
+    options: {
+      maintainAspectRatio: false,
+      animation: false,
+      parsing: { xAxisKey: 'x', yAxisKey: 'y' },
+      interaction: { mode: 'nearest', intersect: false },
+      scales: {
+        x: { type: 'linear', ticks: { color: text, font, maxTicksLimit: 6, callback: (value) => day(value) }, grid: { color: grid } },
+        y: { min: 0, max: spec.yMax ?? undefined, title: { display: true, text: spec.unit, color: text, font }, ticks: { color: text, font }, grid: { color: grid } },
+      },
+      plugins: {
+        legend: { labels: { color: text, font, filter: (item, data) => !data.datasets[item.datasetIndex].vlBand && data.datasets[item.datasetIndex].data.length > 0 } },
+        vlChangeLines: { lines: spec.series.flatMap((s) => s.changes.map((x) => ({ x, color: s.color }))) },
+        tooltip: {
+          filter: (item) => !item.dataset.vlBand,
+          callbacks: {
+            title: (items) => (items.length ? moment(items[0].parsed.x) : ''),
+            label: (item) => (item.dataset.label.endsWith(' failed') ? item.dataset.label : `${item.dataset.label}: ${number(item.parsed.y)} ${spec.unit}`),
+          },
+        },
+      },
+    },
+    plugins: [changeLines],
+  });
+
+  // A small line without axes: the shape of the latest results.
+  const sparkConfig = (spec) => ({
+    type: 'line',
+    data: { datasets: [{ data: spec.points, borderColor: spec.color, borderWidth: 1.5, pointRadius: 0, parsing: { xAxisKey: 'x', yAxisKey: 'y' } }] },
+    options: {
+      maintainAspectRatio: false,
+      animation: false,
+      events: [],
+      scales: { x: { type: 'linear', display: false }, y: { display: false, beginAtZero: true } },
+      plugins: { legend: { display: false }, tooltip: { enabled: false } },
+    },
+  });
+
+  const configs = { bars: barConfig, lines: lineConfig, trend: trendConfig, spark: sparkConfig };
+
   const draw = (canvas) => {
     const json = canvas.getAttribute('data-chart');
     if (canvas.vlDrawn === json || typeof window.Chart === 'undefined') return;
     canvas.vlDrawn = json;
     if (canvas.vlChart) canvas.vlChart.destroy();
     const spec = JSON.parse(json);
-    canvas.vlChart = new window.Chart(canvas, spec.kind === 'bars' ? barConfig(spec) : lineConfig(spec));
+    canvas.vlChart = new window.Chart(canvas, configs[spec.kind](spec));
   };
 
   let pending = false;
