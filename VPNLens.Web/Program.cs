@@ -3,6 +3,7 @@ using VPNLens.Web.Alerts;
 using VPNLens.Web.Api;
 using VPNLens.Web.History;
 using VPNLens.Web.Hosting;
+using VPNLens.Web.Notifications;
 using VPNLens.Web.Persistence;
 using VPNLens.Web.Schedules;
 
@@ -22,6 +23,7 @@ builder.Services.AddLiveRunUpdates();
 builder.Services.AddRunEventRelay(builder.Configuration);
 builder.Services.AddSchedules();
 builder.Services.AddRegressionAlerts();
+builder.Services.AddAlertNotifications();
 
 var app = builder.Build();
 
@@ -45,6 +47,7 @@ app.MapCallbacksApi();
 app.MapNodesApi();
 app.MapSchedulesApi();
 app.MapHistoryApi();
+app.MapWebhooksApi();
 app.MapHangfireDashboardWithAuthorizationPolicy(Authorization.SignedInAdminPolicy, "/hangfire", new DashboardOptions { Authorization = [], AppPath = "/" });
 app.MapLiveRunUpdates();
 app.MapDashboard();
