@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
 using VPNLens.Core.Phases;
 using VPNLens.Core.Runs;
+using VPNLens.Core.Webhooks;
 using VPNLens.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -70,6 +71,7 @@ public sealed class PageAccessibilityBrowserTests : IAsyncLifetime
         await CheckAsync(signedIn, name, "dashboard", "/", interactive: true, failures);
         await CheckAsync(signedIn, name, "live-run", $"/runs/{running.Id}", interactive: true, failures);
         await CheckAsync(signedIn, name, "nodes", "/nodes", interactive: true, failures);
+        await CheckAsync(signedIn, name, "webhooks", "/admin/webhooks", interactive: true, failures);
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
@@ -125,6 +127,9 @@ public sealed class PageAccessibilityBrowserTests : IAsyncLifetime
         {
             db.AddRange(node, finished, later, running);
             db.AddRange(phases);
+            var hook = new WebhookEndpoint { Name = "ntfy", Url = "https://ntfy.example.com/a-rather-long-topic-name-for-vpnlens-alerts", Secret = WebhookSecret.Generate(), CreatedAt = start };
+            db.Add(hook);
+            db.Add(new WebhookAttempt { EndpointId = hook.Id, MessageId = "msg_0123456789abcdef0123456789abcdef", Type = "alert.opened", Attempt = 1, At = start, StatusCode = 503, Duration = TimeSpan.FromMilliseconds(42) });
             await db.SaveChangesAsync();
         });
     }
