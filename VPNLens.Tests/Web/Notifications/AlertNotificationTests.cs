@@ -8,6 +8,7 @@ using VPNLens.Core.Runs;
 using VPNLens.Core.Schedules;
 using VPNLens.Core.Webhooks;
 using VPNLens.Tests.Infrastructure;
+using VPNLens.Web.Alerts;
 using VPNLens.Web.Notifications;
 
 namespace VPNLens.Tests.Web.Notifications;
@@ -160,6 +161,17 @@ public sealed class AlertNotificationTests : IAsyncLifetime
 
         await NotifyAsync();
 
+        Assert.Equal(0, jobs.Count<WebhookDeliveryJob>() + jobs.Count<AlertEmailJob>());
+    }
+
+    [Fact]
+    public async Task The_alert_evaluation_leaves_the_announcing_to_its_own_job()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+
+        await scope.ServiceProvider.GetRequiredService<AlertEvaluationJob>().EvaluateAsync(Guid.NewGuid(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, jobs.Count<AlertNotificationJob>());
         Assert.Equal(0, jobs.Count<WebhookDeliveryJob>() + jobs.Count<AlertEmailJob>());
     }
 
