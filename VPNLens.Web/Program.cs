@@ -4,6 +4,7 @@ using VPNLens.Web.Api;
 using VPNLens.Web.History;
 using VPNLens.Web.Hosting;
 using VPNLens.Web.Monitoring;
+using VPNLens.Web.Notifications;
 using VPNLens.Web.Persistence;
 using VPNLens.Web.Schedules;
 
@@ -24,6 +25,7 @@ builder.Services.AddRunEventRelay(builder.Configuration);
 builder.Services.AddSchedules();
 builder.Services.AddRegressionAlerts();
 builder.Services.AddPrometheusMetrics();
+builder.Services.AddAlertNotifications();
 
 var app = builder.Build();
 
@@ -48,6 +50,7 @@ app.MapNodesApi();
 app.MapSchedulesApi();
 app.MapHistoryApi();
 app.MapPrometheusMetrics();
+app.MapWebhooksApi();
 app.MapHangfireDashboardWithAuthorizationPolicy(Authorization.SignedInAdminPolicy, "/hangfire", new DashboardOptions { Authorization = [], AppPath = "/" });
 app.MapLiveRunUpdates();
 app.MapDashboard();

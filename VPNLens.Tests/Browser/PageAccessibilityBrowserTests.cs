@@ -3,6 +3,7 @@ using VPNLens.Core.Phases;
 using VPNLens.Core.Regressions;
 using VPNLens.Core.Runs;
 using VPNLens.Core.Schedules;
+using VPNLens.Core.Webhooks;
 using VPNLens.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -82,6 +83,7 @@ public sealed class PageAccessibilityBrowserTests : IAsyncLifetime
         {
             failures.Add($"{name} history of an unknown node: status {status}, not 404");
         }
+        await CheckAsync(signedIn, name, "webhooks", "/admin/webhooks", interactive: true, failures);
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
@@ -183,6 +185,9 @@ public sealed class PageAccessibilityBrowserTests : IAsyncLifetime
             db.AddRange(phases);
             db.AddRange(history);
             db.AddRange(schedule, paused, regression, recovered);
+            var hook = new WebhookEndpoint { Name = "ntfy", Url = "https://ntfy.example.com/a-rather-long-topic-name-for-vpnlens-alerts", Secret = WebhookSecret.Generate(), CreatedAt = start };
+            db.Add(hook);
+            db.Add(new WebhookAttempt { EndpointId = hook.Id, MessageId = "msg_0123456789abcdef0123456789abcdef", Type = "alert.opened", Attempt = 1, At = start, StatusCode = 503, Duration = TimeSpan.FromMilliseconds(42) });
             await db.SaveChangesAsync();
         });
     }

@@ -52,11 +52,18 @@ public class AppDbContext : IdentityDbContext<IdentityUser>
 
     public DbSet<SeriesWatch> SeriesWatches => Set<SeriesWatch>();
 
+    public DbSet<AlertNotification> AlertNotifications => Set<AlertNotification>();
+
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
         builder.Entity<Run>().Property(r => r.CallbackSecret).HasConversion(secrets.Converter);
+        builder.Entity<WebhookEndpoint>().Property(e => e.Secret).HasConversion(secrets.Converter);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -50,6 +50,8 @@ public sealed class RunEmailTests
         // Ending a run also queues a dispatch round for whatever waits for its node; only the notification mails.
         await RunWaits.UntilAsync(() => monitoring.SucceededJobs(0, 100).Any(j => j.Value.Job.Type == typeof(RunNotificationJob)), MailLimit, "the notification job succeeded");
         Assert.Single(monitoring.SucceededJobs(0, 100), j => j.Value.Job.Type == typeof(RunNotificationJob));
+        // The run's end also starts the alert evaluation and its announcing job: let them finish before reading the queues.
+        await RunWaits.UntilAsync(() => monitoring.GetStatistics() is { Enqueued: 0, Processing: 0 }, MailLimit, "the queues drained");
         var statistics = monitoring.GetStatistics();
         Assert.Equal((0L, 0L, 0L, 0L), (statistics.Enqueued, statistics.Scheduled, statistics.Processing, statistics.Failed));
         Assert.Equal(0, smtp.Unread);
