@@ -17,5 +17,13 @@ public sealed record HistoryRange(string Key, string Label, int? Days)
     public static HistoryRange Covering(DateTimeOffset at, DateTimeOffset now) =>
         All.First(r => r.Days is not { } days || at >= now.AddDays(-days));
 
+    /// <summary>The history page's path that shows an alert: its node, the range covering its change, its protocol and metric.</summary>
+    public static string PathFor(VPNLens.Core.Regressions.Alert alert, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var path = $"history/{alert.NodeId}?range={Covering(alert.ChangeAt ?? alert.OpenedAt, now).Key}";
+        return alert.Protocol is null ? path : $"{path}&protocol={Uri.EscapeDataString(alert.Protocol)}#{alert.Metric}";
+    }
+
     public DateTimeOffset? From(DateTimeOffset now) => Days is { } days ? now.AddDays(-days) : null;
 }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VPNLens.Core.Regressions;
 using VPNLens.Web.Email;
+using VPNLens.Web.History;
 using VPNLens.Web.Persistence;
 using VPNLens.Web.Runs;
 
@@ -99,5 +100,5 @@ public sealed class AlertNotificationJob(
 
     private string? HistoryLink(Alert alert) => alert.Protocol is null || alert.Metric is null
         ? null
-        : new Uri(app.Value.PublicUrl, $"api/history?node={alert.NodeId}&protocol={Uri.EscapeDataString(alert.Protocol)}&metric={Uri.EscapeDataString(alert.Metric)}").ToString();
+        : new Uri(app.Value.PublicUrl, HistoryRange.PathFor(alert, time.GetUtcNow())).ToString();
 }

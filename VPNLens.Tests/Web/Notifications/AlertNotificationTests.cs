@@ -74,7 +74,7 @@ public sealed class AlertNotificationTests : IAsyncLifetime
         Assert.Equal("VPNLens: TCP upload of WireGuard on lab-node got worse by 15 %", mail.Subject);
         Assert.Contains("(95 % interval -20 % to -10 %)", mail.TextBody, StringComparison.Ordinal);
         Assert.Contains($"/r/{openingRun.PublicToken}", mail.TextBody, StringComparison.Ordinal);
-        Assert.Contains($"api/history?node={nodeId}&protocol=wireguard&metric=tcp_upload", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"history/{nodeId}?range=7&protocol=wireguard#tcp_upload", mail.TextBody, StringComparison.Ordinal);
         Assert.Equal(0, smtp.Unread);
 
         var request = Assert.Single(receiver.Requests);
