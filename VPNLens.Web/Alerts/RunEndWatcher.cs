@@ -15,7 +15,8 @@ public sealed class RunEndWatcher(RunEvents events, IBackgroundJobClient jobs) :
     {
         subscription = events.Subscribe(runEvent =>
         {
-            if (runEvent is RunStateChanged { State: var state } && state.IsTerminal() && state != RunState.Cancelled)
+            // the instance whose transition ended the run evaluates it; another one doing so too would race it
+            if (runEvent is RunStateChanged { State: var state, FromAnotherInstance: false } && state.IsTerminal() && state != RunState.Cancelled)
             {
                 jobs.Create<AlertEvaluationJob>(job => job.EvaluateAsync(runEvent.RunId, CancellationToken.None), new EnqueuedState(RunNotificationJob.QueueName));
             }

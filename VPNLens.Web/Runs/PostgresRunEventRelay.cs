@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
@@ -28,7 +27,6 @@ public sealed class PostgresRunEventRelay(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     private readonly string origin = Guid.NewGuid().ToString("N");
-    private readonly ConditionalWeakTable<RunEvent, object> republished = [];
     private readonly Channel<RunEvent> outbox = Channel.CreateUnbounded<RunEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<string> inbox = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -45,7 +43,7 @@ public sealed class PostgresRunEventRelay(
 
     private Task Enqueue(RunEvent runEvent)
     {
-        if (!republished.TryGetValue(runEvent, out _))
+        if (!runEvent.FromAnotherInstance)
         {
             outbox.Writer.TryWrite(runEvent);
         }
@@ -119,8 +117,7 @@ public sealed class PostgresRunEventRelay(
                 var runEvent = await ToEventAsync(notice, stoppingToken);
                 if (runEvent is not null)
                 {
-                    republished.AddOrUpdate(runEvent, origin);
-                    await events.PublishAsync(runEvent);
+                    await events.PublishAsync(runEvent with { FromAnotherInstance = true });
                 }
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)

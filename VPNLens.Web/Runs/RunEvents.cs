@@ -4,7 +4,11 @@ using VPNLens.Core.Runs;
 
 namespace VPNLens.Web.Runs;
 
-public abstract record RunEvent(Guid RunId);
+public abstract record RunEvent(Guid RunId)
+{
+    /// <summary>Published again here after another instance published it (PostgreSQL relay): already acted on there.</summary>
+    public bool FromAnotherInstance { get; init; }
+}
 
 public sealed record PhaseRecorded(Guid RunId, PhaseEvent Phase) : RunEvent(RunId);
 
