@@ -26,6 +26,11 @@ public sealed class Node
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>The tools the last successful probe found on the node (null: never probed); the run form offers only what they allow.</summary>
+    public List<string>? ProbedTools { get; set; }
+
+    public DateTimeOffset? ProbedAt { get; set; }
+
     /// <summary>When the node was deleted: it is gone from lists and cannot be measured, while its runs keep its name.</summary>
     public DateTimeOffset? DeletedAt { get; set; }
 }

@@ -92,10 +92,10 @@ public static class NodesApi
     }
 
     private static async Task<Results<Ok<NodeProbe>, NotFound>> ProbeAsync(
-        Guid id, IDbContextFactory<AppDbContext> dbFactory, IRemoteNodeClient remote, CancellationToken cancellationToken)
+        Guid id, IDbContextFactory<AppDbContext> dbFactory, NodeCatalog catalog, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var node = await db.Nodes.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
-        return node is null ? TypedResults.NotFound() : TypedResults.Ok(await remote.ProbeAsync(node, cancellationToken));
+        return node is null ? TypedResults.NotFound() : TypedResults.Ok(await catalog.ProbeAsync(node, cancellationToken));
     }
 }

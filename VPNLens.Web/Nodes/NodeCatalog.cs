@@ -7,8 +7,33 @@ namespace VPNLens.Web.Nodes;
 public sealed record NodeSaveOutcome(Node? Node, Dictionary<string, string[]> Errors);
 
 /// <summary>Adds and edits nodes for the Nodes page, with the same checks as the API (NodeInput) plus a unique name.</summary>
-public sealed class NodeCatalog(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time, Microsoft.Extensions.Options.IOptions<EndpointOptions> endpoints)
+public sealed class NodeCatalog(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time, Microsoft.Extensions.Options.IOptions<EndpointOptions> endpoints, IRemoteNodeClient remote)
 {
+    /// <summary>Probes the node and, when it answered, keeps the tools it found for the run form.</summary>
+    public async Task<NodeProbe> ProbeAsync(Node node, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var probe = await remote.ProbeAsync(node, cancellationToken);
+        if (probe.Reachable)
+        {
+            var tools = NodeReadiness.Present(probe);
+            var at = time.GetUtcNow();
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var stored = await db.Nodes.FirstOrDefaultAsync(n => n.Id == node.Id, cancellationToken);
+            if (stored is not null)
+            {
+                stored.ProbedTools = tools;
+                stored.ProbedAt = at;
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            node.ProbedTools = tools;
+            node.ProbedAt = at;
+        }
+
+        return probe;
+    }
+
     public async Task<List<Node>> ListAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -59,4 +59,21 @@ public sealed class NodesPageTests : MudTestContext, IAsyncLifetime
         Assert.Empty(page.FindAll("[data-testid=delete-confirm]"));
         Assert.Equal(1, await Database.WithDbAsync(db => db.Nodes.CountAsync()));
     }
+
+    [Fact]
+    public async Task Testing_a_node_keeps_the_tools_it_found_for_the_run_form()
+    {
+        var page = Render<NodesPage>();
+        page.WaitForElement("[data-testid=node-row]");
+
+        page.Find("[data-testid=test-node]").Click();
+
+        await page.WaitForAssertionAsync(async () =>
+        {
+            var stored = await Database.WithDbAsync(db => db.Nodes.SingleAsync());
+            Assert.NotNull(stored.ProbedAt);
+            Assert.Contains("nebula", stored.ProbedTools!);
+            Assert.DoesNotContain("openvpn", stored.ProbedTools!);
+        });
+    }
 }

@@ -121,6 +121,31 @@ public sealed class RunFormTests : MudTestContext, IAsyncLifetime
         Assert.DoesNotContain("emailed", queued, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Protocols_the_nodes_last_test_found_no_tools_for_are_shown_disabled_with_what_is_missing()
+    {
+        node1.ProbedTools = ["bash", "curl", "jq", "openssl", "iperf3", "ping", "ip", "wg", "wg-quick", "nebula"];
+        var form = Render<RunForm>(p => p.Add(x => x.Nodes, [node1]).Add(x => x.DefaultEmail, "ops@example.com"));
+
+        Assert.True(form.Find("[data-testid=protocols] input[data-protocol=openvpn]").HasAttribute("disabled"));
+        Assert.False(form.Find("[data-testid=protocols] input[data-protocol=nebula]").HasAttribute("disabled"));
+        Assert.Contains("no openvpn", form.Find("[data-testid=protocol-unavailable][data-protocol=openvpn]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("no tailscale, tailscaled", form.Find("[data-testid=protocol-unavailable][data-protocol=tailscale]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(form.FindAll("[data-testid=protocol-unavailable][data-protocol=wireguard]"));
+
+        form.Find("[data-testid=queue-run]").Click();
+        form.WaitForElement("[data-testid=queued]");
+        Assert.Equal(["direct", "wireguard"], (await Database.WithDbAsync(db => db.Runs.SingleAsync())).Protocols);
+    }
+
+    [Fact]
+    public void A_node_never_tested_offers_every_protocol()
+    {
+        var form = Render<RunForm>(p => p.Add(x => x.Nodes, [node1]).Add(x => x.DefaultEmail, "ops@example.com"));
+
+        Assert.Empty(form.FindAll("[data-testid=protocols] input[disabled]"));
+    }
+
     private static void OpenSettings(IRenderedComponent<RunForm> form) =>
         form.Find("[data-testid=run-settings] .mud-expand-panel-header").Click();
 
