@@ -6,8 +6,9 @@ using VPNLens.Web.Nodes;
 namespace VPNLens.Tests.Browser;
 
 /// <summary>
-/// Stands in for SSH in the browser test only: "starts" run.sh by remembering its parameters, so the run becomes Running
-/// and the test plays the node's part by posting signed callbacks. Every other test uses the real SSH client or the lab.
+/// Stands in for SSH in the browser test and the component tests: "starts" run.sh by remembering its parameters, so the
+/// run becomes Running and the test plays the node's part by posting signed callbacks. The other tests use the real SSH
+/// client or the lab.
 /// </summary>
 public sealed class FakeRemoteNodeClient : IRemoteNodeClient
 {

@@ -125,6 +125,19 @@ public sealed class PageAccessibilityBrowserTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Times_read_in_the_viewers_own_time_zone_with_utc_on_hover()
+    {
+        await using var india = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), TimezoneId = "Asia/Kolkata", Locale = "en-US" });
+        var page = await india.NewPageAsync();
+        await page.GotoAsync($"/r/{finished.PublicToken}");
+
+        var time = page.Locator("[data-testid=local-time]").First;
+        await Expect(time.Locator(".vl-local")).ToContainTextAsync("GMT+5:30");
+        await Expect(time.Locator(".vl-utc")).ToBeHiddenAsync();
+        await Expect(time).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex(" UTC$"));
+    }
+
     private Task<IBrowserContext> NewContextAsync(int width, int height) =>
         browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, BaseURL = baseAddress.ToString() });
 

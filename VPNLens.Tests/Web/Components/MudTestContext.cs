@@ -58,6 +58,8 @@ public abstract class MudTestContext : BunitContext
         Services.AddSingleton<RunQueue>();
         Services.AddSingleton(Options.Create(new RunOptions()));
         Services.AddSingleton<IEmailSender>(new MailKitEmailSender(Options.Create(Smtp)));
+        Services.AddSingleton(Options.Create(new EndpointOptions()));
+        Services.AddSingleton<IRemoteNodeClient, Browser.FakeRemoteNodeClient>();
     }
 
     protected RunEvents Events => Services.GetRequiredService<RunEvents>();

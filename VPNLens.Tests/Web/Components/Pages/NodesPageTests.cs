@@ -18,8 +18,6 @@ public sealed class NodesPageTests : MudTestContext, IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await UseAppServicesAsync();
-        Services.AddSingleton(Options.Create(new EndpointOptions()));
-        Services.AddSingleton<IRemoteNodeClient, FakeRemoteNodeClient>();
         Services.AddSingleton<NodeRemoval>();
         node = Seed.Node("edge-1");
         await Database.AddAsync(node);

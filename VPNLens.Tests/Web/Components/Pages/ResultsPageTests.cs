@@ -67,7 +67,7 @@ public sealed class ResultsPageTests : MudTestContext, IAsyncLifetime
         var page = Render<ResultsPage>(p => p.Add(x => x.Token, run.PublicToken));
 
         Assert.Equal(
-            ["PageTitle", "SectionContent", "RunStateChip", "RunClock", "PhaseBoard"],
+            ["PageTitle", "SectionContent", "RunStateChip", "LocalTime", "RunClock", "LocalTime", "PhaseBoard"],
             page.FindComponents<IComponent>().Select(c => c.Instance.GetType().Name));
         var overall = page.Find("[data-testid=live-status] + .mud-paper [role=progressbar]");
         Assert.Equal("0", overall.GetAttribute("aria-valuenow"));
