@@ -1,6 +1,5 @@
 // Every <time datetime> that LocalTime renders reads in the viewer's own time zone: its empty .vl-local span gets the
-// local time, and the UTC text (still the title, shown on hover) is hidden. Pages update live, so changed or new
-// elements are localized as they appear.
+// local time, and the UTC text (still the title, shown on hover) is hidden, for new and changed elements too.
 (() => {
   const format = new Intl.DateTimeFormat(undefined, {
     year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short',
@@ -19,18 +18,5 @@
     }
   };
 
-  let pending = false;
-  const schedule = () => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => { pending = false; localize(); });
-  };
-
-  const start = () => {
-    localize();
-    new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['datetime'] });
-  };
-
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-  else start();
+  window.vlWatchDom(localize, { attributes: true, attributeFilter: ['datetime'] });
 })();

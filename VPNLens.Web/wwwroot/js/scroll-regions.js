@@ -28,17 +28,5 @@
     }
   };
 
-  let pending = false;
-  const schedule = () => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => { pending = false; mark(); });
-  };
-
-  const start = () => {
-    mark();
-    new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true });
-    window.addEventListener('resize', schedule);
-  };
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
+  window.vlWatchDom(mark, { resize: true });
 })();
