@@ -162,7 +162,7 @@ ENV
 
 @test "tailscale: a login prompt fails the bring-up at once instead of waiting for a human" {
   printf 'hskey\n' >"$BATS_TEST_TMPDIR/authkey"
-  export TS_AUTH_KEY_FILE="$BATS_TEST_TMPDIR/authkey" TS_UP_TIMEOUT_SECONDS=30
+  export TS_AUTH_KEY_FILE="$BATS_TEST_TMPDIR/authkey" TS_UP_TIMEOUT_SECONDS=120
   queue tailscale interactive
   load_driver tailscale required
   local start
@@ -170,10 +170,11 @@ ENV
   run driver_up
   assert_failure
   assert_output --partial "tailscale asked for an interactive login"
-  (($(now_ms) - start < 5000)) || fail "driver_up waited $(($(now_ms) - start)) ms for a human"
+  # it gave up on seeing the prompt, not at the bring-up's timeout (a bound no busy machine comes near)
+  (($(now_ms) - start < 60000)) || fail "driver_up waited $(($(now_ms) - start)) ms for a human"
   # and the waiting tailscale was stopped, not left behind
   assert_file_exists "$FAKE_STATE/tailscale-waiting.pid"
-  poll_until 2000 _is_gone "$(cat "$FAKE_STATE/tailscale-waiting.pid")" || fail "the waiting tailscale up still runs"
+  poll_until 20000 _is_gone "$(cat "$FAKE_STATE/tailscale-waiting.pid")" || fail "the waiting tailscale up still runs"
 }
 
 @test "tailscale: a rejected key fails with tailscale's message" {
