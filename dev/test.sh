@@ -15,6 +15,7 @@ readonly RESULTS_DIR="$REPO_DIR/artifacts/test-results"
 PASSED=0
 FAILED=0
 FAILED_STAGES=()
+FAILED_TESTS=()
 
 teardown() {
   set +e
@@ -32,6 +33,14 @@ record() {
   log_info "$stage: $passed passed, $failed failed"
 }
 
+# Remembers the names of a log's failed tests (TAP "not ok" lines, dotnet "failed <name>" lines) for the summary.
+record_failed_names() {
+  local stage=$1 log=$2 name
+  while IFS= read -r name; do
+    FAILED_TESTS+=("$stage: $name")
+  done < <(sed -nE -e 's/^not ok [0-9]+ (- )?//p' -e 's/^failed ([A-Za-z0-9_.]+).*/\1/p' "$log" | head -n 20)
+}
+
 # Runs a bats-based runner with TAP output and counts its "ok" and "not ok" lines.
 run_tap_stage() {
   local stage=$1 log="$RESULTS_DIR/$1.tap" status=0
@@ -39,6 +48,7 @@ run_tap_stage() {
   log_info "== $stage"
   BATS_FORMATTER=tap "$@" 2>&1 | tee "$log" || status=$?
   record "$stage" "$status" "$(grep -cE '^ok ' "$log" || true)" "$(grep -cE '^not ok ' "$log" || true)"
+  record_failed_names "$stage" "$log"
 }
 
 run_format_check() {
@@ -59,6 +69,7 @@ record_dotnet_log() {
   record "$stage" "$status" \
     "$(grep -oE 'succeeded: [0-9]+' "$log" | awk '{s += $2} END {print s + 0}')" \
     "$(grep -oE 'failed: [0-9]+' "$log" | awk '{s += $2} END {print s + 0}')"
+  record_failed_names "$stage" "$log"
 }
 
 # The whole suite (its PostgreSQL-only tests on the test cluster), then the API, callback, scale-out and /metrics
@@ -110,6 +121,10 @@ main() {
   if ((${#FAILED_STAGES[@]} > 0)); then
     log_error "failed: ${FAILED_STAGES[*]} (logs in $RESULTS_DIR)"
   fi
+  local name
+  for name in "${FAILED_TESTS[@]}"; do
+    log_error "  $name"
+  done
   echo "$PASSED passed, $FAILED failed"
   ((FAILED == 0))
 }

@@ -100,3 +100,13 @@ dev_command() {
   run dev_command test
   assert_output --partial "apt-get ran"
 }
+
+@test "the test summary names the failed tests of TAP and dotnet logs, not the passed ones" {
+  local log="$BATS_TEST_TMPDIR/stage.log"
+  printf '%s\n' 'ok 1 passes' 'not ok 2 - the ladder broke' 'passed VPNLens.Tests.A.Fine (1s)' \
+    'failed VPNLens.Tests.Web.RunsTests.A_run_is_refused (1m 2s 3ms)' '  failed: 1' >"$log"
+  run bash -c 'source "$1/dev/test.sh" || true; record_failed_names lab "$2"; printf "%s\n" "${FAILED_TESTS[@]}"' \
+    _ "$REPO_DIR" "$log"
+  assert_success
+  assert_output "$(printf '%s\n' 'lab: the ladder broke' 'lab: VPNLens.Tests.Web.RunsTests.A_run_is_refused')"
+}
