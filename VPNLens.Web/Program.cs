@@ -45,6 +45,7 @@ app.UseFinishedRunPageCache();
 
 app.MapVpnLensHealthChecks();
 app.MapRunsApi();
+app.MapCompareApi();
 app.MapCallbacksApi();
 app.MapNodesApi();
 app.MapSchedulesApi();

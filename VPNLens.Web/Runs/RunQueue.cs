@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using VPNLens.Core.Nodes;
 using VPNLens.Core.Runs;
 using VPNLens.Core.Webhooks;
+using VPNLens.Web.Nodes;
 using VPNLens.Web.Persistence;
 
 namespace VPNLens.Web.Runs;
@@ -38,9 +40,17 @@ public sealed class RunQueue(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!errors.ContainsKey("nodeId") && !await db.Nodes.AnyAsync(n => n.Id == request.NodeId, cancellationToken))
+        if (!errors.ContainsKey("nodeId"))
         {
-            errors["nodeId"] = [$"There is no node {request.NodeId}."];
+            var node = await db.Nodes.AsNoTracking().FirstOrDefaultAsync(n => n.Id == request.NodeId, cancellationToken);
+            if (node is null)
+            {
+                errors["nodeId"] = [$"There is no node {request.NodeId}."];
+            }
+            else if (!errors.ContainsKey("protocols") && ToolsMissing(node, request.Protocols!) is { Length: > 0 } missing)
+            {
+                errors["protocols"] = missing;
+            }
         }
 
         if (errors.Count > 0)
@@ -65,6 +75,14 @@ public sealed class RunQueue(
         await events.PublishAsync(new RunStateChanged(run.Id, RunState.Queued, null));
         return new QueueOutcome(new QueuedRun(run, position), errors);
     }
+
+    /// <summary>One sentence per protocol the node's last probe found tools missing for; none for a node never probed.</summary>
+    private static string[] ToolsMissing(Node node, IEnumerable<string> protocols) =>
+    [
+        .. protocols.Select(p => (Protocol: p, Missing: NodeReadiness.MissingFor(node, p)))
+            .Where(p => p.Missing.Count > 0)
+            .Select(p => $"The node's last probe ({node.ProbedAt:u}) did not find {string.Join(", ", p.Missing)} for {Protocols.DisplayName(p.Protocol)}; install it on the node and probe it again."),
+    ];
 
     /// <summary>The configured settings a run's own choices are applied over.</summary>
     public RunSettings DefaultSettings => options.Value.Settings;

@@ -99,6 +99,28 @@ public sealed class RunsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_protocol_whose_tools_the_last_probe_did_not_find_is_refused_naming_them()
+    {
+        await app.WithDbAsync(async db =>
+        {
+            var node = await db.Nodes.SingleAsync(n => n.Id == nodeId);
+            node.ProbedTools = ["bash", "curl", "jq", "openssl", "iperf3", "ping", "ip", "wg", "wg-quick"];
+            node.ProbedAt = new DateTimeOffset(2026, 12, 1, 9, 30, 0, TimeSpan.Zero);
+            await db.SaveChangesAsync();
+        });
+        using var client = app.CreateApiClient();
+
+        using var refused = await client.PostAsJsonAsync("/api/runs", new { nodeId, protocols = new[] { "wireguard", "openvpn" }, email = "ops@example.com" }, TestContext.Current.CancellationToken);
+        using var accepted = await client.PostAsJsonAsync("/api/runs", new { nodeId, protocols = new[] { "wireguard" }, email = "ops@example.com" }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var message = Assert.Single(problem.GetProperty("errors").GetProperty("protocols").EnumerateArray()).GetString();
+        Assert.Equal("The node's last probe (2026-12-01 09:30:00Z) did not find openvpn for OpenVPN; install it on the node and probe it again.", message);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+    }
+
+    [Fact]
     public async Task A_missing_body_gets_a_validation_problem()
     {
         using var client = app.CreateApiClient();

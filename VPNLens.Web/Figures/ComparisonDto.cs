@@ -1,0 +1,73 @@
+using VPNLens.Core.Runs;
+using VPNLens.Core.Statistics;
+using VPNLens.Core.Verdicts;
+
+namespace VPNLens.Web.Figures;
+
+/// <summary>Two runs compared metric by metric, as <c>GET /api/compare</c> answers (docs/exports.md).</summary>
+public sealed record ComparisonDto(
+    ComparedRunDto A,
+    ComparedRunDto B,
+    bool EitherNoisy,
+    string Method,
+    IReadOnlyList<MetricChangeDto> Changes)
+{
+    public static ComparisonDto From(Run a, Run b, RunComparison comparison)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(comparison);
+        return new ComparisonDto(
+            ComparedRunDto.From(a, comparison.NoiseA),
+            ComparedRunDto.From(b, comparison.NoiseB),
+            comparison.EitherNoisy,
+            VerdictDto.MethodDescription,
+            [.. comparison.Changes.Select(c => MetricChangeDto.From(c, comparison.ImprovedShown(c)))]);
+    }
+}
+
+public sealed record ComparedRunDto(Guid Id, Guid NodeId, DateTimeOffset? FinishedAt, bool Noisy, IReadOnlyList<string> NoiseReasons)
+{
+    public static ComparedRunDto From(Run run, NoiseReport noise)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(noise);
+        return new ComparedRunDto(run.Id, run.NodeId, run.FinishedAt, noise.IsNoisy, noise.Reasons);
+    }
+}
+
+/// <summary>How one protocol's metric moved from A to B: the estimate and interval are B over A (ratio) or B minus A (difference).</summary>
+public sealed record MetricChangeDto(
+    string Protocol,
+    string Metric,
+    string Label,
+    string Unit,
+    string Direction,
+    string Call,
+    string Scale,
+    double? Estimate,
+    double? Low,
+    double? High,
+    bool? Improved,
+    string Text)
+{
+    /// <param name="improved">Better or worse beyond the noise, as shown: null for a tie, no confidence, or a noisy run.</param>
+    public static MetricChangeDto From(MetricChange change, bool? improved)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var comparison = change.Comparison;
+        return new MetricChangeDto(
+            change.Protocol,
+            change.Metric.Key,
+            change.Metric.Label,
+            MetricVerdictDto.UnitName(change.Metric.Unit),
+            change.Metric.Direction,
+            GapDto.CallName(change.Call),
+            comparison.Scale == ComparisonScale.Ratio ? "ratio" : "difference",
+            comparison.Estimate,
+            comparison.Interval?.Low,
+            comparison.Interval?.High,
+            improved,
+            change.Text);
+    }
+}
