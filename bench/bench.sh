@@ -36,6 +36,7 @@ source "$BENCH_DIR/lib/control_plane.sh"
 # shellcheck source=lib/profile.sh
 source "$BENCH_DIR/lib/profile.sh"
 # shellcheck source=lib/report.sh
+source "$BENCH_DIR/lib/verdicts.sh"
 source "$BENCH_DIR/lib/report.sh"
 
 readonly BENCH_PORT="${VPNLENS_BENCH_PORT:-5180}"
@@ -227,6 +228,7 @@ main() {
   cp_idle_memory main
 
   part_lab "$node_id"
+  measure_false_differences "$BENCH_PORT"
   part_control_plane "$node_id"
 
   cfg=$(config_json)

@@ -33,6 +33,7 @@ readonly FIGURES=(
   controlPlane.permalink.p99 controlPlane.permalink.p99.small controlPlane.permalink.p99.large
   controlPlane.permalink.growth
   memory.idle memory.circuits
+  verdict.falseDifference
 )
 
 # tap_line N ID RESULTS_JSON: one TAP line for one figure.

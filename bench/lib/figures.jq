@@ -1,5 +1,6 @@
 # The figures of the suite from its evidence (bench/lib/*.sh write it; bench.sh calls this).
-# Inputs (--slurpfile): $runs $bare $switch $idle $first $push $intake $locked $circuits $permalink $missing $profile;
+# Inputs (--slurpfile): $runs $bare $switch $idle $first $push $intake $locked $circuits $permalink $missing $profile
+# $verdicts;
 # (--argjson) $cfg. Output: an array of figures
 #   {id, figure, unit, value, spread: {min, max} | null, n, target, pass: true | false | null, note}
 # where pass null means "no target, shown for information" or "not measured" (the note says which).
@@ -187,4 +188,23 @@ def control_plane:
          + (prof("circuits") as $x | if $x == null then "" else "; GC heap \($x.gcHeapMbLast) MB (committed \($x.gcCommittedMbLast) MB) of a \($x.workingSetMbMax) MB working set" end))
    end);
 
-[fidelity, readiness, overhead, cost, control_plane]
+# How often the verdict calls a difference between two runs of the same path (consecutive runs of one
+# protocol, compared as GET /api/compare compares them): every such call is a false one.
+def false_differences:
+  ($verdicts | map(select(.call != "no_confidence"))) as $judged
+  | "Verdict: false differences, the same path run twice" as $what
+  | if ($judged | length) == 0 then
+      unmeasured("verdict.falseDifference"; $what; "%"; "<= 5";
+        if ($verdicts | length) == 0 then "no protocol has two succeeded runs to compare"
+        else "\($verdicts | length) comparisons, none with an interval (one repetition per run), so the verdict calls no difference" end)
+    else
+      def rate($xs): ($xs | map(select(.call == "different")) | length) * 100 / ($xs | length);
+      ($judged | group_by(.protocol) | map({protocol: .[0].protocol, n: length, different: map(select(.call == "different")) | length})) as $by
+      | rate($judged) as $rate
+      | {id: "verdict.falseDifference", figure: $what, unit: "%", value: ($rate | r(2)),
+         spread: ($by | map(.different * 100 / .n) | {min: min, max: max}), n: ($judged | length), target: "<= 5",
+         pass: ($rate <= 5),
+         note: "\($judged | map(select(.call == "different")) | length) of \($judged | length) metric comparisons called different (\($by | map("\(.protocol | title) \(.different)/\(.n)") | join(", "))); consecutive runs of each protocol at the bench's settings (\($cfg.settingsLabel)), not the product's defaults; \(($verdicts | length) - ($judged | length)) without an interval not counted"}
+    end;
+
+[fidelity, readiness, overhead, cost, control_plane, false_differences]

@@ -1,0 +1,87 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016 # single-quoted snippets run in another shell
+# bench/lib/verdicts.sh and its figure: consecutive succeeded runs of each protocol are compared
+# through the app's /api/compare (here a fake app_api that records what it was asked), and the
+# figure counts the comparisons called different among those the verdict could judge.
+
+setup() {
+  load helpers
+  bats_require_minimum_version 1.5.0
+  export BENCH_WORK="$BATS_TEST_TMPDIR/work"
+  mkdir -p "$BENCH_WORK/runs"
+}
+
+# run_file PAIR PROTOCOL RUN_ID QUEUED_AT STATE VPN_STATUS: a run's evidence as runs.sh writes it.
+run_file() {
+  jq -cn --argjson pair "$1" --arg p "$2" --arg id "$3" --arg queued "$4" --arg state "$5" --arg status "$6" \
+    '{pair: $pair, protocol: $p, runId: $id, state: $state,
+      run: {queuedAt: $queued, results: {protocols: [{protocol: "direct", status: "succeeded"}, {protocol: $p, status: $status}]}}}' \
+    >"$BENCH_WORK/runs/run-$1-$2.json"
+}
+
+compare_with_fake_api() {
+  bash -c '
+    source "$1/bench/lib/common.sh"
+    source "$1/bench/lib/runs.sh"
+    source "$1/bench/lib/verdicts.sh"
+    BENCH_WORK=$2 # common.sh starts it empty
+    app_api() {
+      echo "$3" >>"$BENCH_WORK/asked"
+      local a=${3#*a=} b=${3#*b=}
+      a=${a%%&*}
+      jq -cn --arg a "$a" --arg b "$b" "{changes: [
+        {protocol: \"direct\", metric: \"tcp_upload\", call: \"within_noise\"},
+        {protocol: \"wireguard\", metric: \"tcp_upload\", call: (if \$b == \"w3\" then \"different\" else \"within_noise\" end)},
+        {protocol: \"nebula\", metric: \"setup\", call: \"no_confidence\"}]}"
+    }
+    measure_false_differences 5180
+  ' _ "$REPO_DIR" "$BENCH_WORK"
+}
+
+figure() {
+  bash -c '
+    source "$1/bench/lib/common.sh"
+    source "$1/bench/lib/report.sh"
+    BENCH_WORK=$2
+    report_figures "{\"vpns\": [], \"settingsLabel\": \"5 s TCP/UDP tests, 3 repeats, 20 pings\", \"runSettings\": {\"repeats\": 3},
+      \"seedMain\": 1, \"seedSmall\": 1, \"seedLarge\": 1, \"wrkConnections\": 1, \"circuits\": 1, \"wrkReps\": 1}" \
+      | jq -c ".[] | select(.id == \"verdict.falseDifference\")"
+  ' _ "$REPO_DIR" "$BENCH_WORK"
+}
+
+@test "each protocol's consecutive succeeded runs are compared in queue order; a failed run is left out" {
+  run_file 1 wireguard w1 2026-12-05T10:00:00Z Succeeded succeeded
+  run_file 1 nebula n1 2026-12-05T10:05:00Z Succeeded succeeded
+  run_file 2 wireguard w2 2026-12-05T10:10:00Z Failed failed
+  run_file 2 nebula n2 2026-12-05T10:15:00Z Succeeded succeeded
+  run_file 3 wireguard w3 2026-12-05T10:20:00Z Succeeded succeeded
+  run compare_with_fake_api
+  assert_success
+  # direct is in every succeeded run; the failed w2 is in no pair
+  assert_equal "$(cat "$BENCH_WORK/asked")" "$(printf '%s\n' '/api/compare?a=w1&b=n1' '/api/compare?a=n1&b=n2' \
+    '/api/compare?a=n2&b=w3' '/api/compare?a=w1&b=w3' '/api/compare?a=n1&b=n2')"
+  run jq -sc 'map("\(.protocol) \(.a)>\(.b) \(.call)")' "$BENCH_WORK/verdicts.jsonl"
+  assert_output '["direct w1>n1 within_noise","direct n1>n2 within_noise","direct n2>w3 within_noise","wireguard w1>w3 different","nebula n1>n2 no_confidence"]'
+}
+
+@test "the figure is the share called different among the judged comparisons, per protocol in the note" {
+  run_file 1 wireguard w1 2026-12-05T10:00:00Z Succeeded succeeded
+  run_file 2 wireguard w3 2026-12-05T10:20:00Z Succeeded succeeded
+  run_file 1 nebula n1 2026-12-05T10:05:00Z Succeeded succeeded
+  run_file 2 nebula n2 2026-12-05T10:15:00Z Succeeded succeeded
+  compare_with_fake_api
+  rm -r "$BENCH_WORK/runs" # the other figures need whole runs; this one reads only verdicts.jsonl
+  run --separate-stderr figure
+  assert_success
+  assert_equal "$(jq -r '[.value, .n, .pass, .target] | @tsv' <<<"$output")" "$(printf '25\t4\tfalse\t<= 5')"
+  assert_equal "$(jq -r .note <<<"$output" | cut -d';' -f1)" "1 of 4 metric comparisons called different (direct 0/3, WireGuard 1/1)"
+}
+
+@test "with one repetition per run nothing is judged, and the figure says it was not measured" {
+  printf '%s\n' '{"protocol":"direct","a":"1","b":"2","metric":"tcp_upload","call":"no_confidence"}' >"$BENCH_WORK/verdicts.jsonl"
+  run --separate-stderr figure
+  assert_success
+  assert_equal "$(jq -r '[.value, .n, .pass] | @tsv' <<<"$output")" "$(printf '\t0\t')"
+  assert_equal "$(jq -r .note <<<"$output")" \
+    "not measured: 1 comparisons, none with an interval (one repetition per run), so the verdict calls no difference"
+}
