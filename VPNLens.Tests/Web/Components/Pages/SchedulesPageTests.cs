@@ -122,9 +122,10 @@ public sealed class SchedulesPageTests : MudTestContext, IAsyncLifetime
         Assert.NotEqual(before, page.Find("[data-testid=run-estimate]").TextContent);
         page.Find("[data-testid=save-schedule]").Click();
 
-        page.WaitForElement("[data-testid=schedule-row]");
+        var row = page.WaitForElement("[data-testid=schedule-row]");
         var stored = await Database.WithDbAsync(db => db.Schedules.SingleAsync());
         Assert.Equal(new RunSettingsRequest(60, null, null, null, null, null), stored.Settings);
+        Assert.Equal("Run settings: TCP 60 s; the rest default", row.QuerySelector("[data-testid=schedule-settings]")!.TextContent);
     }
 
     [Fact]
