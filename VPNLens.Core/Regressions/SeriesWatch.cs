@@ -1,6 +1,9 @@
 namespace VPNLens.Core.Regressions;
 
-/// <summary>The stored <see cref="RegressionState"/> of one node × protocol × metric series, and its open alert.</summary>
+/// <summary>
+/// The stored <see cref="RegressionState"/> of one node × protocol × metric series taken with one set of run settings,
+/// and its open alert: results taken with other settings are another series, with a baseline of its own.
+/// </summary>
 public sealed class SeriesWatch
 {
     public long Id { get; set; }
@@ -10,6 +13,9 @@ public sealed class SeriesWatch
     public required string Protocol { get; set; }
 
     public required string Metric { get; set; }
+
+    /// <summary>The <see cref="Runs.RunSettingsFingerprint"/> of the settings the series' results were taken with.</summary>
+    public required string SettingsKey { get; set; }
 
     public DateTimeOffset? EpochStart { get; set; }
 

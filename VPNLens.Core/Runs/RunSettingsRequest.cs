@@ -3,6 +3,9 @@ namespace VPNLens.Core.Runs;
 /// <summary>The settings a request may choose for one run; what it leaves out comes from the configured defaults.</summary>
 public sealed record RunSettingsRequest(int? TcpSeconds, int? UdpSeconds, int? Repeats, int? MaxRepeats, int? UdpTargetMbps, int? PingCount)
 {
+    /// <summary>Chooses nothing: every setting comes from the configured defaults.</summary>
+    public static RunSettingsRequest Empty { get; } = new(null, null, null, null, null, null);
+
     public RunSettings ApplyTo(RunSettings defaults)
     {
         ArgumentNullException.ThrowIfNull(defaults);

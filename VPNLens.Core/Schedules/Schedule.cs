@@ -1,3 +1,5 @@
+using VPNLens.Core.Runs;
+
 namespace VPNLens.Core.Schedules;
 
 /// <summary>Benchmarks one node's protocols on a cron schedule and watches the results for regressions.</summary>
@@ -8,6 +10,9 @@ public sealed class Schedule
     public Guid NodeId { get; set; }
 
     public List<string> Protocols { get; set; } = [];
+
+    /// <summary>The settings each scheduled run chooses, as a one-off run's request does; null or an empty field: the configured default.</summary>
+    public RunSettingsRequest? Settings { get; set; }
 
     /// <summary>Five-field cron (minute hour day month weekday), read in <see cref="TimeZone"/>.</summary>
     public required string Cron { get; set; }

@@ -3,7 +3,7 @@ using VPNLens.Core.Runs;
 
 namespace VPNLens.Core.Schedules;
 
-/// <summary>A schedule as a person or an automation sends it; <see cref="Validate"/> names every problem by field.</summary>
+/// <summary>A schedule as a person or an automation sends it; <see cref="Validate"/> names every problem by field, settings as POST /api/runs does ("settings.repeats").</summary>
 public sealed record ScheduleInput(
     Guid? NodeId,
     IReadOnlyList<string>? Protocols,
@@ -13,11 +13,19 @@ public sealed record ScheduleInput(
     int? AlertM = null,
     int? AlertN = null,
     double? FloorPercent = null,
-    bool? Paused = null)
+    bool? Paused = null,
+    RunSettingsRequest? Settings = null)
 {
-    public Dictionary<string, string[]> Validate()
+    /// <param name="defaults">The configured run settings the schedule's own choices are checked over, as a one-off run's are.</param>
+    public Dictionary<string, string[]> Validate(RunSettings defaults)
     {
-        var errors = new RunRequest(NodeId, Protocols, Email).Validate();
+        var run = new RunRequest(NodeId, Protocols, Email, Settings);
+        var errors = run.Validate();
+        foreach (var (field, messages) in run.SettingsOver(defaults).Errors)
+        {
+            errors[field] = messages;
+        }
+
         if (ScheduleClock.TryParse(Cron, out var cronProblem) is null)
         {
             errors["cron"] = [cronProblem!];
@@ -53,5 +61,6 @@ public sealed record ScheduleInput(
         schedule.AlertN = AlertN ?? MOfN.Default.N;
         schedule.FloorPercent = FloorPercent;
         schedule.Paused = Paused ?? schedule.Paused;
+        schedule.Settings = Settings == RunSettingsRequest.Empty ? null : Settings;
     }
 }

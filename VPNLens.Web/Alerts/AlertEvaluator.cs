@@ -59,10 +59,12 @@ public sealed class AlertEvaluator(IDbContextFactory<AppDbContext> dbFactory, Se
             return;
         }
 
-        var watch = await db.SeriesWatches.FirstOrDefaultAsync(w => w.NodeId == run.NodeId && w.Protocol == protocol && w.Metric == metric.Key, cancellationToken);
+        var settingsKey = RunSettingsFingerprint.Of(run.Settings);
+        var watch = await db.SeriesWatches.FirstOrDefaultAsync(
+            w => w.NodeId == run.NodeId && w.Protocol == protocol && w.Metric == metric.Key && w.SettingsKey == settingsKey, cancellationToken);
         if (watch is null)
         {
-            watch = new SeriesWatch { NodeId = run.NodeId, Protocol = protocol, Metric = metric.Key };
+            watch = new SeriesWatch { NodeId = run.NodeId, Protocol = protocol, Metric = metric.Key, SettingsKey = settingsKey };
             db.SeriesWatches.Add(watch);
         }
 

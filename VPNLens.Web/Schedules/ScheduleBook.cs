@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using VPNLens.Core.Schedules;
 using VPNLens.Web.Persistence;
+using VPNLens.Web.Runs;
 
 namespace VPNLens.Web.Schedules;
 
@@ -8,7 +9,7 @@ namespace VPNLens.Web.Schedules;
 public sealed record ScheduleSaveOutcome(Schedule? Schedule, Dictionary<string, string[]> Errors, bool Missing = false);
 
 /// <summary>Creates, changes, pauses, resumes and deletes schedules, for the API and the Schedules page alike.</summary>
-public sealed class ScheduleBook(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time)
+public sealed class ScheduleBook(IDbContextFactory<AppDbContext> dbFactory, RunQueue queue, TimeProvider time)
 {
     public async Task<List<Schedule>> ListAsync(CancellationToken cancellationToken)
     {
@@ -33,7 +34,7 @@ public sealed class ScheduleBook(IDbContextFactory<AppDbContext> dbFactory, Time
             return new ScheduleSaveOutcome(null, [], Missing: true);
         }
 
-        var errors = input.Validate();
+        var errors = input.Validate(queue.DefaultSettings);
         if (!errors.ContainsKey("nodeId") && !await db.Nodes.AnyAsync(n => n.Id == input.NodeId, cancellationToken))
         {
             errors["nodeId"] = [$"There is no node {input.NodeId}."];

@@ -44,7 +44,7 @@ public sealed class ScheduleDispatcher(
                 continue;
             }
 
-            var outcome = await queue.EnqueueAsync(new RunRequest(schedule.NodeId, schedule.Protocols, schedule.Email), cancellationToken);
+            var outcome = await queue.EnqueueAsync(new RunRequest(schedule.NodeId, schedule.Protocols, schedule.Email, schedule.Settings), cancellationToken);
             if (outcome.Queued is null)
             {
                 logger.LogWarning("Schedule {ScheduleId} could not queue a run: {Errors}", schedule.Id, string.Join("; ", outcome.Errors.SelectMany(e => e.Value)));

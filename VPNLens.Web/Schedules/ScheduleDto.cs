@@ -1,3 +1,4 @@
+using VPNLens.Core.Runs;
 using VPNLens.Core.Schedules;
 
 namespace VPNLens.Web.Schedules;
@@ -14,7 +15,8 @@ public sealed record ScheduleDto(
     int AlertN,
     double? FloorPercent,
     DateTimeOffset? LastOccurrence,
-    DateTimeOffset? NextRunAt)
+    DateTimeOffset? NextRunAt,
+    RunSettingsRequest? Settings)
 {
     public static ScheduleDto From(Schedule schedule, DateTimeOffset now)
     {
@@ -24,6 +26,6 @@ public sealed record ScheduleDto(
         var next = schedule.Paused || cron is null || zone is null ? null : ScheduleClock.NextAfter(cron, now, zone);
         return new ScheduleDto(
             schedule.Id, schedule.NodeId, schedule.Protocols, schedule.Cron, schedule.TimeZone, schedule.Email, schedule.Paused,
-            schedule.AlertM, schedule.AlertN, schedule.FloorPercent, schedule.LastOccurrence, next);
+            schedule.AlertM, schedule.AlertN, schedule.FloorPercent, schedule.LastOccurrence, next, schedule.Settings);
     }
 }

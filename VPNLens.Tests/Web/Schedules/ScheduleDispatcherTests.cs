@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using VPNLens.Core.Runs;
 using VPNLens.Core.Schedules;
 using VPNLens.Tests.Infrastructure;
+using VPNLens.Web.Runs;
 using VPNLens.Web.Schedules;
 
 namespace VPNLens.Tests.Web.Schedules;
@@ -54,6 +55,25 @@ public sealed class ScheduleDispatcherTests : IAsyncLifetime
         var run = await app.WithDbAsync(db => db.Runs.SingleAsync(r => r.Id == queued.RunId));
         Assert.Equal(["direct", "wireguard"], run.Protocols);
         Assert.Equal(RunState.Queued, run.State);
+    }
+
+    [Fact]
+    public async Task A_scheduled_run_is_queued_with_the_schedules_settings_over_the_configured_defaults()
+    {
+        await app.WithDbAsync(async db =>
+        {
+            var schedule = await db.Schedules.SingleAsync(s => s.Id == scheduleId);
+            schedule.Settings = new RunSettingsRequest(TcpSeconds: 30, UdpSeconds: null, Repeats: 5, MaxRepeats: null, UdpTargetMbps: 250, PingCount: null);
+            await db.SaveChangesAsync();
+        });
+        time.Advance(TimeSpan.FromHours(1));
+
+        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+
+        var queued = Assert.Single(await ScheduledRunsAsync());
+        var run = await app.WithDbAsync(db => db.Runs.SingleAsync(r => r.Id == queued.RunId));
+        var defaults = app.Services.GetRequiredService<RunQueue>().DefaultSettings;
+        Assert.Equal(defaults with { TcpSeconds = 30, Repeats = 5, UdpTargetMbps = 250 }, run.Settings);
     }
 
     [Fact]

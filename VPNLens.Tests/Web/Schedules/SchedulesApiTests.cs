@@ -77,6 +77,63 @@ public sealed class SchedulesApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Settings_are_stored_returned_and_changed_and_a_field_left_out_stays_the_default()
+    {
+        using var client = app.CreateApiClient();
+        var ct = TestContext.Current.CancellationToken;
+        using var created = await client.PostAsJsonAsync("/api/schedules", new { nodeId, protocols = new[] { "wireguard" }, cron = "0 * * * *", email = "ops@example.com", settings = new { tcpSeconds = 30, repeats = 4 } }, ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var location = created.Headers.Location!.ToString();
+
+        var settings = (await client.GetFromJsonAsync<JsonElement>(location, ct)).GetProperty("settings");
+        Assert.Equal((30, 4), (settings.GetProperty("tcpSeconds").GetInt32(), settings.GetProperty("repeats").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, settings.GetProperty("udpSeconds").ValueKind);
+
+        using var changed = await client.PutAsJsonAsync(location, new { nodeId, protocols = new[] { "wireguard" }, cron = "0 * * * *", email = "ops@example.com", settings = new { pingCount = 50 } }, ct);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        settings = (await client.GetFromJsonAsync<JsonElement>(location, ct)).GetProperty("settings");
+        Assert.Equal(50, settings.GetProperty("pingCount").GetInt32());
+        Assert.Equal(JsonValueKind.Null, settings.GetProperty("tcpSeconds").ValueKind);
+
+        using var cleared = await client.PutAsJsonAsync(location, new { nodeId, protocols = new[] { "wireguard" }, cron = "0 * * * *", email = "ops@example.com" }, ct);
+        Assert.Equal(JsonValueKind.Null, (await client.GetFromJsonAsync<JsonElement>(location, ct)).GetProperty("settings").ValueKind);
+    }
+
+    [Fact]
+    public async Task Bad_settings_are_a_400_naming_each_field_in_the_words_of_a_run_request_and_nothing_is_stored()
+    {
+        using var client = app.CreateApiClient();
+        var ct = TestContext.Current.CancellationToken;
+        var settings = new { tcpSeconds = 301, repeats = 0, udpTargetMbps = 0 };
+
+        using var response = await client.PostAsJsonAsync("/api/schedules", new { nodeId, protocols = new[] { "wireguard" }, cron = "0 * * * *", email = "ops@example.com", settings }, ct);
+        using var runResponse = await client.PostAsJsonAsync("/api/runs", new { nodeId, protocols = new[] { "wireguard" }, email = "ops@example.com", settings }, ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("errors");
+        var runErrors = (await runResponse.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("errors");
+        Assert.Equal(["settings.repeats", "settings.tcpSeconds", "settings.udpTargetMbps"], errors.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(runErrors.ToString(), errors.ToString());
+        Assert.Equal(0, await app.WithDbAsync(db => Task.FromResult(db.Schedules.Count())));
+    }
+
+    [Fact]
+    public async Task Bad_settings_in_a_change_keep_the_stored_settings()
+    {
+        using var client = app.CreateApiClient();
+        var ct = TestContext.Current.CancellationToken;
+        using var created = await client.PostAsJsonAsync("/api/schedules", new { nodeId, protocols = new[] { "wireguard" }, cron = "0 * * * *", email = "ops@example.com", settings = new { repeats = 4 } }, ct);
+        var location = created.Headers.Location!.ToString();
+
+        using var changed = await client.PutAsJsonAsync(location, new { nodeId, protocols = new[] { "wireguard" }, cron = "0 * * * *", email = "ops@example.com", settings = new { repeats = 8, maxRepeats = 5 } }, ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, changed.StatusCode);
+        var errors = (await changed.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("errors");
+        Assert.Equal("settings.maxRepeats must be at least settings.repeats (8).", errors.GetProperty("settings.maxRepeats")[0].GetString());
+        Assert.Equal(4, (await client.GetFromJsonAsync<JsonElement>(location, ct)).GetProperty("settings").GetProperty("repeats").GetInt32());
+    }
+
+    [Fact]
     public async Task Schedules_are_for_admins_only()
     {
         using var anonymous = app.CreateClient();

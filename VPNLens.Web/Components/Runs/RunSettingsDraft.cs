@@ -2,7 +2,7 @@ using VPNLens.Core.Runs;
 
 namespace VPNLens.Web.Components.Runs;
 
-/// <summary>What the run form's settings fields hold: empty means the configured default.</summary>
+/// <summary>What the run form's and the schedule editor's settings fields hold: empty means the configured default.</summary>
 public sealed class RunSettingsDraft
 {
     public int? TcpSeconds { get; set; }
@@ -16,6 +16,17 @@ public sealed class RunSettingsDraft
     public int? UdpTargetMbps { get; set; }
 
     public int? PingCount { get; set; }
+
+    /// <summary>The fields as a stored choice fills them; null: every field empty.</summary>
+    public static RunSettingsDraft From(RunSettingsRequest? chosen) => new()
+    {
+        TcpSeconds = chosen?.TcpSeconds,
+        UdpSeconds = chosen?.UdpSeconds,
+        Repeats = chosen?.Repeats,
+        MaxRepeats = chosen?.MaxRepeats,
+        UdpTargetMbps = chosen?.UdpTargetMbps,
+        PingCount = chosen?.PingCount,
+    };
 
     /// <summary>Null when every field is left at its default, so the run keeps the configured deadline.</summary>
     public RunSettingsRequest? ToRequest() =>

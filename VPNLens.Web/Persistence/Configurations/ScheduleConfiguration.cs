@@ -1,7 +1,9 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using VPNLens.Core.Nodes;
+using VPNLens.Core.Runs;
 using VPNLens.Core.Schedules;
 
 namespace VPNLens.Web.Persistence.Configurations;
@@ -21,5 +23,10 @@ internal sealed class ScheduleConfiguration : IEntityTypeConfiguration<Schedule>
                 v => v.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList(),
                 new ValueComparer<List<string>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s)), v => v.ToList()))
             .HasMaxLength(200);
+        builder.Property(s => s.Settings)
+            .HasConversion(
+                v => JsonSerializer.Serialize(v, JsonSerializerOptions.Web),
+                v => JsonSerializer.Deserialize<RunSettingsRequest>(v, JsonSerializerOptions.Web))
+            .HasMaxLength(400);
     }
 }

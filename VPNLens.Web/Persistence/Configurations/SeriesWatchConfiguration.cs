@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using VPNLens.Core.Nodes;
 using VPNLens.Core.Regressions;
+using VPNLens.Core.Runs;
 
 namespace VPNLens.Web.Persistence.Configurations;
 
@@ -13,7 +14,8 @@ internal sealed class SeriesWatchConfiguration : IEntityTypeConfiguration<Series
         builder.Ignore(w => w.State);
         builder.Property(w => w.Protocol).HasMaxLength(32);
         builder.Property(w => w.Metric).HasMaxLength(64);
-        builder.HasIndex(w => new { w.NodeId, w.Protocol, w.Metric }).IsUnique();
+        builder.Property(w => w.SettingsKey).HasMaxLength(RunSettingsFingerprint.Length);
+        builder.HasIndex(w => new { w.NodeId, w.Protocol, w.Metric, w.SettingsKey }).IsUnique();
         builder.HasOne<Node>().WithMany().HasForeignKey(w => w.NodeId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -472,9 +472,14 @@ namespace VPNLens.Web.Persistence.Migrations
                     b.Property<double?>("RegressedMean")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("SettingsKey")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("NodeId", "Protocol", "Metric")
+                    b.HasIndex("NodeId", "Protocol", "Metric", "SettingsKey")
                         .IsUnique();
 
                     b.ToTable("SeriesWatches");
@@ -697,6 +702,10 @@ namespace VPNLens.Web.Persistence.Migrations
                     b.Property<string>("Protocols")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Settings")
+                        .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TimeZone")

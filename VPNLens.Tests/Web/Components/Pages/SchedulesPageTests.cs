@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using VPNLens.Core.Nodes;
+using VPNLens.Core.Runs;
 using VPNLens.Core.Schedules;
 using VPNLens.Tests.Infrastructure;
 using VPNLens.Web.Components.Pages;
@@ -95,6 +96,55 @@ public sealed class SchedulesPageTests : MudTestContext, IAsyncLifetime
         page.Find("[data-testid=save-schedule]").Click();
         page.WaitForAssertion(() => Assert.Contains("is not a known time zone", FieldText(page, "schedule-zone"), StringComparison.Ordinal));
         Assert.Equal("Europe/Berlin", (await Database.WithDbAsync(db => db.Schedules.SingleAsync())).TimeZone);
+    }
+
+    [Fact]
+    public async Task The_run_settings_panel_names_a_bad_setting_on_its_field_and_stores_the_chosen_ones()
+    {
+        await Database.AddAsync(node);
+        var page = Render<SchedulesPage>();
+        page.Find("[data-testid=add-schedule]").Click();
+        var before = page.Find("[data-testid=run-estimate]").TextContent;
+        Field(page, "schedule-email").Change("ops@example.com");
+        page.Find("[data-testid=run-settings] .mud-expand-panel-header").Click();
+
+        page.Find("input[data-testid=setting-repeats]").Change("0");
+        page.Find("[data-testid=save-schedule]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("true", page.Find("input[data-testid=setting-repeats]").GetAttribute("aria-invalid")));
+        Assert.Contains("Repeats must be between 1 and 20", page.Markup, StringComparison.Ordinal);
+        Assert.Contains("Fix the settings", page.Find("[data-testid=run-estimate]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(0, await Database.WithDbAsync(db => db.Schedules.CountAsync()));
+
+        page.Find("input[data-testid=setting-repeats]").Change("");
+        page.Find("input[data-testid=setting-tcpSeconds]").Change("60");
+        Assert.StartsWith("About ", page.Find("[data-testid=run-estimate]").TextContent, StringComparison.Ordinal);
+        Assert.NotEqual(before, page.Find("[data-testid=run-estimate]").TextContent);
+        page.Find("[data-testid=save-schedule]").Click();
+
+        var row = page.WaitForElement("[data-testid=schedule-row]");
+        var stored = await Database.WithDbAsync(db => db.Schedules.SingleAsync());
+        Assert.Equal(new RunSettingsRequest(60, null, null, null, null, null), stored.Settings);
+        Assert.Equal("Run settings: TCP 60 s; the rest default", row.QuerySelector("[data-testid=schedule-settings]")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Editing_shows_the_schedules_own_settings_and_an_emptied_field_goes_back_to_the_default()
+    {
+        await Database.AddAsync(node);
+        var schedule = new Schedule { NodeId = node.Id, Protocols = ["wireguard"], Cron = "0 * * * *", Email = "ops@example.com", Settings = new RunSettingsRequest(45, null, 5, null, null, null) };
+        await Database.AddAsync(schedule);
+        var page = Render<SchedulesPage>();
+
+        page.Find("[data-testid=edit-schedule]").Click();
+        page.Find("[data-testid=run-settings] .mud-expand-panel-header").Click();
+
+        Assert.Equal("45", page.Find("input[data-testid=setting-tcpSeconds]").GetAttribute("value"));
+        Assert.Equal("5", page.Find("input[data-testid=setting-repeats]").GetAttribute("value"));
+        page.Find("input[data-testid=setting-tcpSeconds]").Change("");
+        page.Find("[data-testid=save-schedule]").Click();
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=schedule-editor]")));
+        Assert.Equal(new RunSettingsRequest(null, null, 5, null, null, null), (await Database.WithDbAsync(db => db.Schedules.SingleAsync())).Settings);
     }
 
     private static AngleSharp.Dom.IElement Field(IRenderedComponent<SchedulesPage> page, string testId)

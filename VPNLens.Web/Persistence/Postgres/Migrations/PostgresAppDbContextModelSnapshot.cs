@@ -509,9 +509,14 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                     b.Property<double?>("RegressedMean")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("SettingsKey")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("NodeId", "Protocol", "Metric")
+                    b.HasIndex("NodeId", "Protocol", "Metric", "SettingsKey")
                         .IsUnique();
 
                     b.ToTable("SeriesWatches");
@@ -737,6 +742,10 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Settings")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
 
                     b.Property<string>("TimeZone")
                         .IsRequired()
