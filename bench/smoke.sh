@@ -33,6 +33,9 @@ readonly FIGURES=(
   controlPlane.permalink.p99 controlPlane.permalink.p99.small controlPlane.permalink.p99.large
   controlPlane.permalink.growth
   memory.idle memory.circuits
+  history.query.p95 history.query.p50 history.query.p99 history.databaseSize
+  detector.delay.normal detector.falseAlarms.normal detector.delay.heavyTailed detector.falseAlarms.heavyTailed
+  detector.delay.bimodal detector.falseAlarms.bimodal
 )
 
 # tap_line N ID RESULTS_JSON: one TAP line for one figure.
