@@ -8,7 +8,8 @@ _BENCH_HISTORY_SH=1
 # history_query PORT: seeds the year into app 'history' on PORT, then the timed requests.
 history_query() {
   local port=$1 seed="$BENCH_WORK/history-seed.json" nodes from to
-  app_start history "$port"
+  # loopback only: no node calls back, and the lab (with the gateway address) may not be up
+  BENCH_LOOPBACK_ONLY=1 app_start history "$port"
   log_info "history: seeding $BENCH_HISTORY_NODES nodes x $BENCH_HISTORY_HOURS hourly runs x 4 protocols"
   bench_tool seed-history --db "$(app_db history)" --template "$BENCH_TEMPLATE" --nodes "$BENCH_HISTORY_NODES" \
     --hours "$BENCH_HISTORY_HOURS" >"$seed" 2>>"$BENCH_WORK/logs/tool.log" || {
