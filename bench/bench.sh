@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/bench.sh: the VPNLens benchmark suite. Builds the lab, measures VPNLens itself
-# (fidelity, readiness, overhead, cost per protocol, the control plane), prints a table and writes
+# (fidelity, readiness, overhead, cost per protocol, the control plane, a year of history, the
+# regression detector), prints a table and writes
 # bench/results/<date>-<shortcommit>.json. Needs root; `sudo ./vpnlens bench` installs what is
 # missing and runs this.
 #
@@ -14,7 +15,7 @@
 #   --ref REF      the commit to measure (default HEAD), exported clean from git
 #   --out FILE     where the JSON goes (default bench/results/<date>-<shortcommit>.json)
 #
-# Environment: VPNLENS_BENCH_PORT (5180; +1 and +2 are used too), VPNLENS_BENCH_STATE
+# Environment: VPNLENS_BENCH_PORT (5180; +1 to +3 are used too), VPNLENS_BENCH_STATE
 # (.vpnlens/bench), VPNLENS_BENCH_LAB_WAIT (1800 s to wait for a lab test to finish).
 # Holds the lab's lock for the whole suite and always takes the lab down.
 # shellcheck source-path=SCRIPTDIR
@@ -33,6 +34,8 @@ source "$BENCH_DIR/lib/runs.sh"
 source "$BENCH_DIR/lib/bare.sh"
 # shellcheck source=lib/control_plane.sh
 source "$BENCH_DIR/lib/control_plane.sh"
+# shellcheck source=lib/history.sh
+source "$BENCH_DIR/lib/history.sh"
 # shellcheck source=lib/profile.sh
 source "$BENCH_DIR/lib/profile.sh"
 # shellcheck source=lib/report.sh
@@ -57,6 +60,9 @@ profile_settings() {
       BENCH_CIRCUITS=100 BENCH_CIRCUIT_HOLD=20 BENCH_IDLE_SAMPLES=20
       BENCH_SEED_SMALL=1000 BENCH_SEED_MAIN=10000 BENCH_SEED_LARGE=100000 BENCH_WRK_SECONDS=10 BENCH_WRK_REPS=3
       BENCH_WRK_WARMUP=8
+      BENCH_HISTORY_NODES=10 BENCH_HISTORY_HOURS=8760 BENCH_HISTORY_REQUESTS=200 BENCH_HISTORY_SECONDS=300
+      BENCH_HISTORY_PROFILE_SECONDS=30
+      BENCH_DETECTOR_STEP_SERIES=100 BENCH_DETECTOR_NOISE_SERIES=5 BENCH_DETECTOR_NOISE_RUNS=1000
       ;;
     smoke)
       BENCH_PAIRS=${BENCH_PAIRS:-1} BENCH_TCP_SECONDS=2 BENCH_UDP_SECONDS=2 BENCH_REPEATS=${BENCH_REPEATS:-1} BENCH_PING_COUNT=5
@@ -64,6 +70,9 @@ profile_settings() {
       BENCH_CIRCUITS=5 BENCH_CIRCUIT_HOLD=4 BENCH_IDLE_SAMPLES=4
       BENCH_SEED_SMALL=100 BENCH_SEED_MAIN=300 BENCH_SEED_LARGE=1000 BENCH_WRK_SECONDS=5 BENCH_WRK_REPS=1
       BENCH_WRK_WARMUP=5
+      BENCH_HISTORY_NODES=2 BENCH_HISTORY_HOURS=336 BENCH_HISTORY_REQUESTS=20 BENCH_HISTORY_SECONDS=30
+      BENCH_HISTORY_PROFILE_SECONDS=3
+      BENCH_DETECTOR_STEP_SERIES=5 BENCH_DETECTOR_NOISE_SERIES=1 BENCH_DETECTOR_NOISE_RUNS=100
       ;;
     *) die "--profile must be full or smoke, got '$1'" ;;
   esac
@@ -89,6 +98,9 @@ config_json() {
     --argjson concurrency "$BENCH_INTAKE_CONCURRENCY" --argjson circuits "$BENCH_CIRCUITS" \
     --argjson seedSmall "$BENCH_SEED_SMALL" --argjson seedMain "$BENCH_SEED_MAIN" --argjson seedLarge "$BENCH_SEED_LARGE" \
     --argjson wrkSeconds "$BENCH_WRK_SECONDS" --argjson wrkReps "$BENCH_WRK_REPS" --argjson conns "$BENCH_WRK_CONNECTIONS" \
+    --argjson historyNodes "$BENCH_HISTORY_NODES" --argjson historyHours "$BENCH_HISTORY_HOURS" \
+    --argjson historyRequests "$BENCH_HISTORY_REQUESTS" --argjson stepSeries "$BENCH_DETECTOR_STEP_SERIES" \
+    --argjson noiseSeries "$BENCH_DETECTOR_NOISE_SERIES" --argjson noiseRuns "$BENCH_DETECTOR_NOISE_RUNS" \
     '{profile: $profile, pairs: $pairs, vpns: $ARGS.positional,
       runSettings: {tcpSeconds: $tcp, udpSeconds: $udp, omitSeconds: $omit, repeats: $repeats, maxRepeats: $repeats,
                     pingCount: $pings, pingIntervalSeconds: $interval, udpTargetMbps: $mbps},
@@ -96,7 +108,9 @@ config_json() {
       firstPhaseSamples: $firstPhase, pushCount: $push, pushRate: $rate, intakeReps: $intakeReps,
       intakeSeconds: $intakeSeconds, intakeConcurrency: $concurrency, circuits: $circuits,
       seedSmall: $seedSmall, seedMain: $seedMain, seedLarge: $seedLarge,
-      wrkSeconds: $wrkSeconds, wrkReps: $wrkReps, wrkConnections: $conns}' --args "${BENCH_VPNS[@]}"
+      wrkSeconds: $wrkSeconds, wrkReps: $wrkReps, wrkConnections: $conns,
+      historyNodes: $historyNodes, historyHours: $historyHours, historyRequests: $historyRequests,
+      detectorStepSeries: $stepSeries, detectorNoiseSeries: $noiseSeries, detectorNoiseRuns: $noiseRuns}' --args "${BENCH_VPNS[@]}"
 }
 
 # Safe to call twice: stops what the suite started, takes the lab down, lets the lab go.
@@ -162,6 +176,12 @@ part_control_plane() {
   cp_permalink "$node_id"
 }
 
+# part_history: a year of hourly runs behind GET /api/history, and the regression detector's figures.
+part_history() {
+  history_query "$((BENCH_PORT + 3))"
+  history_detector
+}
+
 main() {
   local out='' ref=HEAD node_id machine started cfg
   PROFILE=full
@@ -215,6 +235,8 @@ main() {
   bench_export_source "$ref"
   out=${out:-$BENCH_DIR/results/$(date -u +%Y-%m-%d)-$(repo_git rev-parse --short "$BENCH_COMMIT").json}
   bench_publish
+  # no lab needed: measured before the lab is taken, so the lab is not held for it
+  part_history
 
   bench_lab_acquire "${VPNLENS_BENCH_LAB_WAIT:-1800}"
   bench_lab_up

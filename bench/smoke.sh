@@ -34,6 +34,9 @@ readonly FIGURES=(
   controlPlane.permalink.growth
   memory.idle memory.circuits
   verdict.falseDifference
+  history.query.p95 history.query.p50 history.query.p99 history.databaseSize
+  detector.delay.normal detector.falseAlarms.normal detector.delay.heavyTailed detector.falseAlarms.heavyTailed
+  detector.delay.bimodal detector.falseAlarms.bimodal
 )
 
 # tap_line N ID RESULTS_JSON: one TAP line for one figure.

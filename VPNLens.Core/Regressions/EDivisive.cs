@@ -91,19 +91,52 @@ public sealed class EDivisive(DetectorSettings settings)
 
     /// <summary>
     /// The split τ in [first, last] maximising Q(τ) = τ(n−τ)/n · Ê(τ), where Ê is the energy distance between x[..τ] and x[τ..]:
-    /// twice the mean distance across, minus the mean distance within each side. O(n²) by moving one value at a time.
+    /// twice the mean distance across, minus the mean distance within each side. Moving one value at a time from the
+    /// right side to the left, the sum of its distances to either side comes from counts and sums of the values below
+    /// and above it (Fenwick trees over the ranks of the distinct values): O(n log n), so a year of hourly results
+    /// costs milliseconds rather than seconds. Equal values are neither below nor above, so ties add exactly 0.
     /// </summary>
     internal static (int Split, double Statistic) BestSplit(double[] x, int first, int last)
     {
         var n = x.Length;
-        var total = 0.0;
+        var distinct = (double[])x.Clone();
+        Array.Sort(distinct);
+        var k = 0;
         for (var i = 0; i < n; i++)
         {
-            for (var j = i + 1; j < n; j++)
+            if (k == 0 || distinct[i] != distinct[k - 1])
             {
-                total += Math.Abs(x[i] - x[j]);
+                distinct[k++] = distinct[i];
             }
         }
+
+        var rank = new int[n];
+        var countAt = new long[k];
+        for (var i = 0; i < n; i++)
+        {
+            rank[i] = Array.BinarySearch(distinct, 0, k, x[i]);
+            countAt[rank[i]]++;
+        }
+
+        // Over all values: how many lie below each rank, and their sum; the sum of |xi − xj| over all pairs.
+        var countBelow = new long[k + 1];
+        var sumBelow = new double[k + 1];
+        var total = 0.0;
+        for (var r = 0; r < k; r++)
+        {
+            countBelow[r + 1] = countBelow[r] + countAt[r];
+            sumBelow[r + 1] = sumBelow[r] + (countAt[r] * distinct[r]);
+        }
+
+        for (var r = 0; r < k; r++)
+        {
+            total += countAt[r] * distinct[r] * (countBelow[r] - (n - countBelow[r + 1]));
+        }
+
+        var leftCounts = new long[k + 1];
+        var leftSums = new double[k + 1];
+        long leftCount = 0;
+        var leftSum = 0.0;
 
         // Within-left and within-right sums of |xi − xj| over pairs; τ = 0 puts everything on the right.
         double withinLeft = 0, withinRight = total;
@@ -112,17 +145,28 @@ public sealed class EDivisive(DetectorSettings settings)
         for (var tau = 1; tau <= last; tau++)
         {
             var moved = x[tau - 1];
-            double toLeft = 0, toRight = 0;
-            for (var i = 0; i < tau - 1; i++)
+            var r = rank[tau - 1];
+            var (leftBelowCount, leftBelowSum) = Prefix(leftCounts, leftSums, r);
+            var (leftUpToCount, leftUpToSum) = Prefix(leftCounts, leftSums, r + 1);
+            var toLeft = (moved * leftBelowCount) - leftBelowSum + (leftSum - leftUpToSum) - (moved * (leftCount - leftUpToCount));
+
+            // the right side is every value but the left side and the moved one
+            var rightBelowCount = countBelow[r] - leftBelowCount;
+            var rightBelowSum = sumBelow[r] - leftBelowSum;
+            var rightUpToCount = countBelow[r + 1] - leftUpToCount - 1;
+            var rightUpToSum = sumBelow[r + 1] - leftUpToSum - moved;
+            var rightCount = n - leftCount - 1;
+            var rightSum = sumBelow[k] - leftSum - moved;
+            var toRight = (moved * rightBelowCount) - rightBelowSum + (rightSum - rightUpToSum) - (moved * (rightCount - rightUpToCount));
+
+            for (var i = r + 1; i <= k; i += i & -i)
             {
-                toLeft += Math.Abs(moved - x[i]);
+                leftCounts[i]++;
+                leftSums[i] += moved;
             }
 
-            for (var j = tau; j < n; j++)
-            {
-                toRight += Math.Abs(moved - x[j]);
-            }
-
+            leftCount++;
+            leftSum += moved;
             withinLeft += toLeft;
             withinRight -= toRight;
             if (tau < first)
@@ -139,6 +183,20 @@ public sealed class EDivisive(DetectorSettings settings)
         }
 
         return (bestSplit, best);
+    }
+
+    /// <summary>The count and sum of the Fenwick trees' values with a rank below <paramref name="end"/>.</summary>
+    private static (long Count, double Sum) Prefix(long[] counts, double[] sums, int end)
+    {
+        long count = 0;
+        var sum = 0.0;
+        for (var i = end; i > 0; i -= i & -i)
+        {
+            count += counts[i];
+            sum += sums[i];
+        }
+
+        return (count, sum);
     }
 
     /// <summary>

@@ -34,7 +34,7 @@ internal static class Seeder
         var tokenSample = options.Int("tokens", 1000);
 
         await using var connection = await OpenAsync(options.Required("db"), cancellationToken);
-        var nodeId = await SeedNodeAsync(connection, cancellationToken);
+        var nodeId = await SeedNodeAsync(connection, SeedNodeName, cancellationToken);
         var started = Stopwatch.GetTimestamp();
         var tokens = new List<string>(tokenSample);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -155,11 +155,12 @@ internal static class Seeder
     // EF Core's SQLite provider stores a Guid as upper-case text.
     public static string Text(Guid id) => id.ToString().ToUpperInvariant();
 
-    private static async Task<Guid> SeedNodeAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    /// <summary>The node named <paramref name="name"/>, made when there is none yet; never dispatched to.</summary>
+    public static async Task<Guid> SeedNodeAsync(SqliteConnection connection, string name, CancellationToken cancellationToken)
     {
         await using var find = connection.CreateCommand();
         find.CommandText = "SELECT Id FROM Nodes WHERE Name = $name";
-        find.Parameters.AddWithValue("$name", SeedNodeName);
+        find.Parameters.AddWithValue("$name", name);
         if (await find.ExecuteScalarAsync(cancellationToken) is string existing)
         {
             return Guid.Parse(existing);
@@ -173,14 +174,14 @@ internal static class Seeder
             VALUES ($id, $name, '198.18.0.250', 22, 'root', 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', '/nonexistent', $now)
             """;
         insert.Parameters.AddWithValue("$id", Text(id));
-        insert.Parameters.AddWithValue("$name", SeedNodeName);
+        insert.Parameters.AddWithValue("$name", name);
         insert.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         await insert.ExecuteNonQueryAsync(cancellationToken);
         return id;
     }
 
     /// <summary>Prepared inserts for one finished run: its row, its phase events and its protocol results.</summary>
-    private sealed class RunInserter
+    internal sealed class RunInserter
     {
         private readonly SqliteCommand run;
         private readonly SqliteCommand phase;
@@ -206,7 +207,14 @@ internal static class Seeder
                 """, "$run", "$protocol", "$up", "$down", "$rtt", "$jitter", "$loss", "$setup", "$recovery", "$json");
         }
 
-        public async Task FinishedRunAsync(Guid id, string token, Guid nodeId, long queued, List<JsonObject> protocols, string settings, string results, CancellationToken cancellationToken)
+        /// <summary>
+        /// One finished run with the template's protocols. With <paramref name="factor"/>, each protocol's run-level figures
+        /// are the template's scaled by one draw of it (throughput times it, times and latencies divided by it), so a
+        /// series of runs varies like a real one.
+        /// </summary>
+        public async Task FinishedRunAsync(
+            Guid id, string token, Guid nodeId, long queued, List<JsonObject> protocols, string settings, string results, CancellationToken cancellationToken,
+            Func<double>? factor = null)
         {
             var runId = Text(id);
             var started = queued + 1_500;
@@ -226,9 +234,10 @@ internal static class Seeder
                     clock += PhaseLength(phaseName) + 20;
                 }
 
-                Set(result, runId, name, Median(protocol["tcpUpload"], "bitsPerSecond"), Median(protocol["tcpDownload"], "bitsPerSecond"),
-                    Median(protocol["latencyIdle"]?["rttMs"], null), Median(protocol["udp"], "jitterMs"), Median(protocol["udp"], "lostPercent"),
-                    (double?)protocol["setupMs"], (double?)protocol["recovery"]?["ms"], protocol.ToJsonString());
+                var f = factor?.Invoke() ?? 1;
+                Set(result, runId, name, Median(protocol["tcpUpload"], "bitsPerSecond") * f, Median(protocol["tcpDownload"], "bitsPerSecond") * f,
+                    Median(protocol["latencyIdle"]?["rttMs"], null) / f, Median(protocol["udp"], "jitterMs") / f, Median(protocol["udp"], "lostPercent"),
+                    (double?)protocol["setupMs"] / f, (double?)protocol["recovery"]?["ms"] / f, protocol.ToJsonString());
                 await result.ExecuteNonQueryAsync(cancellationToken);
             }
         }

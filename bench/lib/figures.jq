@@ -1,6 +1,6 @@
 # The figures of the suite from its evidence (bench/lib/*.sh write it; bench.sh calls this).
 # Inputs (--slurpfile): $runs $bare $switch $idle $first $push $intake $locked $circuits $permalink $missing $profile
-# $verdicts;
+#   $verdicts $history $historySeed $detector;
 # (--argjson) $cfg. Output: an array of figures
 #   {id, figure, unit, value, spread: {min, max} | null, n, target, pass: true | false | null, note}
 # where pass null means "no target, shown for information" or "not measured" (the note says which).
@@ -207,4 +207,51 @@ def false_differences:
          note: "\($judged | map(select(.call == "different")) | length) of \($judged | length) metric comparisons called different (\($by | map("\(.protocol | title) \(.different)/\(.n)") | join(", "))); consecutive runs of each protocol at the bench's settings (\($cfg.settingsLabel)), not the product's defaults; \(($verdicts | length) - ($judged | length)) without an interval not counted"}
     end;
 
-[fidelity, readiness, overhead, cost, control_plane, false_differences]
+def history:
+  ($historySeed[0] // null) as $seed
+  | (if ($history | length) == 0 then
+       (missing_reason("history") // "no data") as $why
+       | unmeasured("history.query.p95"; "History: GET /api/history over a year, p95"; "ms"; "<= 50"; $why),
+         unmeasured("history.query.p50"; "History: GET /api/history over a year, p50"; "ms"; "—"; $why),
+         unmeasured("history.query.p99"; "History: GET /api/history over a year, p99"; "ms"; "—"; $why)
+     else $history[0] as $h
+       | def over: "\($h.pointsPerSeries) runs per series";
+         def q($q; $target; $pass; $note):
+           {id: "history.query.\($q)", figure: "History: GET /api/history over \(over), \($q)", unit: "ms",
+            value: $h.latencyMs[$q], spread: {min: $h.latencyMs.min, max: $h.latencyMs.max}, n: $h.requests,
+            target: $target, pass: (if $h.requests == 0 then null else $pass end), note: $note};
+       q("p95"; "<= 50"; $h.latencyMs.p95 <= 50;
+         "one node x protocol x metric over the whole range, one request at a time, nodes, protocols and metrics taken in turn; \($seed.nodes | length) nodes x \($seed.hours) hourly runs x 4 protocols seeded; median \($h.changePointsMedian) change points per series"
+         + (if $h.stoppedEarly then "; stopped after \($h.requests) of \($h.asked) requests at the time limit (\($h.seconds) s)" else "" end)
+         + prof_note("history")),
+       q("p50"; "—"; null; "as the p95"),
+       q("p99"; "—"; null; "as the p95")
+     end),
+  (if $seed == null then
+     unmeasured("history.databaseSize"; "History: database size for a year of hourly runs"; "MB"; "—"; missing_reason("history") // "no data")
+   else
+     {id: "history.databaseSize", figure: "History: database size, \($seed.nodes | length) nodes x \($seed.hours) hourly runs x 4 protocols",
+      unit: "MB", value: $seed.databaseMb, spread: null, n: 1, target: "—", pass: null,
+      note: "SQLite pages after seeding \($seed.runs) finished runs as the app stores them (results body, \($seed.protocolResults) protocol results, \($seed.phaseEvents) phase events; no retention); of it JSON bodies: runs' results \($seed.payloads.runResultsJsonMb) MB, protocol results \($seed.payloads.protocolResultJsonMb) MB; phase events' text \($seed.payloads.phaseEventTextMb) MB"}
+   end);
+
+def detector:
+  ({normal: "normal noise, RSD 10 %", heavyTailed: "heavy-tailed noise (Student's t, 3 df, same scale)", bimodal: "bimodal noise (modes 16 % apart, 70/30)"}) as $what
+  | if ($detector | length) == 0 then
+      (missing_reason("detector") // "no data") as $why
+      | ("normal", "heavyTailed", "bimodal") as $k
+      | unmeasured("detector.delay.\($k)"; "Detector: results from a -15 % step to the alert, \($what[$k])"; "runs"; "<= 6"; $why),
+        unmeasured("detector.falseAlarms.\($k)"; "Detector: alerts per 1,000 results of \($what[$k])"; "/1000"; "0"; $why)
+    else $detector[0] as $d
+      | ($d.m + 3) as $goal
+      | $d.kinds[] as $k
+      | {id: "detector.delay.\($k.kind)", figure: "Detector: results from a -15 % step to the alert, \($what[$k.kind])", unit: "runs",
+         value: $k.step.medianDelay, spread: ($k.step.delays | spread), n: $k.step.series, target: "<= \($goal)",
+         pass: ($k.step.medianDelay != null and $k.step.medianDelay <= $goal),
+         note: "median over \($k.step.series) seeded series of \($d.before) results then \($d.after) at the new level, the app's RegressionMonitor (E-Divisive over the last \($d.window), \($d.m) of \($d.n)) asked after each; \($k.step.detected) alerted after the step, \($k.step.openedBeforeStep) alerts before it; goal: the \($d.m) results the rule needs + 3"},
+        {id: "detector.falseAlarms.\($k.kind)", figure: "Detector: alerts per 1,000 results of \($what[$k.kind])", unit: "/1000",
+         value: $k.noise.perThousand, spread: null, n: $k.noise.runs, target: "0", pass: ($k.noise.alerts == 0),
+         note: "\($k.noise.alerts) alerts over \($k.noise.series) seeded series of \($k.noise.runs / $k.noise.series | round) results each, \($d.m) of \($d.n)"}
+    end;
+
+[fidelity, readiness, overhead, cost, control_plane, false_differences, history, detector]

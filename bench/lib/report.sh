@@ -53,7 +53,9 @@ report_figures() {
     --slurpfile locked "$(_slurp "$w/intake-locked.json")" --slurpfile circuits "$(_slurp "$w/circuits.json")" \
     --slurpfile permalink "$(_slurp "$w/permalink.jsonl")" --slurpfile missing "$(_slurp "$w/not-measured.jsonl")" \
     --slurpfile switch "$(_slurp "$w/switch.jsonl")" --slurpfile profile "$(_slurp "$w/profile.json")" \
-    --slurpfile verdicts "$(_slurp "$w/verdicts.jsonl")"
+    --slurpfile verdicts "$(_slurp "$w/verdicts.jsonl")" \
+    --slurpfile history "$(_slurp "$w/history.json")" --slurpfile historySeed "$(_slurp "$w/history-seed.json")" \
+    --slurpfile detector "$(_slurp "$w/detector.json")"
 }
 
 # report_write OUT CFG_JSON MACHINE_BEFORE STARTED_ISO: the results JSON.
@@ -70,6 +72,8 @@ report_write() {
     --slurpfile circuits "$(_slurp "$BENCH_WORK/circuits.json")" --slurpfile permalink "$(_slurp "$BENCH_WORK/permalink.jsonl")" \
     --slurpfile profile "$(_slurp "$BENCH_WORK/profile.json")" \
     --slurpfile switch "$(_slurp "$BENCH_WORK/switch.jsonl")" \
+    --slurpfile history "$(_slurp "$BENCH_WORK/history.json")" --slurpfile historySeed "$(_slurp "$BENCH_WORK/history-seed.json")" \
+    --slurpfile detector "$(_slurp "$BENCH_WORK/detector.json")" \
     --slurpfile runs "$(_slurp "$BENCH_WORK/runs.jsonl")" --slurpfile bare "$(_slurp "$BENCH_WORK/bare.jsonl")" \
     --slurpfile verdicts "$(_slurp "$BENCH_WORK/verdicts.jsonl")" '
     {date: $date, finished: $finished, commit: $commit, shortCommit: $short, ref: $ref,
@@ -86,7 +90,8 @@ report_write() {
            tcpUpload: [.tcpUpload[]?.bitsPerSecond], tcpDownload: [.tcpDownload[]?.bitsPerSecond],
            udp: [.udp[]? | {bitsPerSecond, jitterMs, lostPercent}], latencyIdleRttMs: .latencyIdle.rttMs, cpu, recovery}]}],
        bare: $bare, switchLadder: $switch, firstPhase: $first, push: $push, intake: $intake, circuits: [$circuits[] | .rssMb.samples |= length],
-       permalink: $permalink, profile: $profile, verdicts: $verdicts}}' >"$out.tmp"
+       permalink: $permalink, profile: $profile, history: $history, historySeed: $historySeed,
+       detector: $detector, verdicts: $verdicts}}' >"$out.tmp"
   mv -f "$out.tmp" "$out"
 }
 

@@ -44,6 +44,57 @@ public sealed class EDivisiveTests
         Assert.Equal(detector.TestTail(series, 3, 20), detector.TestTail(series, 3, 20));
     }
 
+    /// <summary>The split search against Q(τ) computed straight from its definition, on series with and without ties.</summary>
+    [Fact]
+    public void The_best_split_is_the_one_the_energy_statistic_defines()
+    {
+        var random = new Random(19);
+        for (var t = 0; t < 300; t++)
+        {
+            var n = 6 + random.Next(60);
+            var digits = t % 3 == 0 ? 0 : 4;
+            var x = Enumerable.Range(0, n).Select(i => Math.Round(random.NextDouble() * 10 * (i > n / 3 ? 0.7 : 1), digits) * 1e7).ToArray();
+            var (first, last) = (3, n - 3);
+
+            var (split, statistic) = EDivisive.BestSplit(x, first, last);
+
+            var expected = Enumerable.Range(first, last - first + 1).Select(tau => (Tau: tau, Q: Q(x, tau))).MaxBy(s => s.Q);
+            Assert.Equal(expected.Q, statistic, 1e-9 * Math.Max(1, Math.Abs(expected.Q)));
+            Assert.Equal(Q(x, expected.Tau), Q(x, split), 1e-9 * Math.Max(1, Math.Abs(expected.Q)));
+        }
+
+        Assert.Equal(0, EDivisive.BestSplit(Enumerable.Repeat(0.1, 12).ToArray(), 3, 9).Statistic);
+    }
+
+    /// <summary>τ(n−τ)/n · (2·mean |a−b| across − mean |a−a'| within the left − mean |b−b'| within the right).</summary>
+    private static double Q(double[] x, int tau)
+    {
+        var n = x.Length;
+        double across = 0, left = 0, right = 0;
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = i + 1; j < n; j++)
+            {
+                var d = Math.Abs(x[i] - x[j]);
+                if (j < tau)
+                {
+                    left += d;
+                }
+                else if (i >= tau)
+                {
+                    right += d;
+                }
+                else
+                {
+                    across += d;
+                }
+            }
+        }
+
+        var m = n - tau;
+        return tau * (double)m / n * ((2 * across / (tau * m)) - (left / (tau * (tau - 1) / 2.0)) - (right / (m * (m - 1) / 2.0)));
+    }
+
     [Fact]
     public void A_flat_series_has_no_change_point()
     {

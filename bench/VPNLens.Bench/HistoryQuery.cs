@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace VPNLens.Bench;
+
+/// <summary>
+/// GET /api/history for one node × protocol × metric over a whole range, one request at a time (a person's
+/// page or a script, not a crowd), each timed until its body is read. Requests take the seeded nodes, protocols
+/// and metrics in turn, so no one series is all that is asked for. Stops at --requests or after --max-seconds.
+/// </summary>
+internal static class HistoryQuery
+{
+    public static async Task<object> RunAsync(Options options, CancellationToken cancellationToken)
+    {
+        var nodes = List(options.Required("node-ids"));
+        var protocols = List(options.Text("protocols", "direct,wireguard,nebula,openvpn"));
+        var metrics = List(options.Text("metrics", "tcp_download,tcp_upload,latency_idle_p50"));
+        var from = Uri.EscapeDataString(options.Required("from"));
+        var to = Uri.EscapeDataString(options.Required("to"));
+        var requests = options.Int("requests", 200);
+        var warmup = options.Int("warmup", 5);
+        var maxSeconds = options.Double("max-seconds", 120);
+
+        using var http = ApiClient.Create(options.BaseUri(), options.Required("api-token"));
+        http.Timeout = TimeSpan.FromSeconds(options.Int("timeout-seconds", 300));
+        var latencies = new List<double>();
+        var points = new List<int>();
+        var changePoints = new List<int>();
+        var started = Stopwatch.GetTimestamp();
+        var deadline = started + (long)(maxSeconds * Stopwatch.Frequency);
+        for (var i = 0; i < warmup + requests && (i < warmup || Stopwatch.GetTimestamp() < deadline); i++)
+        {
+            var k = i;
+            var node = nodes[k % nodes.Count];
+            k /= nodes.Count;
+            var protocol = protocols[k % protocols.Count];
+            var metric = metrics[(k / protocols.Count) % metrics.Count];
+            var path = $"api/history?node={node}&protocol={protocol}&metric={metric}&from={from}&to={to}";
+            var sent = Stopwatch.GetTimestamp();
+            using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            var ms = Stats.ElapsedMs(sent, Stopwatch.GetTimestamp());
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new BenchException($"GET /{path} answered {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body)}");
+            }
+
+            if (i < warmup)
+            {
+                continue;
+            }
+
+            latencies.Add(ms);
+            using var json = JsonDocument.Parse(body);
+            points.Add(json.RootElement.GetProperty("points").GetArrayLength());
+            changePoints.Add(json.RootElement.GetProperty("changePoints").GetArrayLength());
+        }
+
+        return new
+        {
+            requests = latencies.Count,
+            asked = requests,
+            warmup,
+            stoppedEarly = latencies.Count < requests,
+            seconds = Stats.Round(Stats.ElapsedMs(started, Stopwatch.GetTimestamp()) / 1000),
+            pointsPerSeries = points.Count == 0 ? 0 : points.Min(),
+            changePointsMedian = changePoints.Count == 0 ? 0 : changePoints.Order().ElementAt(changePoints.Count / 2),
+            latencyMs = Stats.Summary(latencies),
+        };
+    }
+
+    private static List<string> List(string csv) => [.. csv.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+}

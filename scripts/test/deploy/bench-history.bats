@@ -1,0 +1,89 @@
+#!/usr/bin/env bats
+# bench/lib/figures.jq's history and detector figures from their evidence (vpnlens-bench
+# history-query, seed-history, detector), and smoke.sh's FIGURES naming exactly the figures the
+# suite gives, so a figure added to one is never missing from the other.
+
+setup() {
+  load helpers
+  W="$BATS_TEST_TMPDIR"
+  : >"$W/empty.json"
+  CFG='{"vpns": ["wireguard", "nebula", "openvpn"], "seedMain": 10000, "seedSmall": 1000, "seedLarge": 100000,
+        "wrkConnections": 200, "wrkReps": 3, "circuits": 100, "runSettings": {"repeats": 3}, "settingsLabel": ""}'
+  jq -n '{requests: 200, asked: 200, warmup: 5, stoppedEarly: false, seconds: 12.5, pointsPerSeries: 8760,
+          changePointsMedian: 1, latencyMs: {n: 200, p50: 31.5, p95: 48.25, p99: 70.1, min: 20, max: 80}}' >"$W/history.json"
+  jq -n '{nodes: ["a", "b"], protocols: ["direct", "wireguard", "nebula", "openvpn"], hours: 8760, runs: 17520,
+          protocolResults: 70080, phaseEvents: 1261440, databaseMb: 401.5, fileMb: 401.5,
+          payloads: {runResultsJsonMb: 150, protocolResultJsonMb: 80, phaseEventTextMb: 20}}' >"$W/history-seed.json"
+  jq -n '{m: 3, n: 3, window: 40, before: 37, after: 25, kinds: [
+           {kind: "normal", step: {series: 5, detected: 4, openedBeforeStep: 0, medianDelay: 8, delays: [6, 8, 8, 10]},
+            noise: {series: 2, runs: 2000, alerts: 0, perThousand: 0}},
+           {kind: "heavyTailed", step: {series: 5, detected: 5, openedBeforeStep: 0, medianDelay: 5, delays: [4, 5, 5, 6, 9]},
+            noise: {series: 2, runs: 2000, alerts: 1, perThousand: 0.5}},
+           {kind: "bimodal", step: {series: 5, detected: 2, openedBeforeStep: 1, medianDelay: null, delays: [5, 7]},
+            noise: {series: 2, runs: 2000, alerts: 0, perThousand: 0}}]}' >"$W/detector.json"
+}
+
+# figures HISTORY SEED DETECTOR: the figures array, every other input empty.
+figures() {
+  jq -n -f "$REPO_DIR/bench/lib/figures.jq" --argjson cfg "$CFG" \
+    --slurpfile runs "$W/empty.json" --slurpfile bare "$W/empty.json" --slurpfile idle "$W/empty.json" \
+    --slurpfile first "$W/empty.json" --slurpfile push "$W/empty.json" --slurpfile intake "$W/empty.json" \
+    --slurpfile locked "$W/empty.json" --slurpfile circuits "$W/empty.json" --slurpfile permalink "$W/empty.json" \
+    --slurpfile missing "$W/empty.json" --slurpfile switch "$W/empty.json" --slurpfile profile "$W/empty.json" \
+    --slurpfile verdicts "$W/empty.json" \
+    --slurpfile history "$1" --slurpfile historySeed "$2" --slurpfile detector "$3"
+}
+
+# figure_in HISTORY SEED DETECTOR ID FILTER: FILTER applied to figure ID.
+figure_in() { figures "$1" "$2" "$3" | jq -c --arg id "$4" '.[] | select(.id == $id) | '"$5"; }
+
+figure() { figure_in "$W/history.json" "$W/history-seed.json" "$W/detector.json" "$@"; }
+
+new_figure_notes_without_evidence() {
+  figures "$W/empty.json" "$W/empty.json" "$W/empty.json" | jq -r '.[] | select(.id | test("^(history|detector)\\.")) | .note' | sort -u
+}
+
+@test "the history query's p95 is held to 50 ms, with p50 and p99 beside it" {
+  run figure history.query.p95 '[.value, .n, .target, .pass]'
+  assert_output '[48.25,200,"<= 50",true]'
+  run figure history.query.p99 '[.value, .pass]'
+  assert_output '[70.1,null]'
+  jq '.latencyMs.p95 = 50.5' "$W/history.json" >"$W/slow.json"
+  run figure_in "$W/slow.json" "$W/history-seed.json" "$W/detector.json" history.query.p95 .pass
+  assert_output false
+}
+
+@test "the database size is information, its note says what was seeded" {
+  run figure history.databaseSize '[.value, .pass, .target]'
+  assert_output '[401.5,null,"—"]'
+  run figure history.databaseSize '.note'
+  assert_output --partial '17520 finished runs'
+}
+
+@test "detector delay passes at M + 3 runs and fails past it or when most series never alert" {
+  run figure detector.delay.normal '[.value, .target, .pass, .spread]'
+  assert_output '[8,"<= 6",false,{"min":6,"max":10}]'
+  run figure detector.delay.heavyTailed '.pass'
+  assert_output true
+  run figure detector.delay.bimodal '[.value, .pass]'
+  assert_output '[null,false]'
+}
+
+@test "one false alarm in noise misses the target of none" {
+  run figure detector.falseAlarms.normal '[.value, .n, .pass]'
+  assert_output '[0,2000,true]'
+  run figure detector.falseAlarms.heavyTailed '[.value, .pass]'
+  assert_output '[0.5,false]'
+}
+
+@test "without evidence every new figure stays in the table, not measured" {
+  run new_figure_notes_without_evidence
+  assert_output 'not measured: no data'
+}
+
+@test "smoke.sh's FIGURES are exactly the figures the suite gives" {
+  local listed given
+  listed=$(sed -n '/^readonly FIGURES=(/,/^)/p' "$REPO_DIR/bench/smoke.sh" | sed '1d;$d' | tr -s ' ' '\n' | sed '/^$/d' | sort)
+  given=$(figures "$W/empty.json" "$W/empty.json" "$W/empty.json" | jq -r '.[].id' | sort)
+  assert_equal "$listed" "$given"
+}
