@@ -2,9 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using VPNLens.Core.Runs;
 using VPNLens.Core.Schedules;
 using VPNLens.Tests.Infrastructure;
+using VPNLens.Web.Runs;
 
 namespace VPNLens.Tests.Web.Api;
 
@@ -12,7 +15,8 @@ namespace VPNLens.Tests.Web.Api;
 public sealed class NodesApiTests : IAsyncLifetime
 {
     private const string Fingerprint = "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU";
-    private readonly VpnLensApp app = new();
+    // No dispatch rounds: a seeded queued run must stay queued while a test deletes its node.
+    private readonly VpnLensApp app = new(configureServices: services => services.Replace(ServiceDescriptor.Singleton<IRunDispatchRequests>(new RecordingDispatchRequests())));
     private readonly string keyFile = Path.GetTempFileName();
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
