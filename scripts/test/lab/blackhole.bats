@@ -95,8 +95,9 @@ protocol() { jq -c --arg p "$1" '.protocols[] | select(.protocol == $p)' "$OUT/r
 }
 
 @test "nebula (MTU 1300) fits through the blackhole and is measured" {
-  assert_equal "$(protocol nebula | jq -r '.status, .pathMtu, (.tcpUpload | length > 0)')" \
-    "$(printf 'succeeded\n1300\ntrue')"
+  # the error's message last, so a failure says why
+  assert_equal "$(protocol nebula | jq -r '.status, .pathMtu, (.tcpUpload | length > 0), (.error.message // "no error")')" \
+    "$(printf 'succeeded\n1300\ntrue\nno error')"
 }
 
 @test "no 0 Mbit/s figure is stored as a success" {

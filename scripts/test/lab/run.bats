@@ -78,7 +78,9 @@ collect_node_files() {
 
 setup_file() {
   [[ "$(id -u)" -eq 0 ]] || return 0
-  rm -rf "$OUT"
+  # blackhole.bats keeps its artefacts in $OUT/blackhole, and runs first
+  mkdir -p "$OUT"
+  find "$OUT" -mindepth 1 -maxdepth 1 ! -name blackhole -exec rm -rf {} +
   mkdir -p "$CALLBACKS"
   if [[ ! -x "$SCRIPTS_SRC/run.sh" ]]; then
     echo "$SCRIPTS_SRC/run.sh does not exist or is not executable" >"$OUT/setup.error"
