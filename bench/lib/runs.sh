@@ -17,7 +17,8 @@ node_exec_argv() {
   NODE_EXEC=(env "VPNLENS_LAB_LOCK=$BENCH_INNER_LAB_LOCK" "VPNLENS_LAB_DIR=$BENCH_LAB_DIR" "$LAB_SH" exec "$BENCH_NODE")
 }
 
-is_terminal_state() { [[ "$1" =~ ^(Succeeded|Failed|TimedOut|Cancelled)$ ]]; }
+# Completed: the run ended with results, some of its protocols failed.
+is_terminal_state() { [[ "$1" =~ ^(Succeeded|Completed|Failed|TimedOut|Cancelled)$ ]]; }
 
 # wait_run_end PORT RUN_ID TIMEOUT_S: prints the final GET /api/runs/{id} body. While the run
 # measures, it only looks for the node's results.json (a builtin test), every 2 s: the suite

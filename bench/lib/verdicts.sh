@@ -7,7 +7,7 @@ _BENCH_VERDICTS_SH=1
 
 # _runs_with PROTOCOL: the ids of the succeeded runs that measured PROTOCOL, in the order they were queued.
 _runs_with() {
-  jq -rs --arg p "$1" '[.[] | select(.state == "Succeeded")
+  jq -rs --arg p "$1" '[.[] | select(.state == "Succeeded" or .state == "Completed")
       | select([.run.results.protocols[]? | select(.protocol == $p and .status == "succeeded")] | length > 0)]
     | sort_by(.run.queuedAt) | .[].runId' "$BENCH_WORK"/runs/run-*.json
 }

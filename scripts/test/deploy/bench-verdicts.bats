@@ -85,3 +85,13 @@ figure() {
   assert_equal "$(jq -r .note <<<"$output")" \
     "not measured: 1 comparisons, none with an interval (one repetition per run), so the verdict calls no difference"
 }
+
+@test "a Completed run (some protocols failed) ends the bench's wait, and its succeeded protocols are compared" {
+  run bash -c 'source "$1/bench/lib/common.sh"; source "$1/bench/lib/runs.sh"; is_terminal_state Completed && ! is_terminal_state Running' _ "$REPO_DIR"
+  assert_success
+  run_file 1 nebula n1 2026-12-05T10:05:00Z Succeeded succeeded
+  run_file 2 nebula n2 2026-12-05T10:15:00Z Completed succeeded
+  run_file 3 nebula n3 2026-12-05T10:25:00Z Completed failed
+  compare_with_fake_api
+  assert_equal "$(jq -r 'select(.protocol == "nebula") | "\(.a)>\(.b)"' "$BENCH_WORK/verdicts.jsonl")" "n1>n2"
+}
