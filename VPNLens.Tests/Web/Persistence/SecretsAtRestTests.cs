@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using VPNLens.Core.Runs;
 using VPNLens.Tests.Infrastructure;
@@ -44,6 +45,28 @@ public sealed class SecretsAtRestTests : IAsyncLifetime
             Assert.False(Contains(bytes, secret["whsec_".Length..]), $"{Path.GetFileName(file)} holds the secret in clear");
             Assert.False(Contains(bytes, "whsec_"), $"{Path.GetFileName(file)} holds a whsec_ secret");
         }
+    }
+
+    [Fact]
+    public async Task The_app_erases_a_protected_secret_once_and_then_finds_nothing_left_to_erase()
+    {
+        var node = Seed.Node();
+        var run = Seed.Run(node.Id, RunState.Succeeded);
+        run.FinishedAt = DateTimeOffset.UtcNow - SpentSecretEraser.Grace - TimeSpan.FromMinutes(5);
+        await app.WithDbAsync(async db =>
+        {
+            db.Nodes.Add(node);
+            db.Runs.Add(run);
+            await db.SaveChangesAsync();
+        });
+        var eraser = new SpentSecretEraser(app.Services.GetRequiredService<IDbContextFactory<VPNLens.Web.Persistence.AppDbContext>>(), TimeProvider.System);
+
+        // The app's own sweeper may have erased it already; either way one more round finds nothing.
+        await eraser.EraseAsync(TestContext.Current.CancellationToken);
+        var again = await eraser.EraseAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, again);
+        Assert.Equal(string.Empty, await app.WithDbAsync(db => db.Runs.Where(r => r.Id == run.Id).Select(r => r.CallbackSecret).SingleAsync()));
     }
 
     [Fact]
