@@ -36,8 +36,16 @@ public sealed class EDivisive(DetectorSettings settings)
     /// series get the same restricted search, so the choice of split is paid for). E-Divisive's search over every
     /// split favours splits near the middle, which hides a shift in the last few results.
     /// </summary>
-    public ChangePoint? TestTail(IReadOnlyList<double> series, int shortest, int longest)
+    public ChangePoint? TestTail(IReadOnlyList<double> series, int shortest, int longest) => TestTail(series, shortest, longest, _ => true);
+
+    /// <summary>
+    /// As <see cref="TestTail(IReadOnlyList{double}, int, int)"/>, but the permutation test runs only when the best split is
+    /// <paramref name="worthTesting"/> (judged on the split's sides, before its p-value is known): a split that could not
+    /// matter costs one search, not a permutation test.
+    /// </summary>
+    public ChangePoint? TestTail(IReadOnlyList<double> series, int shortest, int longest, Func<ChangePoint, bool> worthTesting)
     {
+        ArgumentNullException.ThrowIfNull(worthTesting);
         ArgumentNullException.ThrowIfNull(series);
         var n = series.Count;
         var first = Math.Max(settings.MinimumSegment, n - longest);
@@ -49,8 +57,14 @@ public sealed class EDivisive(DetectorSettings settings)
 
         var values = series.ToArray();
         var (split, statistic) = BestSplit(values, first, last);
+        var candidate = Describe(series, 0, split, n, double.NaN);
+        if (!worthTesting(candidate))
+        {
+            return null;
+        }
+
         var pValue = PermutationPValue(values, statistic, shuffled => BestSplit(shuffled, first, last).Statistic);
-        return pValue > settings.SignificanceLevel ? null : Describe(series, 0, split, n, pValue);
+        return pValue > settings.SignificanceLevel ? null : candidate with { PValue = pValue };
     }
 
     private static double Scaled(int n, int left, double across, double withinLeft, double withinRight)

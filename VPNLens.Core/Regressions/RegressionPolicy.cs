@@ -6,9 +6,17 @@ namespace VPNLens.Core.Regressions;
 /// </summary>
 public sealed record RegressionPolicy
 {
-    public DetectorSettings Detector { get; init; } = new();
+    /// <summary>
+    /// The tail test asked after every result. α = 0.001 (999 permutations) rather than the 0.01 of a one-off look:
+    /// the same series is tested again after each run, so a level that lets 1 noise window in 100 through opens a
+    /// false alert every few thousand results, even behind 3 of 3.
+    /// </summary>
+    public DetectorSettings Detector { get; init; } = new() { SignificanceLevel = 0.001, Permutations = 999 };
 
     public MOfN Rule { get; init; } = MOfN.Default;
 
     public double? FloorPercent { get; init; }
+
+    /// <summary>The fewest latest results a worse level must hold before it can be a verdict.</summary>
+    public int ShortestTail { get; init; } = 4;
 }

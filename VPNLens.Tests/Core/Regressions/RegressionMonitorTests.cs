@@ -6,6 +6,8 @@ public sealed class RegressionMonitorTests
 {
     private static readonly RegressionMonitor Upload = new(TrackedMetric.TcpUpload, new RegressionPolicy());
 
+    private const int MedianDelay = 12;
+
     /// <summary>Feeds the series one result at a time, as runs finish, and returns the index of each transition.</summary>
     private static List<(int At, RegressionStep Step)> Replay(RegressionMonitor monitor, double[] values)
     {
@@ -28,40 +30,47 @@ public sealed class RegressionMonitorTests
 
     public static TheoryData<string> NoiseKinds => ["normal", "heavy-tailed", "bimodal"];
 
+    private static double[] Noise(string kind, Random random, int count, double level) => kind switch
+    {
+        "normal" => SyntheticSeries.Normal(random, count, level, 10),
+        "heavy-tailed" => SyntheticSeries.HeavyTailed(random, count, level, 10),
+        _ => SyntheticSeries.Bimodal(random, count, level),
+    };
+
     [Theory]
     [MemberData(nameof(NoiseKinds))]
-    public void A_thousand_runs_of_noise_raise_no_alert_at_3_of_3(string kind)
+    public void Twenty_series_of_a_thousand_noise_results_raise_no_alert_at_3_of_3(string kind)
     {
-        var random = new Random(1000);
-        var values = kind switch
-        {
-            "normal" => SyntheticSeries.Normal(random, 1000, 100, 10),
-            "heavy-tailed" => SyntheticSeries.HeavyTailed(random, 1000, 100, 10),
-            _ => SyntheticSeries.Bimodal(random, 1000, 100),
-        };
+        var alerts = Enumerable.Range(0, 20)
+            .Select(seed => (Seed: seed, Alerts: Replay(Upload, Noise(kind, new Random(1000 + seed), 1000, 100)).Count))
+            .Where(s => s.Alerts > 0)
+            .ToList();
 
-        Assert.Empty(Replay(Upload, values));
+        Assert.Empty(alerts);
     }
 
-    [Fact]
-    public void A_15_percent_drop_in_10_percent_noise_opens_one_alert_after_the_step_in_nearly_every_series()
+    /// <summary>
+    /// Not "within 3 runs": at 3 of 3 with no false alarm in 20,000 noise results, a -15 % step in RSD 10 % noise takes
+    /// a median of about 11 results, and a few series take longer than 40 (see bench/README.md, detector delay).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NoiseKinds))]
+    public void A_15_percent_drop_opens_one_alert_after_the_step_in_nearly_every_series(string kind)
     {
         var delays = new List<int>();
-        for (var seed = 0; seed < 40; seed++)
+        for (var seed = 0; seed < 20; seed++)
         {
             var random = new Random(seed);
-            var values = SyntheticSeries.Normal(random, 37, 100, 10).Concat(SyntheticSeries.Normal(random, 25, 85, 10)).ToArray();
+            double[] values = [.. Noise(kind, random, 37, 100), .. Noise(kind, random, 40, 85)];
             var transitions = Replay(Upload, values);
+
             Assert.All(transitions, t => Assert.Equal(AlertTransition.Opened, t.Step.Transition));
-            if (transitions.Count == 1)
-            {
-                Assert.InRange(transitions[0].At, 37 + 2, values.Length);
-                delays.Add(transitions[0].At - 37 + 1);
-            }
+            Assert.All(transitions, t => Assert.InRange(t.At, 37 + 2, values.Length));
+            delays.AddRange(transitions.Select(t => t.At - 37 + 1));
         }
 
-        Assert.InRange(delays.Count, 36, 40);
-        Assert.InRange(delays.Order().ElementAt(delays.Count / 2), 3, 12);
+        Assert.InRange(delays.Count, 17, 20);
+        Assert.InRange(delays.Order().ElementAt(delays.Count / 2), 3, MedianDelay);
     }
 
     [Fact]
