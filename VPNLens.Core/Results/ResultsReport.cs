@@ -9,7 +9,11 @@ public sealed record ResultsReport(
     ReportError? Error,
     Dictionary<string, JsonElement>? Environment,
     Dictionary<string, JsonElement>? Settings,
-    IReadOnlyList<ProtocolReport> Protocols);
+    IReadOnlyList<ProtocolReport> Protocols)
+{
+    /// <summary>When retention removed this body's per-second samples; null while they are all there.</summary>
+    public DateTimeOffset? SamplesRemovedAt { get; init; }
+}
 
 public sealed record ReportError(string? Protocol, string? Phase, string Message);
 

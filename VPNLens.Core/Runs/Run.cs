@@ -50,6 +50,9 @@ public sealed class Run
     /// <summary>The final results body exactly as the node posted it.</summary>
     public string? ResultsJson { get; set; }
 
+    /// <summary>When retention removed the per-second samples from <see cref="ResultsJson"/>; null while they are kept.</summary>
+    public DateTimeOffset? SamplesRemovedAt { get; set; }
+
     public EmailStatus EmailStatus { get; set; } = EmailStatus.Pending;
 
     public int EmailAttempts { get; set; }

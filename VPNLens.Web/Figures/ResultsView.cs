@@ -28,6 +28,9 @@ public sealed class ResultsView
 
     public IReadOnlyList<ProtocolSummary> Protocols => Summary.Protocols;
 
+    /// <summary>When retention removed the per-second samples (the throughput-over-time charts); null while they are kept.</summary>
+    public DateTimeOffset? SamplesRemovedAt => Report.SamplesRemovedAt;
+
     public ProtocolSummary? Baseline => Summary.Baseline;
 
     /// <summary>Parses a stored results body; null when there is none (the run has not finished) or it cannot be read.</summary>

@@ -51,6 +51,8 @@ public static class BenchmarkQueueExtensions
         services.AddHostedService<RunReaper>();
         services.AddSingleton<SpentSecretEraser>();
         services.AddHostedService<SpentSecretSweeper>();
+        services.AddSingleton<Retention.RawSampleThinner>();
+        services.AddHostedService<Retention.RawSampleSweeper>();
         services.AddHttpClient(nameof(HeadscaleKeys));
         services.AddSingleton<IHeadscaleKeys, HeadscaleKeys>();
         services.AddSingleton<IEmailSender, MailKitEmailSender>();

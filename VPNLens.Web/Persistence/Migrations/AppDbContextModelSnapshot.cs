@@ -606,6 +606,9 @@ namespace VPNLens.Web.Persistence.Migrations
                     b.Property<string>("ResultsJson")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("SamplesRemovedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Settings")
                         .IsRequired()
                         .HasColumnType("TEXT");

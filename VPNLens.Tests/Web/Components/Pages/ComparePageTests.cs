@@ -40,6 +40,20 @@ public sealed class ComparePageTests : MudTestContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_past_retention_compares_the_same_and_says_its_per_second_samples_were_removed()
+    {
+        var node = Seed.Node("node2");
+        var thinned = Finished(node, VPNLens.Core.Retention.RawSamples.RemoveFromResults(after.ResultsJson!, DateTimeOffset.Parse("2026-11-05T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
+        await Database.AddAsync(node, thinned);
+        var page = RenderCompare(before.PublicToken, thinned.PublicToken);
+
+        var upload = page.Find("[data-testid=compare-protocol][data-protocol=wireguard] tr[data-metric=tcp_upload]");
+        Assert.Equal("+10.0 % (95 % CI +6.41 % to +13.7 %)", upload.QuerySelectorAll("td")[3].TextContent.Trim());
+        Assert.Contains("Per-second samples removed on 2026-11-05", page.Find("[data-side=B] [data-testid=samples-removed]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-side=A] [data-testid=samples-removed]"));
+    }
+
+    [Fact]
     public void A_run_without_results_is_named_instead_of_compared()
     {
         var page = RenderCompare(before.PublicToken, unfinished.PublicToken);

@@ -91,4 +91,20 @@ public sealed class ResultsPageTests : MudTestContext, IAsyncLifetime
         Assert.Equal(["idle", "loaded"], page.FindAll("[data-testid=latency-cdf]").Select(c => c.GetAttribute("data-load")));
         Assert.All(page.FindAll("canvas[data-chart]"), canvas => Assert.False(string.IsNullOrWhiteSpace(canvas.GetAttribute("aria-label"))));
     }
+
+    [Fact]
+    public async Task A_run_past_retention_says_its_per_second_samples_were_removed_instead_of_drawing_empty_charts()
+    {
+        var thinned = VPNLens.Core.Retention.RawSamples.RemoveFromResults(Fixtures.FourProtocols(), DateTimeOffset.Parse("2026-11-05T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await Database.WithDbAsync(db => db.Runs.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.State, RunState.Succeeded).SetProperty(r => r.ResultsJson, thinned)));
+
+        var page = Render<ResultsPage>(p => p.Add(x => x.Token, run.PublicToken));
+
+        Assert.Contains("Per-second samples removed on 2026-11-05", page.Find("[data-testid=samples-removed]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=time-chart]"));
+        Assert.Equal(4, page.FindAll("[data-testid=headline]").Count);
+        Assert.NotNull(page.Find("[data-testid=throughput-bars]"));
+        Assert.Equal(2, page.FindAll("[data-testid=latency-cdf]").Count);
+    }
 }

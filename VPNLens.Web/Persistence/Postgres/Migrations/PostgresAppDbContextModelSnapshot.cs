@@ -645,6 +645,9 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                     b.Property<string>("ResultsJson")
                         .HasColumnType("text");
 
+                    b.Property<long?>("SamplesRemovedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Settings")
                         .IsRequired()
                         .HasColumnType("text");
