@@ -662,8 +662,6 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("NodeId");
-
                     b.HasIndex("PublicToken")
                         .IsUnique();
 
@@ -673,6 +671,8 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                     b.HasIndex("QueuedAt");
 
                     b.HasIndex("State", "QueuedAt");
+
+                    b.HasIndex("NodeId", "FinishedAt", "State", "Protocols", "Id");
 
                     b.ToTable("Runs");
                 });
