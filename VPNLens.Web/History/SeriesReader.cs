@@ -75,7 +75,6 @@ public sealed class SeriesReader(IDbContextFactory<AppDbContext> dbFactory)
                     RunId = result.RunId,
                     Protocol = result.Protocol,
                     Succeeded = result.Succeeded,
-                    ErrorMessage = result.ErrorMessage,
                     UploadMedianBitsPerSecond = result.UploadMedianBitsPerSecond,
                     DownloadMedianBitsPerSecond = result.DownloadMedianBitsPerSecond,
                     LatencyIdleP50Ms = result.LatencyIdleP50Ms,
