@@ -23,6 +23,45 @@ public sealed class EDivisive(DetectorSettings settings)
         return found;
     }
 
+    /// <summary>
+    /// The change points of a series of any length at a bounded cost. Up to <paramref name="maxPoints"/> values this is
+    /// <see cref="Detect"/>. A longer series is cut into runs of consecutive values, as few per run as keeps their number
+    /// within <paramref name="maxPoints"/> (24 for a year of hourly results: daily medians), and E-Divisive runs over the
+    /// runs' medians; each change found is placed at the first value of its run and described (sides, shift and its
+    /// interval) from the values themselves over the same segments. The p-value is the medians' test.
+    /// </summary>
+    public IReadOnlyList<ChangePoint> DetectBounded(IReadOnlyList<double> series, int maxPoints)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPoints, 2 * settings.MinimumSegment);
+        var n = series.Count;
+        if (n <= maxPoints)
+        {
+            return Detect(series);
+        }
+
+        var size = (n + maxPoints - 1) / maxPoints;
+        var medians = new double[(n + size - 1) / size];
+        for (var b = 0; b < medians.Length; b++)
+        {
+            var start = b * size;
+            var bucket = new double[Math.Min(size, n - start)];
+            for (var i = 0; i < bucket.Length; i++)
+            {
+                bucket[i] = series[start + i];
+            }
+
+            medians[b] = bucket.Median();
+        }
+
+        return [.. Detect(medians).Select(c => Describe(
+            series,
+            (c.Index - c.Before.Count) * size,
+            c.Index * size,
+            Math.Min(n, (c.Index + c.After.Count) * size),
+            c.PValue))];
+    }
+
     /// <summary>The latest significant change point of <paramref name="series"/>, or null.</summary>
     public ChangePoint? Latest(IReadOnlyList<double> series)
     {

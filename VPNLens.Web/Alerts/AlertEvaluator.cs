@@ -37,7 +37,7 @@ public sealed class AlertEvaluator(IDbContextFactory<AppDbContext> dbFactory, Se
             : new RegressionPolicy { Rule = new MOfN(schedule.AlertM, schedule.AlertN), FloorPercent = schedule.FloorPercent };
         foreach (var protocol in run.Protocols)
         {
-            var entries = (await reader.ReadAsync(run.NodeId, protocol, null, run.FinishedAt, SeriesDepth, cancellationToken))
+            var entries = (await reader.ReadAsync(run.NodeId, protocol, null, run.FinishedAt, SeriesDepth, withSettings: true, cancellationToken))
                 .Where(e => e.Settings == run.Settings).ToList();
             if (entries.Count == 0 || entries[^1].RunId != run.Id || !entries[^1].Succeeded)
             {

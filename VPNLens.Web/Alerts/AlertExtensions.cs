@@ -9,6 +9,8 @@ public static class AlertExtensions
         services.AddSingleton<SeriesReader>();
         services.AddSingleton<AlertEvaluator>();
         services.AddSingleton<AlertBoard>();
+        services.AddMemoryCache();
+        services.AddSingleton<SeriesChangePoints>();
         services.AddSingleton<NodeHistory>();
         services.AddSingleton<NodeTrends>();
         services.AddTransient<AlertEvaluationJob>();

@@ -26,7 +26,7 @@ public static class HistoryApi
 
     private static async Task<Results<Ok<HistoryDto>, FileContentHttpResult, ValidationProblem>> GetAsync(
         string? node, string? protocol, string? metric, string? from, string? to, string? format,
-        IDbContextFactory<AppDbContext> dbFactory, SeriesReader reader, CancellationToken cancellationToken)
+        IDbContextFactory<AppDbContext> dbFactory, SeriesReader reader, SeriesChangePoints changePoints, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (!Guid.TryParse(node, out var nodeId))
@@ -71,22 +71,19 @@ public static class HistoryApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var entries = await reader.ReadAsync(nodeId, protocol!, start, end, null, cancellationToken);
-        var dto = Build(nodeId, protocol!, tracked!, entries);
+        var entries = await reader.ReadAsync(nodeId, protocol!, start, end, null, withSettings: false, cancellationToken);
+        var dto = Build(nodeId, protocol!, tracked!, entries, changePoints);
         return format == "csv"
             ? TypedResults.File(Csv(dto), "text/csv", $"vpnlens-{protocol}-{tracked!.Key}.csv")
             : TypedResults.Ok(dto);
     }
 
-    internal static HistoryDto Build(Guid nodeId, string protocol, TrackedMetric metric, IReadOnlyList<HistoryEntry> entries)
+    internal static HistoryDto Build(Guid nodeId, string protocol, TrackedMetric metric, IReadOnlyList<HistoryEntry> entries, SeriesChangePoints changePoints)
     {
         var points = entries
             .Select(e => new HistoryPoint(e.RunId, e.At, StateOf(e), e.Succeeded && e.Result is not null ? metric.Value(e.Result) : null))
             .ToList();
-        var series = SeriesReader.Points(entries, metric);
-        var changes = new EDivisive(new DetectorSettings()).Detect([.. series.Select(p => p.Value)])
-            .Select(c => new HistoryChangePoint(series[c.Index].At, c.Before.Mean, c.After.Mean, c.ShiftLow, c.ShiftHigh, c.PValue))
-            .ToList();
+        var changes = changePoints.Of(SeriesReader.Points(entries, metric));
         return new HistoryDto(nodeId, protocol, metric.Key, metric.Unit, metric.HigherIsBetter, points, changes);
     }
 

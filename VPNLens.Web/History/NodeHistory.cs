@@ -13,8 +13,8 @@ public sealed record HistoryRow(HistoryEntry Entry, string Protocol);
 /// <summary>What the history page shows for a node: a trend chart per metric over every protocol, and the runs behind them.</summary>
 public sealed record NodeHistoryView(Node Node, IReadOnlyList<string> Protocols, IReadOnlyList<TrendChartSpec> Charts, IReadOnlyList<HistoryRow> Rows, bool Truncated);
 
-/// <summary>Reads a node's history over a range; the change points come from <see cref="HistoryApi.Build"/> (E-Divisive), as the API's.</summary>
-public sealed class NodeHistory(IDbContextFactory<AppDbContext> dbFactory, SeriesReader reader, TimeProvider time)
+/// <summary>Reads a node's history over a range; the change points come from <see cref="SeriesChangePoints"/> (E-Divisive), as the API's.</summary>
+public sealed class NodeHistory(IDbContextFactory<AppDbContext> dbFactory, SeriesReader reader, SeriesChangePoints changePoints, TimeProvider time)
 {
     /// <summary>The most runs per protocol a page charts: the detector's work grows with the square of the series.</summary>
     public const int MaxRuns = 200;
@@ -36,7 +36,7 @@ public sealed class NodeHistory(IDbContextFactory<AppDbContext> dbFactory, Serie
         var truncated = false;
         foreach (var name in candidates)
         {
-            var entries = await reader.ReadAsync(nodeId, name, from, null, MaxRuns, cancellationToken);
+            var entries = await reader.ReadAsync(nodeId, name, from, null, MaxRuns, withSettings: false, cancellationToken);
             truncated |= entries.Count == MaxRuns;
             if (entries.Count > 0)
             {
@@ -45,7 +45,7 @@ public sealed class NodeHistory(IDbContextFactory<AppDbContext> dbFactory, Serie
         }
 
         var charts = TrackedMetric.All
-            .Select(metric => TrendCharts.Trend(metric, [.. series.Select(s => HistoryApi.Build(nodeId, s.Protocol, metric, s.Entries))]))
+            .Select(metric => TrendCharts.Trend(metric, [.. series.Select(s => HistoryApi.Build(nodeId, s.Protocol, metric, s.Entries, changePoints))]))
             .Where(chart => chart.Series.Any(s => s.Points.Count > 0))
             .ToList();
         var rows = series.SelectMany(s => s.Entries.Select(e => new HistoryRow(e, s.Protocol)))

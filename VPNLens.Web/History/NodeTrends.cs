@@ -18,7 +18,7 @@ public sealed class NodeTrends(SeriesReader reader)
         var trends = new List<ProtocolTrend>();
         foreach (var protocol in Protocols.Selectable.Prepend(Protocols.Direct))
         {
-            var entries = await reader.ReadAsync(nodeId, protocol, null, null, Depth, cancellationToken);
+            var entries = await reader.ReadAsync(nodeId, protocol, null, null, Depth, withSettings: false, cancellationToken);
             if (entries.LastOrDefault(e => e.Succeeded && e.Result is not null) is not { } latest)
             {
                 continue;

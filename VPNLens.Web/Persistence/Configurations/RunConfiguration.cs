@@ -20,7 +20,8 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.HasIndex(r => new { r.State, r.QueuedAt });
         builder.HasIndex(r => r.QueuedAt);
         builder.HasIndex(r => r.QueueSequence).IsUnique();
-        builder.HasIndex(r => r.NodeId);
+        // Covers the history series: a node's finished runs in order, read without the run rows and their results body.
+        builder.HasIndex(r => new { r.NodeId, r.FinishedAt, r.State, r.Protocols, r.Id });
         builder.HasOne<Node>().WithMany().HasForeignKey(r => r.NodeId).OnDelete(DeleteBehavior.Restrict);
 
         builder.Property(r => r.Protocols)

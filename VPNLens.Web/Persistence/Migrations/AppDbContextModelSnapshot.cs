@@ -626,8 +626,6 @@ namespace VPNLens.Web.Persistence.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("NodeId");
-
                     b.HasIndex("PublicToken")
                         .IsUnique();
 
@@ -637,6 +635,8 @@ namespace VPNLens.Web.Persistence.Migrations
                     b.HasIndex("QueuedAt");
 
                     b.HasIndex("State", "QueuedAt");
+
+                    b.HasIndex("NodeId", "FinishedAt", "State", "Protocols", "Id");
 
                     b.ToTable("Runs");
                 });

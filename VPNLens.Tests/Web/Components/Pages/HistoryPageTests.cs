@@ -16,6 +16,8 @@ public sealed class HistoryPageTests : MudTestContext, IAsyncLifetime
     {
         await UseAppServicesAsync();
         Services.AddSingleton<SeriesReader>();
+        Services.AddMemoryCache();
+        Services.AddSingleton<SeriesChangePoints>();
         Services.AddSingleton<NodeHistory>();
         node = Seed.Node("node1");
         await Database.AddAsync(node);

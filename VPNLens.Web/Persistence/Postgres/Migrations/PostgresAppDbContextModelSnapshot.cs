@@ -665,8 +665,6 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("NodeId");
-
                     b.HasIndex("PublicToken")
                         .IsUnique();
 
@@ -676,6 +674,8 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                     b.HasIndex("QueuedAt");
 
                     b.HasIndex("State", "QueuedAt");
+
+                    b.HasIndex("NodeId", "FinishedAt", "State", "Protocols", "Id");
 
                     b.ToTable("Runs");
                 });
