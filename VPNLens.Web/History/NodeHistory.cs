@@ -16,7 +16,7 @@ public sealed record NodeHistoryView(Node Node, IReadOnlyList<string> Protocols,
 /// <summary>Reads a node's history over a range; the change points come from <see cref="SeriesChangePoints"/> (E-Divisive), as the API's.</summary>
 public sealed class NodeHistory(IDbContextFactory<AppDbContext> dbFactory, SeriesReader reader, SeriesChangePoints changePoints, TimeProvider time)
 {
-    /// <summary>The most runs per protocol a page charts: the detector's work grows with the square of the series.</summary>
+    /// <summary>The most runs per protocol a page charts: more points than a chart this wide can show apart.</summary>
     public const int MaxRuns = 200;
 
     /// <summary>The history of <paramref name="nodeId"/>, or null when there is no such node.</summary>
