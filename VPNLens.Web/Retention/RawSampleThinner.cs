@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using VPNLens.Core.Phases;
 using VPNLens.Core.Retention;
 using VPNLens.Core.Runs;
+using VPNLens.Web.Hosting;
 using VPNLens.Web.Persistence;
 
 namespace VPNLens.Web.Retention;
@@ -111,26 +112,18 @@ public sealed class RawSampleSweeper(
     RawSampleThinner thinner,
     IOptions<RetentionOptions> options,
     TimeProvider time,
-    ILogger<RawSampleSweeper> logger) : BackgroundService
+    ILogger<RawSampleSweeper> logger) : PeriodicSweeper(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.CheckInterval;
+
+    protected override string Work => "Removing raw samples past retention";
+
+    protected override async Task RoundAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.CheckInterval, time);
-        do
+        var thinned = await thinner.ThinAsync(cancellationToken);
+        if (thinned > 0)
         {
-            try
-            {
-                var thinned = await thinner.ThinAsync(stoppingToken);
-                if (thinned > 0)
-                {
-                    logger.LogInformation("Removed the per-second samples of {Count} runs past retention", thinned);
-                }
-            }
-            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
-            {
-                logger.LogWarning("Removing raw samples past retention failed this round; it tries again next round: {Reason}", ex.Message);
-            }
+            logger.LogInformation("Removed the per-second samples of {Count} runs past retention", thinned);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using VPNLens.Core.Runs;
+using VPNLens.Web.Hosting;
 using VPNLens.Web.Persistence;
 
 namespace VPNLens.Web.Runs;
@@ -27,28 +28,20 @@ public sealed class SpentSecretEraser(IDbContextFactory<AppDbContext> dbFactory,
 }
 
 /// <summary>Runs <see cref="SpentSecretEraser"/> at start (runs that ended while the app was down) and every minute.</summary>
-public sealed class SpentSecretSweeper(SpentSecretEraser eraser, TimeProvider time, ILogger<SpentSecretSweeper> logger) : BackgroundService
+public sealed class SpentSecretSweeper(SpentSecretEraser eraser, TimeProvider time, ILogger<SpentSecretSweeper> logger) : PeriodicSweeper(time, logger)
 {
-    internal static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+    internal static readonly TimeSpan Every = TimeSpan.FromMinutes(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => Every;
+
+    protected override string Work => "Erasing spent callback secrets";
+
+    protected override async Task RoundAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
-        do
+        var erased = await eraser.EraseAsync(cancellationToken);
+        if (erased > 0)
         {
-            try
-            {
-                var erased = await eraser.EraseAsync(stoppingToken);
-                if (erased > 0)
-                {
-                    logger.LogInformation("Erased the callback secrets of {Count} ended runs", erased);
-                }
-            }
-            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
-            {
-                logger.LogWarning("Erasing spent callback secrets failed this round; it tries again next minute: {Reason}", ex.Message);
-            }
+            logger.LogInformation("Erased the callback secrets of {Count} ended runs", erased);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }
