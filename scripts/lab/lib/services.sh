@@ -22,7 +22,7 @@ backend_up() {
 iperf_up() {
   local n=$1 port
   port=$(node_iperf_port "$n")
-  lab_spawn "iperf3-$(node_name "$n")" "$LAB_CP_NS" iperf3 -s -p "$port" --rcv-timeout 5000 --snd-timeout 5000
+  lab_spawn "iperf3-$(node_name "$n")" "$LAB_CP_NS" iperf3 -s -p "$port" --rcv-timeout 10000 --snd-timeout 10000
   wait_until 10 "iperf3 server on port $port" port_listening "$LAB_CP_NS" "$port"
 }
 

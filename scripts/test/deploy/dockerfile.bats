@@ -153,10 +153,10 @@ in_final() {
   assert_success
 }
 
-@test "the iperf3 peers, in the image and in the lab, give up a test whose client vanished within 5 s" {
-  run grep -cF 'ENTRYPOINT ["iperf3", "--server", "--port", "5201", "--rcv-timeout", "5000", "--snd-timeout", "5000"]' \
+@test "the iperf3 peers, in the image and in the lab, give up a test whose client vanished within 10 s" {
+  run grep -cF 'ENTRYPOINT ["iperf3", "--server", "--port", "5201", "--rcv-timeout", "10000", "--snd-timeout", "10000"]' \
     "$REPO_DIR/deploy/iperf3/Dockerfile"
   assert_output 1
-  run grep -cE 'iperf3 -s -p "\$port" --rcv-timeout 5000 --snd-timeout 5000$' "$REPO_DIR/scripts/lab/lib/services.sh"
+  run grep -cE 'iperf3 -s -p "\$port" --rcv-timeout 10000 --snd-timeout 10000$' "$REPO_DIR/scripts/lab/lib/services.sh"
   assert_output 1
 }
