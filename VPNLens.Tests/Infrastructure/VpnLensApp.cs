@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using VPNLens.Web.Persistence;
+using VPNLens.Web.Runs;
 
 namespace VPNLens.Tests.Infrastructure;
 
@@ -15,6 +17,10 @@ namespace VPNLens.Tests.Infrastructure;
 public sealed class VpnLensApp : WebApplicationFactory<Program>
 {
     public const string ApiToken = "test-api-token-0123456789";
+
+    /// <summary>No dispatch rounds: queued runs a test seeds stay queued (the app's start-up recovery asks for one).</summary>
+    public static readonly Action<IServiceCollection> WithoutDispatch =
+        services => services.Replace(ServiceDescriptor.Singleton<IRunDispatchRequests>(new RecordingDispatchRequests()));
 
     private readonly Dictionary<string, string?> settings;
     private readonly Action<IServiceCollection>? configureServices;

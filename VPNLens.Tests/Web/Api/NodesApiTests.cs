@@ -2,12 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using VPNLens.Core.Runs;
 using VPNLens.Core.Schedules;
 using VPNLens.Tests.Infrastructure;
-using VPNLens.Web.Runs;
 
 namespace VPNLens.Tests.Web.Api;
 
@@ -15,8 +12,7 @@ namespace VPNLens.Tests.Web.Api;
 public sealed class NodesApiTests : IAsyncLifetime
 {
     private const string Fingerprint = "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU";
-    // No dispatch rounds: a seeded queued run must stay queued while a test deletes its node.
-    private readonly VpnLensApp app = new(configureServices: services => services.Replace(ServiceDescriptor.Singleton<IRunDispatchRequests>(new RecordingDispatchRequests())));
+    private readonly VpnLensApp app = new(configureServices: VpnLensApp.WithoutDispatch);
     private readonly string keyFile = Path.GetTempFileName();
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;

@@ -2,19 +2,15 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using VPNLens.Core.Runs;
 using VPNLens.Tests.Infrastructure;
-using VPNLens.Web.Runs;
 
 namespace VPNLens.Tests.Web.Callbacks;
 
 [Collection(AppCollection.Name)]
 public sealed class CallbacksApiTests : IAsyncLifetime
 {
-    // No dispatch rounds: a seeded queued run must stay queued.
-    private readonly VpnLensApp app = new(configureServices: services => services.Replace(ServiceDescriptor.Singleton<IRunDispatchRequests>(new RecordingDispatchRequests())));
+    private readonly VpnLensApp app = new(configureServices: VpnLensApp.WithoutDispatch);
     private HttpClient client = null!;
     private Run run = null!;
 

@@ -1,12 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using VPNLens.Core.Runs;
 using VPNLens.Tests.Infrastructure;
 using VPNLens.Web.Figures;
-using VPNLens.Web.Runs;
 
 namespace VPNLens.Tests.Web.Figures;
 
@@ -14,8 +11,7 @@ namespace VPNLens.Tests.Web.Figures;
 [Collection(AppCollection.Name)]
 public sealed class ResultsDownloadsTests : IAsyncLifetime
 {
-    // No dispatch rounds: a seeded queued run must stay queued.
-    private readonly VpnLensApp app = new(configureServices: services => services.Replace(ServiceDescriptor.Singleton<IRunDispatchRequests>(new RecordingDispatchRequests())));
+    private readonly VpnLensApp app = new(configureServices: VpnLensApp.WithoutDispatch);
     private HttpClient client = null!;
     private Run finished = null!;
     private Run queued = null!;
