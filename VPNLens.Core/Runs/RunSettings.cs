@@ -15,7 +15,7 @@ public sealed record RunSettings
     public int OmitSeconds { get; init; } = 1;
 
     [Range(1, 20)]
-    public int Repeats { get; init; } = 3;
+    public int Repeats { get; init; } = 4;
 
     [Range(1, 40)]
     public int MaxRepeats { get; init; } = 6;

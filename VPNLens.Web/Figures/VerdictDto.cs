@@ -12,9 +12,10 @@ public sealed record VerdictDto(
     IReadOnlyList<MetricVerdictDto> Metrics)
 {
     public const string MethodDescription =
-        "95 % percentile bootstrap of the ratio (or difference) of medians, each side resampled on its own, " +
-        "4000 resamples, Mersenne Twister seed 20151115; a gap is called when the interval excludes no difference " +
-        "and the gap exceeds the run's RSD threshold.";
+        "Estimate: the ratio (or difference) of the two medians. Interval: exact distribution-free 95 % interval for " +
+        "the shift between the two samples, the one that goes with the Mann-Whitney test (Bauer 1972; on the log scale " +
+        "for a ratio); fewer than 4 measurements on a side may give none. A gap is called when the interval excludes " +
+        "no difference and the gap exceeds the run's RSD threshold.";
 
     public static VerdictDto From(RunVerdict verdict)
     {

@@ -4,27 +4,35 @@ namespace VPNLens.Tests.Core.Statistics;
 
 public sealed class MedianComparisonTests
 {
-    // Three values each: a resample's median is its smallest value with probability 7/27 (> 2.5 %), so the interval's
-    // ends are exactly the extreme ratios: 100/60 and 120/50.
     [Fact]
-    public void Ratio_of_three_against_three_spans_the_extreme_ratios()
+    public void Three_against_three_cannot_reach_95_percent_and_says_so()
     {
         var comparison = MedianComparison.Ratio([100, 110, 120], [50, 55, 60]);
 
         Assert.Equal(2, comparison.Estimate!.Value, 9);
+        Assert.Null(comparison.Interval);
+        Assert.Contains("too few for an exact 95 % interval", comparison.NoIntervalReason, StringComparison.Ordinal);
+    }
+
+    // Four against four separated completely: only the extreme ratios keep 95 % (P(U = 0) = 1/70 per side).
+    [Fact]
+    public void Ratio_of_four_against_four_spans_the_extreme_ratios()
+    {
+        var comparison = MedianComparison.Ratio([100, 105, 110, 120], [50, 52, 55, 60]);
+
+        Assert.Equal(107.5 / 53.5, comparison.Estimate!.Value, 9);
         Assert.Equal(100.0 / 60, comparison.Interval!.Low, 9);
-        Assert.Equal(2.4, comparison.Interval.High, 9);
+        Assert.Equal(120.0 / 50, comparison.Interval.High, 9);
         Assert.False(comparison.Interval.Contains(1));
     }
 
     [Fact]
     public void Difference_of_the_same_values_is_centred_on_zero()
     {
-        var comparison = MedianComparison.Difference([1, 2, 3], [3, 1, 2]);
+        var comparison = MedianComparison.Difference([1, 2, 3, 4, 5], [5, 3, 1, 4, 2]);
 
         Assert.Equal(0, comparison.Estimate);
-        Assert.Equal(-2, comparison.Interval!.Low, 9);
-        Assert.Equal(2, comparison.Interval.High, 9);
+        Assert.Equal(-comparison.Interval!.High, comparison.Interval.Low, 9);
         Assert.True(comparison.Interval.Contains(comparison.NoEffect));
     }
 
@@ -78,7 +86,7 @@ public sealed class MedianComparisonTests
     [Fact]
     public void Zeros_compare_as_a_difference()
     {
-        var comparison = MedianComparison.Difference([0, 0, 0], [0, 0, 0]);
+        var comparison = MedianComparison.Difference([0, 0, 0, 0], [0, 0, 0, 0]);
 
         Assert.Equal(0, comparison.Estimate);
         Assert.Equal(new ConfidenceInterval(0, 0, 0.95), comparison.Interval);
@@ -102,4 +110,33 @@ public sealed class MedianComparisonTests
         Assert.True(tight.Interval!.Contains(tight.Estimate!.Value));
         Assert.True(wide.Interval!.High - wide.Interval.Low > tight.Interval.High - tight.Interval.Low);
     }
+
+    // The same distribution on both sides: an interval that excludes no effect is a false difference, and the exact
+    // interval's rate is at most 5 % at every size. A percentile bootstrap of the medians calls 10 % at three against
+    // three (its interval is then the extreme ratios, which exclude 1 whenever the samples do not overlap: 2 in 20).
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(8)]
+    public void Equal_populations_are_called_different_at_most_five_percent_of_the_time(int repetitions)
+    {
+        var random = new Random(20261205);
+        const int Trials = 2000;
+        var different = 0;
+        for (var trial = 0; trial < Trials; trial++)
+        {
+            double[] a = [.. Enumerable.Range(0, repetitions).Select(_ => 900 + (60 * Normal(random)))];
+            double[] b = [.. Enumerable.Range(0, repetitions).Select(_ => 900 + (60 * Normal(random)))];
+            if (MedianComparison.Ratio(a, b).Interval is { } interval && !interval.Contains(1))
+            {
+                different++;
+            }
+        }
+
+        Assert.InRange(different / (double)Trials, 0, 0.05);
+    }
+
+    private static double Normal(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

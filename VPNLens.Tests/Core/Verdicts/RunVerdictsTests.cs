@@ -10,23 +10,23 @@ public sealed class RunVerdictsTests
     {
         var verdict = RunVerdicts.From(Run(
             Protocol("direct", uploadMbps: [1000, 1000, 1000]),
-            Protocol("openvpn", uploadMbps: [500, 505, 510]),
-            Protocol("wireguard", uploadMbps: [900, 910, 920])));
+            Protocol("openvpn", uploadMbps: [500, 503, 505, 507, 510]),
+            Protocol("wireguard", uploadMbps: [900, 905, 910, 915, 920])));
 
         var upload = verdict.For("tcp_upload")!;
         Assert.Equal(["wireguard", "openvpn"], upload.Ranking.Select(r => r.Protocol));
         Assert.Equal("91.0 % of direct", upload.Ranking[0].VersusDirect);
         var gap = Assert.Single(upload.Gaps);
         Assert.Equal(GapCall.Different, gap.Call);
-        Assert.Equal("WireGuard 80.2 % faster than OpenVPN (95 % CI 76.5–84.0 %)", gap.Sentence);
+        Assert.Equal("WireGuard 80.2 % faster than OpenVPN (95 % CI 77.5–82.9 %)", gap.Sentence);
     }
 
     [Fact]
     public void The_same_speed_twice_is_a_tie()
     {
         var verdict = RunVerdicts.From(Run(
-            Protocol("wireguard", uploadMbps: [900, 910, 920]),
-            Protocol("nebula", uploadMbps: [905, 915, 895])));
+            Protocol("wireguard", uploadMbps: [900, 910, 920, 905, 915]),
+            Protocol("nebula", uploadMbps: [905, 915, 895, 910, 900])));
 
         var gap = Assert.Single(verdict.For("tcp_upload")!.Gaps);
         Assert.Equal(GapCall.WithinNoise, gap.Call);
@@ -37,10 +37,22 @@ public sealed class RunVerdictsTests
     public void A_separated_gap_smaller_than_the_noise_floor_is_a_tie()
     {
         var verdict = RunVerdicts.From(Run(
-            Protocol("wireguard", uploadMbps: [920, 921, 922]),
-            Protocol("nebula", uploadMbps: [900, 901, 902])));
+            Protocol("wireguard", uploadMbps: [920, 921, 922, 923, 924]),
+            Protocol("nebula", uploadMbps: [900, 901, 902, 903, 904])));
 
         Assert.Equal(GapCall.WithinNoise, Assert.Single(verdict.For("tcp_upload")!.Gaps).Call);
+    }
+
+    [Fact]
+    public void Three_repetitions_each_are_too_few_to_call_even_a_wide_gap()
+    {
+        var verdict = RunVerdicts.From(Run(
+            Protocol("openvpn", uploadMbps: [500, 505, 510]),
+            Protocol("wireguard", uploadMbps: [900, 910, 920])));
+
+        var gap = Assert.Single(verdict.For("tcp_upload")!.Gaps);
+        Assert.Equal(GapCall.NoConfidence, gap.Call);
+        Assert.Equal("WireGuard 80.2 % faster than OpenVPN (3 and 3 measurements are too few for an exact 95 % interval; 4 or more on each side are enough)", gap.Sentence);
     }
 
     [Fact]
@@ -81,9 +93,9 @@ public sealed class RunVerdictsTests
     public void Loss_reads_in_percentage_points_and_zero_loss_is_not_a_ratio()
     {
         var verdict = RunVerdicts.From(Run(
-            Protocol("direct", udpLossPercent: [0, 0, 0]),
-            Protocol("wireguard", udpLossPercent: [0, 0, 0]),
-            Protocol("nebula", udpLossPercent: [2, 2.5, 3])));
+            Protocol("direct", udpLossPercent: [0, 0, 0, 0, 0]),
+            Protocol("wireguard", udpLossPercent: [0, 0, 0, 0, 0]),
+            Protocol("nebula", udpLossPercent: [2, 2.25, 2.5, 2.75, 3])));
 
         var loss = verdict.For("udp_loss")!;
         Assert.Equal("+0 pp over direct", loss.Ranking[0].VersusDirect);

@@ -18,7 +18,7 @@ public sealed class FigureTablesTests : MudTestContext
 
         var upload = Cell(tables, "tcp_upload", "wireguard");
         Assert.Equal("812 Mbit/s", Part(upload, "value"));
-        Assert.Equal("± 1.7 % · n=3 · 798 Mbit/s – 825 Mbit/s", Part(upload, "spread"));
+        Assert.Equal("± 1.2 % · n=5 · 798 Mbit/s – 825 Mbit/s", Part(upload, "spread"));
         Assert.Equal("86.4 % of direct", Part(upload, "share"));
         Assert.Equal("791 Mbit/s", Part(Cell(tables, "tcp_download", "wireguard"), "value"));
         Assert.Equal("64.1 % of direct", Part(Cell(tables, "tcp_upload", "nebula"), "share"));

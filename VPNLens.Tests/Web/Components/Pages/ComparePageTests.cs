@@ -32,7 +32,7 @@ public sealed class ComparePageTests : MudTestContext, IAsyncLifetime
 
         var upload = page.Find("[data-testid=compare-protocol][data-protocol=wireguard] tr[data-metric=tcp_upload]");
         var cells = upload.QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToList();
-        Assert.Equal(["TCP upload", "812 Mbit/s", "894 Mbit/s", "+10.0 % (95 % CI +6.41 % to +13.7 %)"], cells);
+        Assert.Equal(["TCP upload", "812 Mbit/s", "894 Mbit/s", "+10.0 % (95 % CI +8.08 % to +12.0 %)"], cells);
         Assert.Contains("vl-share-good", upload.QuerySelectorAll("td")[3].ClassList);
         var direct = page.Find("[data-testid=compare-protocol][data-protocol=direct] tr[data-metric=tcp_upload]");
         Assert.StartsWith("within noise (0 %, 95 % CI", direct.QuerySelectorAll("td")[3].TextContent.Trim(), StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public sealed class ComparePageTests : MudTestContext, IAsyncLifetime
         var page = RenderCompare(before.PublicToken, thinned.PublicToken);
 
         var upload = page.Find("[data-testid=compare-protocol][data-protocol=wireguard] tr[data-metric=tcp_upload]");
-        Assert.Equal("+10.0 % (95 % CI +6.41 % to +13.7 %)", upload.QuerySelectorAll("td")[3].TextContent.Trim());
+        Assert.Equal("+10.0 % (95 % CI +8.08 % to +12.0 %)", upload.QuerySelectorAll("td")[3].TextContent.Trim());
         Assert.Contains("Per-second samples removed on 2026-11-05", page.Find("[data-side=B] [data-testid=samples-removed]").TextContent, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("[data-side=A] [data-testid=samples-removed]"));
     }
