@@ -10,7 +10,7 @@
 #   --pairs N      rounds of interleaved VPNLens/bare pairs, one pair per VPN (default 5; the issue
 #                  asks for at least 5)
 #   --repeats N    each TCP and UDP test of a pair, on both sides, N times; the figures are the
-#                  medians, as a run reports them (default 3, the product's; smoke 1)
+#                  medians, as a run reports them (default 4, the product's; smoke 1)
 #   --profile      full (default) or smoke: one short pass with tiny sizes, for bench/smoke.sh
 #   --ref REF      the commit to measure (default HEAD), exported clean from git
 #   --out FILE     where the JSON goes (default bench/results/<date>-<shortcommit>.json)
@@ -55,7 +55,7 @@ profile_settings() {
   BENCH_INTAKE_CONCURRENCY=16 BENCH_WRK_CONNECTIONS=200
   case "$1" in
     full)
-      BENCH_PAIRS=${BENCH_PAIRS:-5} BENCH_TCP_SECONDS=5 BENCH_UDP_SECONDS=5 BENCH_REPEATS=${BENCH_REPEATS:-3} BENCH_PING_COUNT=20
+      BENCH_PAIRS=${BENCH_PAIRS:-5} BENCH_TCP_SECONDS=5 BENCH_UDP_SECONDS=5 BENCH_REPEATS=${BENCH_REPEATS:-4} BENCH_PING_COUNT=20
       BENCH_FIRST_PHASE_SAMPLES=7 BENCH_PUSH_COUNT=400 BENCH_INTAKE_REPS=3 BENCH_INTAKE_SECONDS=10
       BENCH_CIRCUITS=100 BENCH_CIRCUIT_HOLD=20 BENCH_IDLE_SAMPLES=20
       BENCH_SEED_SMALL=1000 BENCH_SEED_MAIN=10000 BENCH_SEED_LARGE=100000 BENCH_WRK_SECONDS=10 BENCH_WRK_REPS=3
