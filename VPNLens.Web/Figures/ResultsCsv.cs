@@ -52,6 +52,18 @@ public static class ResultsCsv
                     csv.WriteField(Verdict(results.Verdict, metric.Key, protocol.Protocol));
                     csv.EndRecord();
                 }
+
+                if (results.Raw(protocol.Protocol) is { PathMtu: { } pathMtu })
+                {
+                    Row(csv, run.Id, snapshot.NodeName, finishedAt, protocol.Protocol, "path_mtu", "bytes");
+                    csv.WriteField(pathMtu);
+                    foreach (var _ in Enumerable.Range(0, 5))
+                    {
+                        csv.WriteField(string.Empty);
+                    }
+
+                    csv.EndRecord();
+                }
             }
         }
 

@@ -77,6 +77,8 @@ public sealed class ResultsDownloadsTests : IAsyncLifetime
         Assert.StartsWith("1 of 2: WireGuard ", upload["verdict"], StringComparison.Ordinal);
         Assert.Equal("0.6", rows.Single(r => r["protocol"] == "wireguard" && r["metric"] == "latency_idle_p50")["median"]);
         Assert.Equal(string.Empty, rows.Single(r => r["protocol"] == "direct" && r["metric"] == "tcp_upload")["share_of_direct"]);
+        var pathMtu = Assert.Single(rows, r => r["metric"] == "path_mtu");
+        Assert.Equal(("wireguard", "bytes", "1420"), (pathMtu["protocol"], pathMtu["unit"], pathMtu["median"]));
         var failed = Assert.Single(rows, r => r["protocol"] == "tailscale");
         Assert.Equal("status", failed["metric"]);
         Assert.StartsWith("failed at rung_ping: ", failed["verdict"], StringComparison.Ordinal);
