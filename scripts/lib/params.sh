@@ -18,24 +18,36 @@ validate_private_file() {
 # The params in one jq, as shell assignments quoted by @sh for eval: a jq costs ~10 ms of a
 # run's start-up, and there are 19 values. A value is its tostring, DEFAULT when it is absent
 # or null (or where settings or secrets is not an object); the protocols are the array's
-# entries, each its tostring.
+# entries, each its tostring. Settings have no default here: the control plane sends every one.
 readonly _PARAMS_JQ='
   def v(name; path; default): "\(name)=\(path // default | tostring | @sh)";
-  def s(name; key; default): v(name; .settings | objects | .[key]; default);
+  def s(name; key): v(name; .settings | objects | .[key]; "");
   if type != "object" then error("not an object") else
     v("RUN_ID"; .runId; ""), v("CALLBACK_URL"; .callbackUrl; ""), v("WEBHOOK_SECRET"; .secret; ""),
     "PROTOCOLS=(\([.protocols // [] | .[]? | tostring] | @sh))",
     "SETTINGS_JSON=\(.settings // {} | tojson | @sh)", "SETTINGS_TYPE=\(.settings // {} | type)",
-    s("S_TCP_SECONDS"; "tcpSeconds"; "10"), s("S_UDP_SECONDS"; "udpSeconds"; "10"),
-    s("S_OMIT"; "omitSeconds"; "1"), s("S_REPEATS"; "repeats"; "3"),
-    s("S_MAX_REPEATS"; "maxRepeats"; "6"), s("S_RSD"; "rsdThresholdPercent"; "5"),
-    s("S_UDP_MBPS"; "udpTargetMbps"; "100"), s("S_PING_COUNT"; "pingCount"; "20"),
-    s("S_PING_INTERVAL"; "pingIntervalSeconds"; "0.2"),
-    s("S_LADDER_TIMEOUT"; "ladderTimeoutSeconds"; "30"),
-    s("S_RECOVERY_TIMEOUT"; "recoveryTimeoutSeconds"; "30"),
-    s("S_PARALLEL_STREAMS"; "parallelStreams"; "4"),
+    s("S_TCP_SECONDS"; "tcpSeconds"), s("S_UDP_SECONDS"; "udpSeconds"),
+    s("S_OMIT"; "omitSeconds"), s("S_REPEATS"; "repeats"),
+    s("S_MAX_REPEATS"; "maxRepeats"), s("S_RSD"; "rsdThresholdPercent"),
+    s("S_UDP_MBPS"; "udpTargetMbps"), s("S_PING_COUNT"; "pingCount"),
+    s("S_PING_INTERVAL"; "pingIntervalSeconds"),
+    s("S_LADDER_TIMEOUT"; "ladderTimeoutSeconds"),
+    s("S_RECOVERY_TIMEOUT"; "recoveryTimeoutSeconds"),
+    s("S_PARALLEL_STREAMS"; "parallelStreams"),
     v("TAILSCALE_AUTH_KEY"; .secrets | objects | .tailscaleAuthKey; "")
   end'
+
+# _require_settings: every setting present (0 counts; absent and null do not).
+_require_settings() {
+  local pair
+  for pair in tcpSeconds="$S_TCP_SECONDS" udpSeconds="$S_UDP_SECONDS" omitSeconds="$S_OMIT" \
+    repeats="$S_REPEATS" maxRepeats="$S_MAX_REPEATS" rsdThresholdPercent="$S_RSD" \
+    udpTargetMbps="$S_UDP_MBPS" pingCount="$S_PING_COUNT" pingIntervalSeconds="$S_PING_INTERVAL" \
+    ladderTimeoutSeconds="$S_LADDER_TIMEOUT" recoveryTimeoutSeconds="$S_RECOVERY_TIMEOUT" \
+    parallelStreams="$S_PARALLEL_STREAMS"; do
+    [[ -n "${pair#*=}" ]] || die "settings.${pair%%=*} is missing: the control plane sends every setting"
+  done
+}
 
 # read_callback_params FILE: set RUN_ID, CALLBACK_URL and WEBHOOK_SECRET (and the rest of
 # the params, unchecked). Dies naming the first bad value.
@@ -64,6 +76,7 @@ read_params() {
     validate_protocol_name "protocols entry" "$p"
   done
   [[ "$SETTINGS_TYPE" == object ]] || die "settings must be a JSON object, not $SETTINGS_TYPE"
+  _require_settings
   validate_positive_int settings.tcpSeconds "$S_TCP_SECONDS"
   validate_positive_int settings.udpSeconds "$S_UDP_SECONDS"
   validate_non_negative_int settings.omitSeconds "$S_OMIT"

@@ -46,12 +46,16 @@ streams_setting() {
   bash -c 'source "$1/lib/node.sh"; read_params "$2"; echo "$S_PARALLEL_STREAMS"' _ "$SCRIPTS_DIR" "$1"
 }
 
-@test "settings.parallelStreams defaults to 4; outside 1-16 the run is refused naming the field" {
+@test "settings.parallelStreams is required, and outside 1-16 the run is refused naming the field" {
   local params="$BATS_TEST_TMPDIR/run/params.json" n
   write_params "$params" '["direct"]'
   run streams_setting "$params"
   assert_success
   assert_output 4
+  jq 'del(.settings.parallelStreams)' "$params" >"$params.new" && mv "$params.new" "$params" && chmod 600 "$params"
+  run streams_setting "$params"
+  assert_failure
+  assert_output --partial "settings.parallelStreams is missing"
   for n in 0 17 -1 '"4x"' 2.5; do
     write_params "$params" '["direct"]' "{\"parallelStreams\": $n}"
     run streams_setting "$params"

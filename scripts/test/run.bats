@@ -330,6 +330,19 @@ _pinging() { [[ "$(calls | grep -c '^ping ')" -ge 3 ]]; }
   assert_output "$(printf 'http://127.0.0.1:9/api/runs/%s/results\tfailed\tsettings.repeats must be a whole number of at least 1, not %s' "$RUN_ID" "'0'")"
 }
 
+@test "a missing setting fails the run naming it: the node has no defaults of its own" {
+  local key
+  for key in pingCount omitSeconds; do
+    write_params "$PARAMS" '["direct"]'
+    jq --arg k "$key" '.settings[$k] = null' "$PARAMS" >"$PARAMS.new" && mv "$PARAMS.new" "$PARAMS" && chmod 600 "$PARAMS"
+    rm -f "$FAKE_STATE/webhooks.jsonl"
+    run "$SCRIPTS_DIR/run.sh" "$PARAMS"
+    assert_failure
+    run webhooks '[.body.status, .body.error.message] | @tsv'
+    assert_output "$(printf 'failed\tsettings.%s is missing: the control plane sends every setting' "$key")"
+  done
+}
+
 @test "settings that are not a JSON object fail the run, naming what they are" {
   write_params "$PARAMS" '["direct"]'
   jq '.settings = [1]' "$PARAMS" >"$PARAMS.new" && mv "$PARAMS.new" "$PARAMS" && chmod 600 "$PARAMS"
