@@ -57,8 +57,7 @@ ENV ASPNETCORE_URLS=http://+:8080 \
     ASPNETCORE_HTTP_PORTS= \
     ConnectionStrings__App="Data Source=/data/vpnlens.db" \
     ConnectionStrings__Hangfire=/data/hangfire.db \
-    DataProtection__KeysPath=/data/keys \
-    Runs__Deadline=00:10:00
+    DataProtection__KeysPath=/data/keys
 # Memory tuning of the runtime: the same lines as deploy/runtime.env, which says why.
 ENV MALLOC_ARENA_MAX=2
 

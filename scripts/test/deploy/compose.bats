@@ -184,6 +184,8 @@ EOF
   assert_equal "$(jq -r '.Database__Provider' <<<"$output")" '${Database__Provider:-Sqlite}'
   assert_equal "$(jq -r '.ConnectionStrings__App' <<<"$output")" '${ConnectionStrings__App:-Data Source=/data/vpnlens.db}'
   assert_equal "$(jq -r '.DataProtection__KeysPath' <<<"$output")" "/data/keys"
+  # the deadlines pass through from .env, or stay unset for the app's own default: written once, in RunOptions.cs
+  assert_equal "$(jq -c '[.Runs__Deadline, .Runs__DeadlinePerExtraProtocol]' <<<"$output")" '[null,null]'
   run yq_compose '.services | to_entries[] | select(.key != "app" and .key != "app-2") | .value.environment // {} | keys[] | select(test("__"))'
   assert_output ""
 }
