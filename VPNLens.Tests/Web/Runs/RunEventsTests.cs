@@ -95,11 +95,12 @@ public sealed class RunEventsTests : IDisposable
         });
         var witness = new Recorder(events);
 
-        await events.PublishAsync(Numbered(0));
-        await events.PublishAsync(Numbered(1));
+        // not awaited before the gate opens: a publisher that waited for the handler would never get past it
+        Task[] published = [events.PublishAsync(Numbered(0)), events.PublishAsync(Numbered(1))];
         await handling.Task.WaitAsync(Limit, TestContext.Current.CancellationToken);
         subscription.Dispose();
         gate.SetResult();
+        await Task.WhenAll(published);
         await events.PublishAsync(Numbered(2));
 
         await witness.UntilAsync(3);
