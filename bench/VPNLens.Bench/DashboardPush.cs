@@ -43,17 +43,18 @@ internal static class DashboardPush
     private static async Task SignInAsync(IBrowserContext context, Uri baseUri, string email, string password)
     {
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(baseUri, "/account/login").ToString());
-        await page.FillAsync("#email", email);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("button[type=submit]");
+        page.SetDefaultTimeout(90_000);
         try
         {
-            await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 30_000 });
+            await page.GotoAsync(new Uri(baseUri, "/account/login").ToString());
+            await page.FillAsync("#email", email);
+            await page.FillAsync("#password", password);
+            await page.ClickAsync("button[type=submit]");
+            await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
         }
         catch (Exception ex) when (ex is TimeoutException or PlaywrightException)
         {
-            throw new BenchException($"signing in as {email} did not leave the sign-in page", ex);
+            throw new BenchException($"signing in as {email} did not get past the sign-in page: {ex.Message}", ex);
         }
 
         await page.CloseAsync();

@@ -45,7 +45,7 @@ internal static class PushLatency
         };
         await hub.JoinAsync(runId, cancellationToken);
 
-        var statuses = new ConcurrentDictionary<int, int>();
+        var statuses = new ConcurrentDictionary<string, int>();
         var answeredAt = new long[count];
         var posts = new List<Task>(count);
         var start = Stopwatch.GetTimestamp();
@@ -63,8 +63,18 @@ internal static class PushLatency
             posts.Add(Task.Run(
                 async () =>
                 {
-                    var status = await poster.PostAsync($"msg_{runId:N}_{prefix}{n}", n, $"{prefix}{n}", cancellationToken);
-                    answeredAt[n] = Stopwatch.GetTimestamp();
+                    string status;
+                    try
+                    {
+                        status = (await poster.PostAsync($"msg_{runId:N}_{prefix}{n}", n, $"{prefix}{n}", cancellationToken)).ToString(CultureInfo.InvariantCulture);
+                        answeredAt[n] = Stopwatch.GetTimestamp();
+                    }
+                    catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // a callback the app did not answer within the client's timeout is a result, not a failure to measure
+                        status = "timeout";
+                    }
+
                     statuses.AddOrUpdate(status, 1, (_, c) => c + 1);
                 },
                 cancellationToken));
@@ -78,13 +88,13 @@ internal static class PushLatency
         }
 
         var latencies = arrivedAt.Select(a => Stats.ElapsedMs(sentAt[a.Key], a.Value)).ToList();
-        var answers = Enumerable.Range(0, count).Select(n => Stats.ElapsedMs(sentAt[n], answeredAt[n])).ToList();
+        var answers = Enumerable.Range(0, count).Where(n => answeredAt[n] != 0).Select(n => Stats.ElapsedMs(sentAt[n], answeredAt[n])).ToList();
         return new PushResult(
             rate,
             count,
             latencies.Count,
             count - latencies.Count,
-            statuses.ToDictionary(s => s.Key.ToString(CultureInfo.InvariantCulture), s => s.Value),
+            statuses.ToDictionary(s => s.Key, s => s.Value),
             Stats.Summary(latencies),
             Stats.Summary(answers));
     }
