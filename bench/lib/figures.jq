@@ -158,8 +158,8 @@ def control_plane:
      else $pushDashboards[0] as $x
        | {id: "controlPlane.callbackToPush.dashboards.p95", figure: $what, unit: "ms",
           value: $x.latencyMs.p95, spread: {min: $x.latencyMs.min, max: $x.latencyMs.max}, n: $x.received, target: "<= 10",
-          pass: ($x.latencyMs.p95 <= 10 and $x.missing == 0 and $x.dashboards.live == $x.dashboards.requested),
-          note: "\($x.dashboards.live) of \($x.dashboards.requested) dashboards live (signed in, /, re-rendered during the callbacks); \($x.sent) signed callbacks at \($x.rate)/s, open loop; \($x.missing) never pushed; push p50 \($x.latencyMs.p50) ms, p99 \($x.latencyMs.p99) ms; callback answered p95 \($x.callbackMs.p95) ms"}
+          pass: ($x.latencyMs.p95 <= 10 and $x.missing == 0 and ($x.statuses | keys) == ["200"] and $x.dashboards.live == $x.dashboards.requested),
+          note: "\($x.dashboards.live) of \($x.dashboards.requested) dashboards live (signed in, /, re-rendered during the callbacks); \($x.sent) signed callbacks at \($x.rate)/s, open loop; \($x.missing) never pushed; answers \($x.statuses | to_entries | map("\(.value)× \(.key)") | join(", ")); push p50 \($x.latencyMs.p50) ms, p99 \($x.latencyMs.p99) ms; callback answered p95 \($x.callbackMs.p95) ms"}
      end),
   ([$intake[].perSecond] as $v
    | ([$intake[].lost] | add // 0) as $lost | ([$intake[].refused] | add // 0) as $refused

@@ -34,12 +34,15 @@ figure() {
   assert_output --partial 'callback answered p95 6 ms'
 }
 
-@test "a p95 over 10 ms, a lost push or a dashboard that never re-rendered misses the target" {
+@test "a p95 over 10 ms, a lost push, an unanswered callback or a dashboard that never re-rendered misses the target" {
   jq '.latencyMs.p95 = 10.5' "$W/push-dashboards.json" >"$W/slow.json"
   run figure "$W/slow.json" "$W/empty.json" .pass
   assert_output false
   jq '.missing = 1 | .received = 399' "$W/push-dashboards.json" >"$W/lost.json"
   run figure "$W/lost.json" "$W/empty.json" .pass
+  assert_output false
+  jq '.statuses = {"200": 399, "timeout": 1}' "$W/push-dashboards.json" >"$W/unanswered.json"
+  run figure "$W/unanswered.json" "$W/empty.json" .pass
   assert_output false
   jq '.dashboards.live = 99' "$W/push-dashboards.json" >"$W/dead.json"
   run figure "$W/dead.json" "$W/empty.json" .pass
