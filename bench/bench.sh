@@ -57,7 +57,7 @@ profile_settings() {
     full)
       BENCH_PAIRS=${BENCH_PAIRS:-5} BENCH_TCP_SECONDS=5 BENCH_UDP_SECONDS=5 BENCH_REPEATS=${BENCH_REPEATS:-4} BENCH_PING_COUNT=20
       BENCH_FIRST_PHASE_SAMPLES=7 BENCH_PUSH_COUNT=400 BENCH_INTAKE_REPS=3 BENCH_INTAKE_SECONDS=10
-      BENCH_CIRCUITS=100 BENCH_CIRCUIT_HOLD=20 BENCH_IDLE_SAMPLES=20
+      BENCH_CIRCUITS=100 BENCH_CIRCUIT_HOLD=20 BENCH_IDLE_SAMPLES=20 BENCH_DASHBOARDS=100
       BENCH_SEED_SMALL=1000 BENCH_SEED_MAIN=10000 BENCH_SEED_LARGE=100000 BENCH_WRK_SECONDS=10 BENCH_WRK_REPS=3
       BENCH_WRK_WARMUP=8
       BENCH_HISTORY_NODES=10 BENCH_HISTORY_HOURS=8760 BENCH_HISTORY_REQUESTS=200 BENCH_HISTORY_SECONDS=300
@@ -67,7 +67,7 @@ profile_settings() {
     smoke)
       BENCH_PAIRS=${BENCH_PAIRS:-1} BENCH_TCP_SECONDS=2 BENCH_UDP_SECONDS=2 BENCH_REPEATS=${BENCH_REPEATS:-1} BENCH_PING_COUNT=5
       BENCH_FIRST_PHASE_SAMPLES=2 BENCH_PUSH_COUNT=40 BENCH_INTAKE_REPS=1 BENCH_INTAKE_SECONDS=3
-      BENCH_CIRCUITS=5 BENCH_CIRCUIT_HOLD=4 BENCH_IDLE_SAMPLES=4
+      BENCH_CIRCUITS=5 BENCH_CIRCUIT_HOLD=4 BENCH_IDLE_SAMPLES=4 BENCH_DASHBOARDS=5
       BENCH_SEED_SMALL=100 BENCH_SEED_MAIN=300 BENCH_SEED_LARGE=1000 BENCH_WRK_SECONDS=5 BENCH_WRK_REPS=1
       BENCH_WRK_WARMUP=5
       BENCH_HISTORY_NODES=2 BENCH_HISTORY_HOURS=336 BENCH_HISTORY_REQUESTS=20 BENCH_HISTORY_SECONDS=30
@@ -96,6 +96,7 @@ config_json() {
     --argjson firstPhase "$BENCH_FIRST_PHASE_SAMPLES" --argjson push "$BENCH_PUSH_COUNT" --argjson rate "$BENCH_PUSH_RATE" \
     --argjson intakeReps "$BENCH_INTAKE_REPS" --argjson intakeSeconds "$BENCH_INTAKE_SECONDS" \
     --argjson concurrency "$BENCH_INTAKE_CONCURRENCY" --argjson circuits "$BENCH_CIRCUITS" \
+    --argjson dashboards "$BENCH_DASHBOARDS" \
     --argjson seedSmall "$BENCH_SEED_SMALL" --argjson seedMain "$BENCH_SEED_MAIN" --argjson seedLarge "$BENCH_SEED_LARGE" \
     --argjson wrkSeconds "$BENCH_WRK_SECONDS" --argjson wrkReps "$BENCH_WRK_REPS" --argjson conns "$BENCH_WRK_CONNECTIONS" \
     --argjson historyNodes "$BENCH_HISTORY_NODES" --argjson historyHours "$BENCH_HISTORY_HOURS" \
@@ -106,7 +107,7 @@ config_json() {
                     pingCount: $pings, pingIntervalSeconds: $interval, udpTargetMbps: $mbps},
       settingsLabel: "\($tcp) s TCP/UDP tests, \($repeats) repeat\(if $repeats == 1 then "" else "s" end), \($pings) pings",
       firstPhaseSamples: $firstPhase, pushCount: $push, pushRate: $rate, intakeReps: $intakeReps,
-      intakeSeconds: $intakeSeconds, intakeConcurrency: $concurrency, circuits: $circuits,
+      intakeSeconds: $intakeSeconds, intakeConcurrency: $concurrency, circuits: $circuits, dashboards: $dashboards,
       seedSmall: $seedSmall, seedMain: $seedMain, seedLarge: $seedLarge,
       wrkSeconds: $wrkSeconds, wrkReps: $wrkReps, wrkConnections: $conns,
       historyNodes: $historyNodes, historyHours: $historyHours, historyRequests: $historyRequests,
@@ -171,6 +172,7 @@ part_control_plane() {
   done
   circuit_run=$(cp_running_run "$node_id")
   cp_push "$push_run"
+  cp_dashboard_push "$push_run"
   cp_intake "$intake_runs"
   cp_circuits "$circuit_run"
   cp_permalink "$node_id"
@@ -232,6 +234,7 @@ main() {
   install -d -m 0700 "$BENCH_STATE"
   bench_work_init
   BENCH_API_TOKEN=$(openssl rand -hex 24)
+  BENCH_ADMIN_PASSWORD="$(openssl rand -hex 16)Aa1!"
   bench_export_source "$ref"
   out=${out:-$BENCH_DIR/results/$(date -u +%Y-%m-%d)-$(repo_git rev-parse --short "$BENCH_COMMIT").json}
   bench_publish

@@ -29,6 +29,7 @@ readonly FIGURES=(
   cost.nebula.daemon cost.nebula.system cost.openvpn.daemon cost.openvpn.system
   controlPlane.queueToFirstPhase
   controlPlane.callbackToPush.p50 controlPlane.callbackToPush.p95 controlPlane.callbackToPush.p99
+  controlPlane.callbackToPush.dashboards.p95
   controlPlane.callbackIntake
   controlPlane.permalink.p99 controlPlane.permalink.p99.small controlPlane.permalink.p99.large
   controlPlane.permalink.growth

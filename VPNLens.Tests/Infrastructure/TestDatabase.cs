@@ -26,6 +26,9 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public IDbContextFactory<AppDbContext> Factory { get; }
 
+    /// <summary>Text found in this database's connection string and no other test's (its folder or its PostgreSQL database).</summary>
+    public string Marker => postgresDatabase ?? directory;
+
     public static async Task<TestDatabase> CreateAsync()
     {
         var directory = Directory.CreateTempSubdirectory("vpnlens-db-").FullName;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using VPNLens.Core.Phases;
 using VPNLens.Core.Runs;
 
@@ -20,37 +21,87 @@ public sealed record RunEmailChanged(Guid RunId, EmailStatus Status) : RunEvent(
 /// <summary>
 /// In-process publication of what happens to runs, as it happens. The database stays the truth;
 /// subscribers (live pages, the SignalR hub, the queue) use events only to know when to look again.
+/// Publishing only queues: each subscriber has its own queue, handled in order by a loop of its own, so a
+/// slow or broken subscriber (a dashboard reloading, a closed tab) never holds up the node's callback or the others.
 /// </summary>
-public sealed class RunEvents(ILogger<RunEvents> logger)
+public sealed class RunEvents(ILogger<RunEvents> logger) : IDisposable
 {
-    private readonly ConcurrentDictionary<Guid, Func<RunEvent, Task>> subscribers = new();
+    private readonly ConcurrentDictionary<Subscription, byte> subscriptions = new();
+    private readonly ILogger<RunEvents> logger = logger;
 
+    /// <summary>
+    /// Hands every later event to <paramref name="handler"/>, one at a time and in the order published.
+    /// Once the returned subscription is disposed no further event is handed over (one being handled finishes).
+    /// </summary>
     public IDisposable Subscribe(Func<RunEvent, Task> handler)
     {
-        var id = Guid.NewGuid();
-        subscribers[id] = handler;
-        return new Subscription(() => subscribers.TryRemove(id, out _));
+        ArgumentNullException.ThrowIfNull(handler);
+        var subscription = new Subscription(this, handler);
+        subscriptions[subscription] = 0;
+        subscription.Start();
+        return subscription;
     }
 
-    public async Task PublishAsync(RunEvent runEvent)
+    /// <summary>Queues the event for every subscriber and returns without waiting for any of them.</summary>
+    public Task PublishAsync(RunEvent runEvent)
     {
-        foreach (var handler in subscribers.Values)
+        ArgumentNullException.ThrowIfNull(runEvent);
+        foreach (var subscription in subscriptions.Keys)
         {
-            try
-            {
-                await handler(runEvent);
-            }
-#pragma warning disable CA1031 // one broken subscriber (a closed browser tab) must not stop the others
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                logger.LogWarning(ex, "A run event subscriber failed for run {RunId}", runEvent.RunId);
-            }
+            subscription.Enqueue(runEvent);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops every subscriber's loop (the app is shutting down).</summary>
+    public void Dispose()
+    {
+        foreach (var subscription in subscriptions.Keys)
+        {
+            subscription.Dispose();
         }
     }
 
-    private sealed class Subscription(Action dispose) : IDisposable
+    private sealed class Subscription(RunEvents owner, Func<RunEvent, Task> handler) : IDisposable
     {
-        public void Dispose() => dispose();
+        private readonly Channel<RunEvent> queue = Channel.CreateUnbounded<RunEvent>(new UnboundedChannelOptions { SingleReader = true });
+        private volatile bool stopped;
+
+        public void Start() => _ = Task.Run(DeliverAsync);
+
+        public void Enqueue(RunEvent runEvent) => queue.Writer.TryWrite(runEvent);
+
+        public void Dispose()
+        {
+            stopped = true;
+            owner.subscriptions.TryRemove(this, out _);
+            queue.Writer.TryComplete();
+        }
+
+        private async Task DeliverAsync()
+        {
+            while (await queue.Reader.WaitToReadAsync())
+            {
+                while (queue.Reader.TryRead(out var runEvent))
+                {
+                    if (stopped)
+                    {
+                        return;
+                    }
+
+                    try
+                    {
+                        await handler(runEvent);
+                    }
+#pragma warning disable CA1031 // one broken subscriber (a closed browser tab) must not stop its later events or the others
+                    catch (Exception ex)
+#pragma warning restore CA1031
+                    {
+                        owner.logger.LogWarning(ex, "A run event subscriber failed for run {RunId}", runEvent.RunId);
+                    }
+                }
+            }
+        }
     }
 }

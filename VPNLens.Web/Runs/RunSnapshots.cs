@@ -13,11 +13,15 @@ public sealed record RunSnapshot(Run Run, string NodeName, IReadOnlyList<PhaseEv
     public RunProgress Progress => RunProgress.Of(Run.Protocols, Phases, Run.State, Run.StartedAt is not null);
 }
 
-public sealed record NodeStatus(Node Node, Run? Current, RunProgress? CurrentProgress, Run? LastFinished, int Queued);
+/// <summary>A node's card on the dashboard; <paramref name="CurrentPhases"/> are the phases of <paramref name="Current"/> so far.</summary>
+public sealed record NodeStatus(Node Node, Run? Current, RunProgress? CurrentProgress, Run? LastFinished, int Queued, IReadOnlyList<PhaseEvent>? CurrentPhases = null);
 
 public sealed record QueueEntry(Run Run, string NodeName, int Position);
 
 public sealed record DashboardSnapshot(IReadOnlyList<NodeStatus> Nodes, IReadOnlyList<QueueEntry> Queue, IReadOnlyList<QueueEntry> Recent);
+
+/// <summary>What one run's change of state touches on the dashboard: the run and its node's card (null for a deleted node).</summary>
+public sealed record DashboardChange(Run Run, string NodeName, NodeStatus? Node);
 
 /// <summary>Reads what the dashboard pages show. The database is the truth; pages call these again when a run event says something changed.</summary>
 public sealed class RunSnapshots(IDbContextFactory<AppDbContext> dbFactory)
@@ -83,29 +87,56 @@ public sealed class RunSnapshots(IDbContextFactory<AppDbContext> dbFactory)
         var statuses = new List<NodeStatus>(nodes.Count);
         foreach (var node in nodes)
         {
-            var last = await db.Runs.AsNoTracking()
-                .Where(r => r.NodeId == node.Id && r.FinishedAt != null)
-                .OrderByDescending(r => r.FinishedAt)
-                .FirstOrDefaultAsync(cancellationToken);
-            var current = active.FirstOrDefault(r => r.NodeId == node.Id && (r.State == RunState.Running || r.RemoteStopPending));
-            RunProgress? progress = null;
-            if (current is not null)
-            {
-                var phases = await db.PhaseEvents.AsNoTracking().Where(e => e.RunId == current.Id).ToListAsync(cancellationToken);
-                progress = RunProgress.Of(current.Protocols, phases, current.State, current.StartedAt is not null);
-            }
-
-            statuses.Add(new NodeStatus(
-                node,
-                current,
-                progress,
-                last,
-                active.Count(r => r.NodeId == node.Id && r.State == RunState.Queued)));
+            statuses.Add(await NodeStatusAsync(db, node, active.Where(r => r.NodeId == node.Id).ToList(), cancellationToken));
         }
 
         var queue = active.Where(r => r.State == RunState.Queued).Select((r, i) => new QueueEntry(r, NameOf(names, r.NodeId), i + 1)).ToList();
         var recentRuns = latest.Select(r => new QueueEntry(r, NameOf(names, r.NodeId), 0)).ToList();
         return new DashboardSnapshot(statuses, queue, recentRuns);
+    }
+
+    /// <summary>
+    /// The run and its node's card, read again after the run changed state: a fixed handful of statements in one
+    /// context however many nodes there are, where <see cref="DashboardAsync"/> reads every card. Null when the run is gone.
+    /// </summary>
+    public async Task<DashboardChange?> DashboardChangeAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        if (run is null)
+        {
+            return null;
+        }
+
+        var node = await db.Nodes.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(n => n.Id == run.NodeId, cancellationToken);
+        if (node is null || node.DeletedAt is not null)
+        {
+            return new DashboardChange(run, node?.Name ?? "a deleted node", null);
+        }
+
+        var active = await RunQueue.InQueueOrder(db.Runs.AsNoTracking()
+                .Where(r => r.NodeId == node.Id && (r.State == RunState.Queued || r.State == RunState.Running || r.RemoteStopPending)))
+            .ToListAsync(cancellationToken);
+        return new DashboardChange(run, node.Name, await NodeStatusAsync(db, node, active, cancellationToken));
+    }
+
+    /// <summary>A node's card from its active runs (queued, running, or still being stopped).</summary>
+    private static async Task<NodeStatus> NodeStatusAsync(AppDbContext db, Node node, List<Run> active, CancellationToken cancellationToken)
+    {
+        var last = await db.Runs.AsNoTracking()
+            .Where(r => r.NodeId == node.Id && r.FinishedAt != null)
+            .OrderByDescending(r => r.FinishedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        var current = active.FirstOrDefault(r => r.State == RunState.Running || r.RemoteStopPending);
+        RunProgress? progress = null;
+        List<PhaseEvent>? phases = null;
+        if (current is not null)
+        {
+            phases = await db.PhaseEvents.AsNoTracking().Where(e => e.RunId == current.Id).OrderBy(e => e.Id).ToListAsync(cancellationToken);
+            progress = RunProgress.Of(current.Protocols, phases, current.State, current.StartedAt is not null);
+        }
+
+        return new NodeStatus(node, current, progress, last, active.Count(r => r.State == RunState.Queued), phases);
     }
 
     private static async Task<RunSnapshot> SnapshotAsync(AppDbContext db, Run run, CancellationToken cancellationToken)

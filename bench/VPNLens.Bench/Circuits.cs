@@ -23,32 +23,10 @@ internal static class Circuits
         var rssBefore = ProcessMemory.RssMegabytes(pid) ?? throw new BenchException($"no process {pid}");
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = options.Text("chromium", "/usr/bin/chromium"),
-            Headless = true,
-            // Tabs share a few renderer processes: the measurement is the app's memory, not Chromium's.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--renderer-process-limit=4", "--disable-background-timer-throttling", "--disable-renderer-backgrounding"],
-        });
+        await using var browser = await LaunchAsync(playwright, options);
         var context = await browser.NewContextAsync();
-        var tabs = new List<Tab>(count);
         var opening = Stopwatch.GetTimestamp();
-        using (var gate = new SemaphoreSlim(options.Int("parallel", 8)))
-        {
-            var opened = await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
-            {
-                await gate.WaitAsync(cancellationToken);
-                try
-                {
-                    return await Tab.OpenAsync(context, url, TimeSpan.FromSeconds(90));
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }));
-            tabs.AddRange(opened.Where(t => t is not null)!);
-        }
+        var tabs = await OpenTabsAsync(context, url, count, options.Int("parallel", 8), cancellationToken);
 
         var openSeconds = Stats.ElapsedMs(opening, Stopwatch.GetTimestamp()) / 1000;
         var connected = tabs.Count(t => t.Connected);
@@ -108,8 +86,35 @@ internal static class Circuits
         return result;
     }
 
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright, Options options) => playwright.Chromium.LaunchAsync(new()
+    {
+        ExecutablePath = options.Text("chromium", "/usr/bin/chromium"),
+        Headless = true,
+        // Tabs share a few renderer processes: the measurement is the app's memory, not Chromium's.
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--renderer-process-limit=4", "--disable-background-timer-throttling", "--disable-renderer-backgrounding"],
+    });
+
+    /// <summary>COUNT tabs on URL, PARALLEL opening at a time, each with its own circuit.</summary>
+    public static async Task<List<Tab>> OpenTabsAsync(IBrowserContext context, string url, int count, int parallel, CancellationToken cancellationToken)
+    {
+        using var gate = new SemaphoreSlim(parallel);
+        var opened = await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                return await Tab.OpenAsync(context, url, TimeSpan.FromSeconds(90));
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        return [.. opened.OfType<Tab>()];
+    }
+
     /// <summary>One browser tab on the page, watching its Blazor circuit's WebSocket.</summary>
-    private sealed class Tab
+    internal sealed class Tab
     {
         private readonly TaskCompletionSource circuit = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int frames;

@@ -6,11 +6,15 @@ namespace VPNLens.Bench;
 
 /// <summary>
 /// Callback to push: signed phase callbacks for one running run, sent at a steady rate whatever the
-/// answers take (open loop), each timed from just before its POST to the SignalR client receiving it.
+/// answers take (open loop), each timed from just before its POST to the SignalR client receiving it,
+/// and to its answer.
 /// </summary>
 internal static class PushLatency
 {
-    public static async Task<object> RunAsync(Options options, CancellationToken cancellationToken)
+    public static async Task<object> RunAsync(Options options, CancellationToken cancellationToken) => await MeasureAsync(options, cancellationToken);
+
+    /// <summary>The measurement, for "push" alone and for "dashboard-push" with dashboards open.</summary>
+    public static async Task<PushResult> MeasureAsync(Options options, CancellationToken cancellationToken)
     {
         var baseUri = options.BaseUri();
         var apiToken = options.Required("api-token");
@@ -41,7 +45,8 @@ internal static class PushLatency
         };
         await hub.JoinAsync(runId, cancellationToken);
 
-        var statuses = new ConcurrentDictionary<int, int>();
+        var statuses = new ConcurrentDictionary<string, int>();
+        var answeredAt = new long[count];
         var posts = new List<Task>(count);
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < count; i++)
@@ -58,7 +63,18 @@ internal static class PushLatency
             posts.Add(Task.Run(
                 async () =>
                 {
-                    var status = await poster.PostAsync($"msg_{runId:N}_{prefix}{n}", n, $"{prefix}{n}", cancellationToken);
+                    string status;
+                    try
+                    {
+                        status = (await poster.PostAsync($"msg_{runId:N}_{prefix}{n}", n, $"{prefix}{n}", cancellationToken)).ToString(CultureInfo.InvariantCulture);
+                        answeredAt[n] = Stopwatch.GetTimestamp();
+                    }
+                    catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // a callback the app did not answer within the client's timeout is a result, not a failure to measure
+                        status = "timeout";
+                    }
+
                     statuses.AddOrUpdate(status, 1, (_, c) => c + 1);
                 },
                 cancellationToken));
@@ -72,14 +88,17 @@ internal static class PushLatency
         }
 
         var latencies = arrivedAt.Select(a => Stats.ElapsedMs(sentAt[a.Key], a.Value)).ToList();
-        return new
-        {
+        var answers = Enumerable.Range(0, count).Where(n => answeredAt[n] != 0).Select(n => Stats.ElapsedMs(sentAt[n], answeredAt[n])).ToList();
+        return new PushResult(
             rate,
-            sent = count,
-            received = latencies.Count,
-            missing = count - latencies.Count,
-            statuses = statuses.ToDictionary(s => s.Key.ToString(CultureInfo.InvariantCulture), s => s.Value),
-            latencyMs = Stats.Summary(latencies),
-        };
+            count,
+            latencies.Count,
+            count - latencies.Count,
+            statuses.ToDictionary(s => s.Key, s => s.Value),
+            Stats.Summary(latencies),
+            Stats.Summary(answers));
     }
 }
+
+/// <summary>Push latency (POST to the SignalR client receiving it) and the callback's own answer time, in ms.</summary>
+internal sealed record PushResult(double Rate, int Sent, int Received, int Missing, Dictionary<string, int> Statuses, object LatencyMs, object CallbackMs);

@@ -8,6 +8,9 @@ _BENCH_APP_SH=1
 BENCH_SRC=''
 BENCH_APP_DIR=''
 BENCH_API_TOKEN=''
+# The first admin of each app, for the measurements that sign in as a browser does (dashboard-push).
+readonly BENCH_ADMIN_EMAIL=admin@vpnlens.local
+BENCH_ADMIN_PASSWORD=''
 BENCH_COMMIT=''
 BENCH_REF_NAME=''
 readonly BENCH_GATEWAY=198.18.0.1
@@ -85,6 +88,7 @@ app_start() {
     export App__PublicUrl="http://127.0.0.1:$port/"
     export Callbacks__BaseUrl="$callbacks"
     export Api__Token="$BENCH_API_TOKEN"
+    [[ -z "$BENCH_ADMIN_PASSWORD" ]] || export Admin__Email="$BENCH_ADMIN_EMAIL" Admin__Password="$BENCH_ADMIN_PASSWORD"
     local setting
     for setting in "$@"; do export "${setting?}"; done
     exec dotnet VPNLens.Web.dll

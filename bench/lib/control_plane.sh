@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # The control plane under load, the app started as the README starts it: queue to first phase,
-# callback to push, callback intake, memory idle and with open circuits, the permalink page under
+# callback to push (alone and with dashboards open), callback intake, memory idle and with open circuits, the permalink page under
 # wrk with 1,000 / 10,000 / 100,000 stored runs. Each part records why it could not be measured.
 [[ -n "${_BENCH_CONTROL_PLANE_SH:-}" ]] && return 0
 _BENCH_CONTROL_PLANE_SH=1
@@ -76,6 +76,22 @@ cp_push() {
   bench_tool push --base "http://127.0.0.1:$BENCH_PORT" --api-token "$BENCH_API_TOKEN" --run-id "$id" --secret "$secret" \
     --rate "$BENCH_PUSH_RATE" --count "$BENCH_PUSH_COUNT" >"$BENCH_WORK/push.json" 2>>"$BENCH_WORK/logs/tool.log" ||
     not_measured push "vpnlens-bench push failed: $(tail -n 1 "$BENCH_WORK/logs/tool.log")"
+}
+
+# cp_dashboard_push RUN: the same callbacks and push timing as cp_push, with BENCH_DASHBOARDS dashboards
+# (/, signed in) open in a headless Chromium, each a live circuit that follows every run event.
+cp_dashboard_push() {
+  local run=$1 id secret
+  if ! app_has_hub "$BENCH_PORT"; then
+    not_measured pushDashboards "the app has no SignalR hub at /hubs/runs"
+    return 0
+  fi
+  log_info "callback to push with $BENCH_DASHBOARDS dashboards open: $BENCH_PUSH_COUNT callbacks at $BENCH_PUSH_RATE/s"
+  IFS=: read -r id secret _ <<<"$run"
+  bench_tool dashboard-push --base "http://127.0.0.1:$BENCH_PORT" --api-token "$BENCH_API_TOKEN" --run-id "$id" --secret "$secret" \
+    --email "$BENCH_ADMIN_EMAIL" --password "$BENCH_ADMIN_PASSWORD" --dashboards "$BENCH_DASHBOARDS" \
+    --rate "$BENCH_PUSH_RATE" --count "$BENCH_PUSH_COUNT" >"$BENCH_WORK/push-dashboards.json" 2>>"$BENCH_WORK/logs/tool.log" ||
+    not_measured pushDashboards "vpnlens-bench dashboard-push failed: $(tail -n 1 "$BENCH_WORK/logs/tool.log")"
 }
 
 locked_count() { grep -c 'database is locked' "$(app_log main)" || true; }

@@ -1,5 +1,5 @@
 # The figures of the suite from its evidence (bench/lib/*.sh write it; bench.sh calls this).
-# Inputs (--slurpfile): $runs $bare $switch $idle $first $push $intake $locked $circuits $permalink $missing $profile
+# Inputs (--slurpfile): $runs $bare $switch $idle $first $push $pushDashboards $intake $locked $circuits $permalink $missing $profile
 #   $verdicts $history $historySeed $detector;
 # (--argjson) $cfg. Output: an array of figures
 #   {id, figure, unit, value, spread: {min, max} | null, n, target, pass: true | false | null, note}
@@ -152,6 +152,15 @@ def control_plane:
            pass: (if $q == "p95" then $x.latencyMs.p95 <= 100 and $x.missing == 0 else null end),
            note: "\($x.sent) signed callbacks at \($x.rate)/s, open loop; \($x.missing) never pushed"})
    end),
+  ("Control plane: callback POST to SignalR push with \($cfg.dashboards) dashboards open, p95" as $what
+   | if ($pushDashboards | length) == 0 then
+       unmeasured("controlPlane.callbackToPush.dashboards.p95"; $what; "ms"; "<= 10"; missing_reason("pushDashboards") // "no data")
+     else $pushDashboards[0] as $x
+       | {id: "controlPlane.callbackToPush.dashboards.p95", figure: $what, unit: "ms",
+          value: $x.latencyMs.p95, spread: {min: $x.latencyMs.min, max: $x.latencyMs.max}, n: $x.received, target: "<= 10",
+          pass: ($x.latencyMs.p95 <= 10 and $x.missing == 0 and ($x.statuses | keys) == ["200"] and $x.dashboards.live == $x.dashboards.requested),
+          note: "\($x.dashboards.live) of \($x.dashboards.requested) dashboards live (signed in, /, re-rendered during the callbacks); \($x.sent) signed callbacks at \($x.rate)/s, open loop; \($x.missing) never pushed; answers \($x.statuses | to_entries | map("\(.value)× \(.key)") | join(", ")); push p50 \($x.latencyMs.p50) ms, p99 \($x.latencyMs.p99) ms; callback answered p95 \($x.callbackMs.p95) ms"}
+     end),
   ([$intake[].perSecond] as $v
    | ([$intake[].lost] | add // 0) as $lost | ([$intake[].refused] | add // 0) as $refused
    | ($locked[0].databaseIsLocked // 0) as $locked_n

@@ -49,7 +49,8 @@ report_figures() {
   jq -n -f "$BENCH_DIR/lib/figures.jq" --argjson cfg "$1" \
     --slurpfile runs "$(_slurp "$runs")" --slurpfile bare "$(_slurp "$bare")" \
     --slurpfile idle "$(_slurp "$w/rss-idle.json")" --slurpfile first "$(_slurp "$w/first-phase.jsonl")" \
-    --slurpfile push "$(_slurp "$w/push.json")" --slurpfile intake "$(_slurp "$w/intake.jsonl")" \
+    --slurpfile push "$(_slurp "$w/push.json")" --slurpfile pushDashboards "$(_slurp "$w/push-dashboards.json")" \
+    --slurpfile intake "$(_slurp "$w/intake.jsonl")" \
     --slurpfile locked "$(_slurp "$w/intake-locked.json")" --slurpfile circuits "$(_slurp "$w/circuits.json")" \
     --slurpfile permalink "$(_slurp "$w/permalink.jsonl")" --slurpfile missing "$(_slurp "$w/not-measured.jsonl")" \
     --slurpfile switch "$(_slurp "$w/switch.jsonl")" --slurpfile profile "$(_slurp "$w/profile.json")" \
@@ -68,7 +69,8 @@ report_write() {
     --argjson cfg "$cfg" --argjson figures "$figures" \
     --slurpfile missing "$(_slurp "$BENCH_WORK/not-measured.jsonl")" \
     --slurpfile first "$(_slurp "$BENCH_WORK/first-phase.jsonl")" \
-    --slurpfile push "$(_slurp "$BENCH_WORK/push.json")" --slurpfile intake "$(_slurp "$BENCH_WORK/intake.jsonl")" \
+    --slurpfile push "$(_slurp "$BENCH_WORK/push.json")" --slurpfile pushDashboards "$(_slurp "$BENCH_WORK/push-dashboards.json")" \
+    --slurpfile intake "$(_slurp "$BENCH_WORK/intake.jsonl")" \
     --slurpfile circuits "$(_slurp "$BENCH_WORK/circuits.json")" --slurpfile permalink "$(_slurp "$BENCH_WORK/permalink.jsonl")" \
     --slurpfile profile "$(_slurp "$BENCH_WORK/profile.json")" \
     --slurpfile switch "$(_slurp "$BENCH_WORK/switch.jsonl")" \
@@ -89,7 +91,7 @@ report_write() {
          protocols: [.run.results.protocols[]? | {protocol, status, setupMs, ladder,
            tcpUpload: [.tcpUpload[]?.bitsPerSecond], tcpDownload: [.tcpDownload[]?.bitsPerSecond],
            udp: [.udp[]? | {bitsPerSecond, jitterMs, lostPercent}], latencyIdleRttMs: .latencyIdle.rttMs, cpu, recovery}]}],
-       bare: $bare, switchLadder: $switch, firstPhase: $first, push: $push, intake: $intake, circuits: [$circuits[] | .rssMb.samples |= length],
+       bare: $bare, switchLadder: $switch, firstPhase: $first, push: $push, pushDashboards: $pushDashboards, intake: $intake, circuits: [$circuits[] | .rssMb.samples |= length],
        permalink: $permalink, profile: $profile, history: $history, historySeed: $historySeed,
        detector: $detector, verdicts: $verdicts}}' >"$out.tmp"
   mv -f "$out.tmp" "$out"

@@ -6,10 +6,12 @@ using VPNLens.Web.Runs;
 
 namespace VPNLens.Tests.Web.Alerts;
 
-public sealed class RunEndWatcherTests
+public sealed class RunEndWatcherTests : IDisposable
 {
     private readonly RunEvents events = new(NullLogger<RunEvents>.Instance);
     private readonly RecordingJobClient jobs = new();
+
+    public void Dispose() => events.Dispose();
 
     [Fact]
     public async Task A_run_ended_here_is_evaluated_once_and_one_ended_on_another_instance_is_left_to_it()
@@ -23,10 +25,13 @@ public sealed class RunEndWatcherTests
         await events.PublishAsync(new RunStateChanged(there, RunState.Failed, "x") { FromAnotherInstance = true });
         await events.PublishAsync(new RunStateChanged(Guid.NewGuid(), RunState.Cancelled, null));
         await events.PublishAsync(new RunStateChanged(Guid.NewGuid(), RunState.Running, null));
+        // events reach a subscriber in order: once the last one is handled, so are the ones before it
+        var last = Guid.NewGuid();
+        await events.PublishAsync(new RunStateChanged(last, RunState.TimedOut, null));
+        await RunWaits.UntilAsync(() => jobs.Jobs.Count >= 2, TimeSpan.FromSeconds(10), "the last run's evaluation queued");
         await watcher.StopAsync(TestContext.Current.CancellationToken);
 
-        var job = Assert.Single(jobs.Jobs).Job;
-        Assert.Equal(nameof(AlertEvaluationJob.EvaluateAsync), job.Method.Name);
-        Assert.Equal(here, job.Args[0]);
+        Assert.All(jobs.Jobs, j => Assert.Equal(nameof(AlertEvaluationJob.EvaluateAsync), j.Job.Method.Name));
+        Assert.Equal([here, last], jobs.Jobs.Select(j => (Guid)j.Job.Args[0]!));
     }
 }

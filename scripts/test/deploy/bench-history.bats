@@ -27,7 +27,7 @@ setup() {
 figures() {
   jq -n -f "$REPO_DIR/bench/lib/figures.jq" --argjson cfg "$CFG" \
     --slurpfile runs "$W/empty.json" --slurpfile bare "$W/empty.json" --slurpfile idle "$W/empty.json" \
-    --slurpfile first "$W/empty.json" --slurpfile push "$W/empty.json" --slurpfile intake "$W/empty.json" \
+    --slurpfile first "$W/empty.json" --slurpfile push "$W/empty.json" --slurpfile pushDashboards "$W/empty.json" --slurpfile intake "$W/empty.json" \
     --slurpfile locked "$W/empty.json" --slurpfile circuits "$W/empty.json" --slurpfile permalink "$W/empty.json" \
     --slurpfile missing "$W/empty.json" --slurpfile switch "$W/empty.json" --slurpfile profile "$W/empty.json" \
     --slurpfile verdicts "$W/empty.json" \

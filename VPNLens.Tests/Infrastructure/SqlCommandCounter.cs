@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace VPNLens.Tests.Infrastructure;
+
+/// <summary>
+/// Counts the SQL commands EF Core sends to one test database (told apart from other tests' by its connection
+/// string), from EF Core's diagnostic events, so a test can say how many queries something costs.
+/// </summary>
+public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+{
+    private readonly string marker;
+    private readonly IDisposable allListeners;
+    private readonly List<IDisposable> subscriptions = [];
+    private int count;
+
+    public SqlCommandCounter(TestDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        marker = database.Marker;
+        allListeners = DiagnosticListener.AllListeners.Subscribe(this);
+    }
+
+    public int Count => Volatile.Read(ref count);
+
+    public void Reset() => Volatile.Write(ref count, 0);
+
+    public void Dispose()
+    {
+        allListeners.Dispose();
+        lock (subscriptions)
+        {
+            subscriptions.ForEach(s => s.Dispose());
+            subscriptions.Clear();
+        }
+    }
+
+    void IObserver<DiagnosticListener>.OnNext(DiagnosticListener value)
+    {
+        if (value.Name == DbLoggerCategory.Name)
+        {
+            lock (subscriptions)
+            {
+                subscriptions.Add(value.Subscribe(this));
+            }
+        }
+    }
+
+    void IObserver<KeyValuePair<string, object?>>.OnNext(KeyValuePair<string, object?> value)
+    {
+        if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData data
+            && data.Command.Connection?.ConnectionString.Contains(marker, StringComparison.Ordinal) == true)
+        {
+            Interlocked.Increment(ref count);
+        }
+    }
+
+    void IObserver<DiagnosticListener>.OnCompleted()
+    {
+    }
+
+    void IObserver<DiagnosticListener>.OnError(Exception error)
+    {
+    }
+
+    void IObserver<KeyValuePair<string, object?>>.OnCompleted()
+    {
+    }
+
+    void IObserver<KeyValuePair<string, object?>>.OnError(Exception error)
+    {
+    }
+}

@@ -1,0 +1,172 @@
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using VPNLens.Core.Nodes;
+using VPNLens.Core.Phases;
+using VPNLens.Core.Runs;
+using VPNLens.Tests.Infrastructure;
+using VPNLens.Web.Alerts;
+using VPNLens.Web.Components.Pages;
+using VPNLens.Web.History;
+using VPNLens.Web.Runs;
+
+namespace VPNLens.Tests.Web.Components.Pages;
+
+/// <summary>The dashboard follows run events without reading every node again: what it reads per event does not grow with the nodes.</summary>
+public sealed class HomeTests : MudTestContext, IAsyncLifetime
+{
+    private const int Nodes = 8;
+
+    // The longest the dashboard may hold events back before it shows them.
+    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(250);
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero));
+    private readonly List<Node> nodes = [];
+    private SqlCommandCounter commands = null!;
+    private Run running = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await UseAppServicesAsync();
+        Services.AddSingleton<TimeProvider>(time);
+        Services.AddSingleton<AlertBoard>();
+        Services.AddSingleton<SeriesReader>();
+        Services.AddSingleton<NodeTrends>();
+        for (var i = 0; i < Nodes; i++)
+        {
+            nodes.Add(Seed.Node($"node{i}"));
+        }
+
+        running = Seed.Run(nodes[0].Id, RunState.Running, protocols: ["wireguard"]);
+        await Database.AddAsync([.. nodes, running]);
+        commands = new SqlCommandCounter(Database);
+    }
+
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        commands.Dispose();
+        await DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_recorded_phase_moves_its_run_progress_without_reading_the_database()
+    {
+        var page = RenderLoaded();
+        Assert.Contains("0/", Progress(page), StringComparison.Ordinal);
+        var phase = await StorePhaseAsync(Phase.StopEverything);
+        commands.Reset();
+
+        await Events.PublishAsync(new PhaseRecorded(running.Id, phase));
+
+        await UntilShownAsync(() => Progress(page).Contains(" 1/", StringComparison.Ordinal), "the phase counted");
+        Assert.StartsWith("Direct (no VPN) · Bring up · 1/", Progress(page), StringComparison.Ordinal);
+        Assert.Equal(0, commands.Count);
+    }
+
+    [Fact]
+    public async Task A_change_of_state_reads_that_run_and_its_node_however_many_nodes_there_are()
+    {
+        var queued = Seed.Run(nodes[Nodes - 1].Id, RunState.Queued, protocols: ["wireguard"]);
+        await Database.AddAsync(queued);
+        var page = RenderLoaded();
+        Assert.Equal("idle", NodeState(page, nodes[Nodes - 1]));
+        Assert.Single(page.FindAll("[data-testid=queue-entry]"));
+        await Database.WithDbAsync(db => db.Runs.Where(r => r.Id == queued.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.State, RunState.Running).SetProperty(r => r.StartedAt, time.GetUtcNow())));
+        commands.Reset();
+
+        await Events.PublishAsync(new RunStateChanged(queued.Id, RunState.Running, null));
+
+        await UntilShownAsync(() => NodeState(page, nodes[Nodes - 1]) == "running", "the node shown running");
+        Assert.Empty(page.FindAll("[data-testid=queue-entry]"));
+        Assert.Equal("running", NodeState(page, nodes[0]));
+        Assert.InRange(commands.Count, 1, 5);
+    }
+
+    [Fact]
+    public async Task A_burst_of_phases_is_shown_in_one_step_once_the_window_has_passed()
+    {
+        var page = RenderLoaded();
+        var shown = new List<string>();
+        page.OnMarkupUpdated += (_, _) =>
+        {
+            var progress = Progress(page);
+            if (shown.LastOrDefault() != progress)
+            {
+                shown.Add(progress);
+            }
+        };
+        var phases = new List<PhaseEvent>();
+        foreach (var name in Phase.InOrder.Take(10))
+        {
+            phases.Add(await StorePhaseAsync(name));
+        }
+
+        foreach (var phase in phases)
+        {
+            await Events.PublishAsync(new PhaseRecorded(running.Id, phase));
+        }
+
+        await RunWaits.UntilAsync(() => page.Instance.PendingEvents == phases.Count, TimeSpan.FromSeconds(10), "every phase handed to the page");
+        Assert.Empty(shown);
+        time.Advance(Home.CoalesceWindow);
+
+        page.WaitForAssertion(() => Assert.Contains(" 10/", Progress(page), StringComparison.Ordinal));
+        Assert.Equal([Progress(page)], shown);
+    }
+
+    [Fact]
+    public async Task A_newly_queued_run_joins_the_queue_and_the_recent_runs()
+    {
+        var page = RenderLoaded();
+        Assert.Empty(page.FindAll("[data-testid=queue-entry]"));
+        var queued = Seed.Run(nodes[2].Id, RunState.Queued, protocols: ["wireguard"]);
+        queued.QueuedAt = running.QueuedAt.AddMinutes(1);
+        await Database.AddAsync(queued);
+
+        await Events.PublishAsync(new RunStateChanged(queued.Id, RunState.Queued, null));
+
+        await UntilShownAsync(() => page.FindAll("[data-testid=queue-entry]").Count == 1, "the run queued");
+        Assert.Equal(queued.Id.ToString(), page.Find("[data-testid=queue-entry]").GetAttribute("data-run"));
+        Assert.Equal([queued.Id.ToString(), running.Id.ToString()], page.FindAll("[data-testid=recent-run]").Select(r => r.GetAttribute("data-run")));
+    }
+
+    private IRenderedComponent<Home> RenderLoaded()
+    {
+        var page = Render<Home>();
+        page.WaitForState(() => page.FindAll("[data-testid=node-card]").Count == Nodes);
+        return page;
+    }
+
+    /// <summary>Lets time pass, a window at a time, until the page shows what is expected.</summary>
+    private Task UntilShownAsync(Func<bool> shown, string what) => RunWaits.UntilAsync(
+        () =>
+        {
+            time.Advance(Window);
+            return shown();
+        },
+        TimeSpan.FromSeconds(10),
+        what);
+
+    private async Task<PhaseEvent> StorePhaseAsync(string name)
+    {
+        var phase = new PhaseEvent
+        {
+            RunId = running.Id,
+            Protocol = Protocols.Direct,
+            Phase = name,
+            Status = PhaseStatus.Succeeded,
+            StartedAt = time.GetUtcNow(),
+            EndedAt = time.GetUtcNow().AddSeconds(1),
+            ReceivedAt = time.GetUtcNow(),
+        };
+        await Database.AddAsync(phase);
+        return phase;
+    }
+
+    private string Progress(IRenderedComponent<Home> page) =>
+        page.FindAll($"[data-testid=node-card][data-node={nodes[0].Name}] [data-testid=node-progress]").SingleOrDefault()?.TextContent ?? "";
+
+    private static string? NodeState(IRenderedComponent<Home> page, Node node) =>
+        page.FindAll($"[data-testid=node-card][data-node={node.Name}] [data-testid=node-state]").SingleOrDefault()?.GetAttribute("data-state");
+}

@@ -1,0 +1,62 @@
+using Microsoft.Playwright;
+
+namespace VPNLens.Bench;
+
+/// <summary>
+/// Callback to push with dashboards open: a real headless Chromium signs in and opens the dashboard (/)
+/// in COUNT tabs, each a live Blazor circuit subscribed to run events, then the "push" measurement runs
+/// unchanged beside them. A tab counts as live when its circuit sent frames during the callbacks.
+/// </summary>
+internal static class DashboardPush
+{
+    public static async Task<object> RunAsync(Options options, CancellationToken cancellationToken)
+    {
+        var baseUri = options.BaseUri();
+        var count = options.Int("dashboards", 100);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Circuits.LaunchAsync(playwright, options);
+        var context = await browser.NewContextAsync();
+        await SignInAsync(context, baseUri, options.Required("email"), options.Required("password"));
+
+        var tabs = await Circuits.OpenTabsAsync(context, new Uri(baseUri, "/").ToString(), count, options.Int("parallel", 8), cancellationToken);
+        foreach (var tab in tabs)
+        {
+            tab.ResetFrames();
+        }
+
+        var push = await PushLatency.MeasureAsync(options, cancellationToken);
+        var result = new
+        {
+            dashboards = new { requested = count, opened = tabs.Count, connected = tabs.Count(t => t.Connected), live = tabs.Count(t => t.FramesSinceReset > 0) },
+            push.Rate,
+            push.Sent,
+            push.Received,
+            push.Missing,
+            push.Statuses,
+            push.LatencyMs,
+            push.CallbackMs,
+        };
+        await context.CloseAsync();
+        return result;
+    }
+
+    private static async Task SignInAsync(IBrowserContext context, Uri baseUri, string email, string password)
+    {
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(90_000);
+        try
+        {
+            await page.GotoAsync(new Uri(baseUri, "/account/login").ToString());
+            await page.FillAsync("#email", email);
+            await page.FillAsync("#password", password);
+            await page.ClickAsync("button[type=submit]");
+            await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        }
+        catch (Exception ex) when (ex is TimeoutException or PlaywrightException)
+        {
+            throw new BenchException($"signing in as {email} did not get past the sign-in page: {ex.Message}", ex);
+        }
+
+        await page.CloseAsync();
+    }
+}
