@@ -56,6 +56,7 @@ public sealed class LivePermalinkPageTests : IAsyncLifetime
         Assert.Contains("data-testid=\"live-status\"", first.Html, StringComparison.Ordinal);
         Assert.Contains($"data-live-events=\"/r/{running.PublicToken}/events\"", first.Html, StringComparison.Ordinal);
         Assert.Contains("js/live-run", first.Html, StringComparison.Ordinal);
+        Assert.Contains("data-live-run", first.Html, StringComparison.Ordinal);
         Assert.Null(first.Age);
         Assert.NotNull(second.Age);
         Assert.Equal(first.Html, second.Html);
@@ -108,6 +109,7 @@ public sealed class LivePermalinkPageTests : IAsyncLifetime
         var page = await GetAsync(running.PublicToken);
         Assert.Contains("data-testid=\"headline\"", page.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("js/live-run", page.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-live-run", page.Html, StringComparison.Ordinal);
     }
 
     [Fact]

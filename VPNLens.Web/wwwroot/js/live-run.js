@@ -33,7 +33,12 @@
     if (!response.ok) return;
     const page = new DOMParser().parseFromString(await response.text(), 'text/html');
     const fresh = page.querySelector('[data-live-run]');
-    if (!fresh) return;
+    if (!fresh) {
+      // The run ended since: load the finished page itself.
+      events.close();
+      window.location.reload();
+      return;
+    }
     keepFocus(() => live.replaceChildren(...Array.from(fresh.childNodes, (node) => document.importNode(node, true))));
     version = fresh.dataset.liveVersion;
     live.dataset.liveVersion = version;
