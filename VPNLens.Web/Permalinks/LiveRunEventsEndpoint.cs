@@ -17,9 +17,14 @@ public static class LiveRunEventsEndpoint
         app.MapGet("/r/{token}/events", async (string token, RunSnapshots snapshots, LiveRunPages pages, HttpContext http) =>
         {
             var runId = PermalinkToken.IsWellFormed(token) ? await snapshots.IdByTokenAsync(token, http.RequestAborted) : Guid.Empty;
-            return runId == Guid.Empty
-                ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown run", detail: "No run has this permalink.")
-                : TypedResults.ServerSentEvents(pages.FollowAsync(runId, http.RequestAborted), EventType);
+            if (runId == Guid.Empty)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown run", detail: "No run has this permalink.");
+            }
+
+            // Caddy's encode would compress the stream and hold its events back (see the Caddyfile); it passes this as it is.
+            http.Response.Headers.ContentEncoding = "identity";
+            return TypedResults.ServerSentEvents(pages.FollowAsync(runId, http.RequestAborted), EventType);
         }).AllowAnonymous().WithTags("Results");
         return app;
     }

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # The control plane under load, the app started as the README starts it: queue to first phase,
 # callback to push, callback intake, memory idle and with open circuits, the permalink page under
-# wrk with 1,000 / 10,000 / 100,000 stored runs. Each part records why it could not be measured.
+# wrk with 1,000 / 10,000 / 100,000 stored runs, and a running run's permalink under wrk. Each part
+# records why it could not be measured.
 [[ -n "${_BENCH_CONTROL_PLANE_SH:-}" ]] && return 0
 _BENCH_CONTROL_PLANE_SH=1
 
@@ -176,4 +177,23 @@ cp_permalink() {
   app_stop large
   # the seeded databases are gigabytes and evidence of nothing the JSON does not keep
   rm -rf -- "$(app_data_dir small)" "$(app_data_dir large)"
+}
+
+# cp_permalink_live RUN: wrk against one running run's permalink (id:secret:token), as signed-out
+# readers of a link shared while the run goes on; its rows join permalink.jsonl as page "live".
+cp_permalink_live() {
+  local token tokens="$BENCH_WORK/tokens-live.txt" rep
+  IFS=: read -r _ _ token <<<"$1"
+  if ! app_has_page "$BENCH_PORT" "/r/$token"; then
+    not_measured permalinkLive "the app has no permalink page at /r/{token}"
+    return 0
+  fi
+  printf '%s\n' "$token" >"$tokens"
+  log_info "live permalink page: wrk warm-up"
+  wrk_run "$BENCH_PORT" "$tokens" "$BENCH_WRK_WARMUP" >/dev/null
+  for ((rep = 1; rep <= BENCH_WRK_REPS; rep++)); do
+    log_info "live permalink page: repetition $rep, ${BENCH_WRK_SECONDS} s"
+    json_append "$BENCH_WORK/permalink.jsonl" "$(wrk_run "$BENCH_PORT" "$tokens" "$BENCH_WRK_SECONDS" |
+      jq -c --argjson rep "$rep" '. + {page: "live", rep: $rep}')"
+  done
 }
