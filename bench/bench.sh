@@ -234,6 +234,7 @@ main() {
   install -d -m 0700 "$BENCH_STATE"
   bench_work_init
   BENCH_API_TOKEN=$(openssl rand -hex 24)
+  BENCH_ADMIN_PASSWORD="Bench-$(openssl rand -hex 12)!"
   bench_export_source "$ref"
   out=${out:-$BENCH_DIR/results/$(date -u +%Y-%m-%d)-$(repo_git rev-parse --short "$BENCH_COMMIT").json}
   bench_publish

@@ -4,10 +4,10 @@ using Microsoft.Playwright;
 namespace VPNLens.Bench;
 
 /// <summary>
-/// Memory with open Blazor circuits: a real headless Chromium opens the live page of a running run in
-/// COUNT tabs, each with its own interactive circuit (a _blazor WebSocket), then phase events are posted
-/// to the run so every circuit re-renders, while the app's RSS is sampled. A tab counts as live when its
-/// circuit sent frames after the first event.
+/// Memory with open Blazor circuits: a real headless Chromium (signed in with --email/--password, when given)
+/// opens the live page of a running run in COUNT tabs, each with its own interactive circuit (a _blazor WebSocket),
+/// then phase events are posted to the run so every circuit re-renders, while the app's RSS is sampled. A tab
+/// counts as live when its circuit sent frames after the first event.
 /// </summary>
 internal static class Circuits
 {
@@ -31,6 +31,11 @@ internal static class Circuits
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--renderer-process-limit=4", "--disable-background-timer-throttling", "--disable-renderer-backgrounding"],
         });
         var context = await browser.NewContextAsync();
+        if (options.Text("email", string.Empty) is { Length: > 0 } email)
+        {
+            await SignInAsync(context, baseUri, email, options.Required("password"));
+        }
+
         var tabs = new List<Tab>(count);
         var opening = Stopwatch.GetTimestamp();
         using (var gate = new SemaphoreSlim(options.Int("parallel", 8)))
@@ -106,6 +111,18 @@ internal static class Circuits
         };
         await context.CloseAsync();
         return result;
+    }
+
+    /// <summary>Signs the context in (its tabs share the cookie): a signed-out visitor of a live permalink gets no circuit.</summary>
+    private static async Task SignInAsync(IBrowserContext context, Uri baseUri, string email, string password)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(baseUri, "account/login").ToString());
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 60_000 });
+        await page.CloseAsync();
     }
 
     /// <summary>One browser tab on the page, watching its Blazor circuit's WebSocket.</summary>

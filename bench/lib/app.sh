@@ -8,6 +8,9 @@ _BENCH_APP_SH=1
 BENCH_SRC=''
 BENCH_APP_DIR=''
 BENCH_API_TOKEN=''
+# the first admin's password (bench.sh sets it): the circuits are signed-in readers' live pages
+BENCH_ADMIN_PASSWORD=''
+readonly BENCH_ADMIN_EMAIL=bench-admin@vpnlens.test
 BENCH_COMMIT=''
 BENCH_REF_NAME=''
 readonly BENCH_GATEWAY=198.18.0.1
@@ -85,6 +88,9 @@ app_start() {
     export App__PublicUrl="http://127.0.0.1:$port/"
     export Callbacks__BaseUrl="$callbacks"
     export Api__Token="$BENCH_API_TOKEN"
+    if [[ -n "$BENCH_ADMIN_PASSWORD" ]]; then
+      export Admin__Email="$BENCH_ADMIN_EMAIL" Admin__Password="$BENCH_ADMIN_PASSWORD"
+    fi
     local setting
     for setting in "$@"; do export "${setting?}"; done
     exec dotnet VPNLens.Web.dll

@@ -100,8 +100,10 @@ cp_circuits() {
     not_measured circuits "the app has no live run page at /r/{token} (the dashboard branch is not merged)"
     return 0
   fi
-  log_info "memory: $BENCH_CIRCUITS Blazor circuits on the live page of a running run"
+  # signed out, a live run's permalink is a shared static page with no circuit: signed in, it has one
+  log_info "memory: $BENCH_CIRCUITS Blazor circuits on the live page of a running run, signed in"
   bench_tool circuits --base "http://127.0.0.1:$BENCH_PORT" --path "/r/$token" --app-pid "$(app_pid main)" \
+    --email "$BENCH_ADMIN_EMAIL" --password "$BENCH_ADMIN_PASSWORD" \
     --run-id "$id" --secret "$secret" --count "$BENCH_CIRCUITS" --hold-seconds "$BENCH_CIRCUIT_HOLD" \
     >"$BENCH_WORK/circuits.json" 2>>"$BENCH_WORK/logs/tool.log" ||
     not_measured circuits "vpnlens-bench circuits failed: $(tail -n 1 "$BENCH_WORK/logs/tool.log")"
