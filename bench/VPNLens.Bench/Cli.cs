@@ -18,6 +18,7 @@ internal static class Cli
         ["seed-history"] = ("--db FILE --template RESULTS.json [--nodes 10] [--hours 8760] [--seed 1]", HistorySeeder.SeedAsync),
         ["history-query"] = ("--base URL --api-token T --node-ids GUID,... --from ISO --to ISO [--protocols ...] [--metrics ...] [--requests 200] [--warmup 5] [--max-seconds 120]", HistoryQuery.RunAsync),
         ["detector"] = ("[--step-series 100] [--before 37] [--after 25] [--noise-series 5] [--noise-runs 1000] [--seed 1]", DetectorFigures.RunAsync),
+        ["live-push"] = ("--base URL --token T --run-id GUID --secret whsec_... [--readers 200] [--count 20] [--interval-ms 500]", LivePush.RunAsync),
         ["circuits"] = ("--base URL --path /r/TOKEN --app-pid PID --run-id GUID --secret whsec_... [--count 100] [--hold-seconds 20] [--email E --password P]", Circuits.RunAsync),
     };
 

@@ -182,10 +182,11 @@ cp_permalink() {
 }
 
 # cp_permalink_live RUN: wrk against one running run's permalink (id:secret:token), as signed-out
-# readers of a link shared while the run goes on; its rows join permalink.jsonl as page "live".
+# readers of a link shared while the run goes on, then callbacks to as many open pages (vpnlens-bench
+# live-push); the rows join permalink.jsonl as page "live" and "livePush".
 cp_permalink_live() {
-  local token tokens="$BENCH_WORK/tokens-live.txt" rep
-  IFS=: read -r _ _ token <<<"$1"
+  local id secret token tokens="$BENCH_WORK/tokens-live.txt" rep
+  IFS=: read -r id secret token <<<"$1"
   if ! app_has_page "$BENCH_PORT" "/r/$token"; then
     not_measured permalinkLive "the app has no permalink page at /r/{token}"
     return 0
@@ -198,4 +199,12 @@ cp_permalink_live() {
     json_append "$BENCH_WORK/permalink.jsonl" "$(wrk_run "$BENCH_PORT" "$tokens" "$BENCH_WRK_SECONDS" |
       jq -c --argjson rep "$rep" '. + {page: "live", rep: $rep}')"
   done
+  log_info "live permalink page: callback to $BENCH_WRK_CONNECTIONS open pages"
+  local push
+  if push=$(bench_tool live-push --base "http://127.0.0.1:$BENCH_PORT" --token "$token" --run-id "$id" --secret "$secret" \
+    --readers "$BENCH_WRK_CONNECTIONS" --count 20 --interval-ms 500 2>>"$BENCH_WORK/logs/tool.log"); then
+    json_append "$BENCH_WORK/permalink.jsonl" "$(jq -c '. + {page: "livePush"}' <<<"$push")"
+  else
+    not_measured permalinkLivePush "vpnlens-bench live-push failed: $(tail -n 1 "$BENCH_WORK/logs/tool.log")"
+  fi
 }

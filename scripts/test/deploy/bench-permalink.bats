@@ -15,6 +15,8 @@ setup() {
     for p99 in 60 90 130; do
       jq -cn --argjson p99 "$p99" '{p50Ms: 11, p99Ms: $p99, rps: 12000, requests: 240000, non2xx: 0, socketErrors: 1, page: "live", rep: 1}'
     done
+    jq -cn '{readers: 200, sent: 20, intervalMs: 500, accepted: 20, missing: 0, page: "livePush",
+             latencyMs: {n: 4000, p50: 94, p95: 760, p99: 1500, min: 30, max: 1518}}'
   } >"$W/permalink.jsonl"
 }
 
@@ -54,4 +56,12 @@ figure() {
   run figure "$W/finished-only.jsonl" "$W/missing.json" controlPlane.permalinkLive.p99 '[.value, .pass, .note]'
   assert_output --partial '[null,null,"not measured'
   assert_output --partial 'no permalink page'
+}
+
+@test "callback to open live pages: p95 held to 1 s, and a page never shown misses" {
+  run figure "$W/permalink.jsonl" "$W/empty.json" controlPlane.permalinkLive.push.p95 '[.value, .n, .target, .pass]'
+  assert_output '[760,4000,"<= 1000",true]'
+  sed 's/"missing":0/"missing":3/' "$W/permalink.jsonl" >"$W/lost.jsonl"
+  run figure "$W/lost.jsonl" "$W/empty.json" controlPlane.permalinkLive.push.p95 '.pass'
+  assert_output false
 }
