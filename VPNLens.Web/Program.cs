@@ -41,7 +41,7 @@ app.UseStatusCodePagesForPeopleAndClients();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
-app.UseFinishedRunPageCache();
+app.UseSharedRunPageCache();
 
 app.MapVpnLensHealthChecks();
 app.MapRunsApi();

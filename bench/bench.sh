@@ -162,7 +162,7 @@ measure_by_hand() {
 }
 
 part_control_plane() {
-  local node_id=$1 push_run intake_runs='' circuit_run i run
+  local node_id=$1 push_run intake_runs='' circuit_run live_run i run
   cp_first_phase "$node_id"
   # From here on the main app holds running runs that are never dispatched: no more real runs.
   push_run=$(cp_running_run "$node_id")
@@ -171,11 +171,13 @@ part_control_plane() {
     intake_runs+="${intake_runs:+,}${run%:*}"
   done
   circuit_run=$(cp_running_run "$node_id")
+  live_run=$(cp_running_run "$node_id")
   cp_push "$push_run"
   cp_dashboard_push "$push_run"
   cp_intake "$intake_runs"
   cp_circuits "$circuit_run"
   cp_permalink "$node_id"
+  cp_permalink_live "$live_run"
 }
 
 # part_history: a year of hourly runs behind GET /api/history, and the regression detector's figures.

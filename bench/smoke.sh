@@ -32,7 +32,7 @@ readonly FIGURES=(
   controlPlane.callbackToPush.dashboards.p95
   controlPlane.callbackIntake
   controlPlane.permalink.p99 controlPlane.permalink.p99.small controlPlane.permalink.p99.large
-  controlPlane.permalink.growth
+  controlPlane.permalink.growth controlPlane.permalinkLive.p99 controlPlane.permalinkLive.push.p95
   memory.idle memory.circuits
   verdict.falseDifference
   history.query.p95 history.query.p50 history.query.p99 history.databaseSize

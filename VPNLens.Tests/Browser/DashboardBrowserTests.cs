@@ -123,11 +123,14 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         Assert.Single(nodes.Started);
 
-        // Anyone with the permalink follows the run live, signed out.
+        // Anyone with the permalink follows the run live, signed out: a static page (no circuit) that its event stream
+        // keeps up to date in place, without reloading it (the mark set on the loaded page stays).
         await using var visitor = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 }, BaseURL = baseAddress.ToString() });
         var permalink = await visitor.NewPageAsync();
-        await GoInteractiveAsync(permalink, $"/r/{run.PublicToken}");
+        await permalink.GotoAsync($"/r/{run.PublicToken}");
+        await Expect(permalink.Locator("[data-interactive]")).ToHaveAttributeAsync("data-interactive", "false");
         await Expect(permalink.Locator("[data-testid=live-status]")).ToContainTextAsync("This run is in progress.");
+        await permalink.EvaluateAsync("() => { window.vlSameDocument = true; }");
 
         // The node's callbacks arrive one by one; each shows up on the open page as it lands.
         await PostPhaseAsync(run, "direct", Phase.StopEverything, 0.4);
@@ -158,6 +161,9 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await ExpectPhase(page, "nebula", Phase.TcpDownload, "running");
         await Expect(page.Locator("[data-testid=failed-phase]")).ToContainTextAsync("no reply from 100.64.0.1 within 30 s");
         await Expect(permalink.Locator("[data-protocol=nebula] [data-phase=tcp_upload]")).ToHaveAttributeAsync("data-state", "succeeded");
+        await Expect(permalink.Locator("[data-testid=live-announcer]")).ToContainTextAsync("now: Nebula");
+        Assert.True(await permalink.EvaluateAsync<bool>("() => window.vlSameDocument === true"), "the live permalink reloaded instead of updating in place");
+        Assert.Empty((await Axe.SeriousViolationsAsync(permalink)).ToList());
         await Screenshot(page, "03-live-run");
 
         foreach (var phase in Phase.InOrder.SkipWhile(p => p != Phase.TcpDownload))
@@ -172,7 +178,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Expect(page.Locator("[data-testid=email-status]")).ToHaveAttributeAsync("data-status", "notconfigured");
         await Screenshot(page, "04-run-finished");
 
-        // The signed-out permalink turned into the results by itself.
+        // The signed-out permalink turned into the results by itself: it loaded the finished page when the run ended.
+        await permalink.WaitForFunctionAsync("() => window.vlSameDocument === undefined");
         await Expect(permalink.Locator("[data-testid=headline]")).ToHaveCountAsync(4);
         await Expect(permalink.Locator("[data-testid=headline][data-protocol=wireguard] [data-metric=tcp_upload]")).ToHaveTextAsync("812 Mbit/s");
         await Expect(permalink.Locator("[data-testid=time-chart]")).ToHaveCountAsync(3);

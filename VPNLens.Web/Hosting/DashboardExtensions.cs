@@ -21,8 +21,12 @@ public static class DashboardExtensions
             // A finished permalink page is ~55 KB: this budget holds ~2,400 of them, a hot set far larger than a
             // team shares at once; past it, new pages are rendered for each visit until the cache compacts.
             options.SizeLimit = 128L * 1024 * 1024;
-            options.AddPolicy(FinishedRunPages.CachePolicy, new FinishedRunPagePolicy(TimeSpan.FromHours(1)));
+            // A live one is kept for a moment: under many readers one render serves a second's worth of them, and each
+            // of its run's events evicts it anyway.
+            options.AddPolicy(SharedRunPages.CachePolicy, new SharedRunPagePolicy(finished: TimeSpan.FromHours(1), live: TimeSpan.FromSeconds(2)));
         });
+        services.AddSingleton<LiveRunPages>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveRunPages>());
         services.AddSingleton<ThemeStylesheet>();
         services.AddSingleton<RunSnapshots>();
         services.AddSingleton<Nodes.NodeCatalog>();
@@ -30,8 +34,8 @@ public static class DashboardExtensions
         return services;
     }
 
-    /// <summary>Finished runs' permalink pages from the output cache, made the same for every visitor first.</summary>
-    public static IApplicationBuilder UseFinishedRunPageCache(this IApplicationBuilder app) =>
+    /// <summary>Permalink pages from the output cache for signed-out visitors, made the same for every visitor first.</summary>
+    public static IApplicationBuilder UseSharedRunPageCache(this IApplicationBuilder app) =>
         app.UseOutputCache().UseMiddleware<SharedPageMiddleware>();
 
     /// <summary>Sign-in and sign-out, the permalink downloads, static assets and the pages.</summary>
@@ -39,11 +43,12 @@ public static class DashboardExtensions
     {
         app.MapAccountEndpoints();
         app.MapResultsDownloads();
+        app.MapLiveRunEvents();
         app.MapStaticAssets();
         app.MapThemeStylesheet();
         // No permessage-deflate on the circuits' WebSockets: each compressed socket holds ~300 KB of zlib state
         // (100 open tabs: ~35 MB) to shrink render batches that are a few hundred bytes.
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.DisableWebSocketCompression = true).CacheOutput(FinishedRunPages.CachePolicy);
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.DisableWebSocketCompression = true).CacheOutput(SharedRunPages.CachePolicy);
         return app;
     }
 

@@ -4,7 +4,7 @@ using Microsoft.Net.Http.Headers;
 namespace VPNLens.Web.Permalinks;
 
 /// <summary>
-/// Makes a finished run's page the same for every visitor before the output cache stores it. Blazor renders every page
+/// Makes a shared permalink page (<see cref="SharedRunPages"/>) the same for every visitor before the output cache stores it. Blazor renders every page
 /// of an interactive app with the visitor's own antiforgery token in its persisted component state (and the cookie
 /// that goes with it); a page handed to everyone must carry neither. The page is static and posts nothing, so it
 /// loses nothing by it, and its links load the next page afresh (<c>data-enhance-nav="false"</c> in App.razor).
@@ -30,7 +30,7 @@ public sealed class SharedPageMiddleware(RequestDelegate next)
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!FinishedRunPagePolicy.IsShareableRequest(context))
+        if (!SharedRunPagePolicy.IsShareableRequest(context))
         {
             await next(context);
             return;
@@ -49,13 +49,14 @@ public sealed class SharedPageMiddleware(RequestDelegate next)
         }
 
         var page = new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
-        if (FinishedRunPages.IsMarkedFinished(context) && context.Response.StatusCode == StatusCodes.Status200OK)
+        if (SharedRunPages.SharedPageOf(context) is { } shared && context.Response.StatusCode == StatusCodes.Status200OK)
         {
             var headers = context.Response.Headers;
             headers.Remove(HeaderNames.SetCookie);
             headers.Remove(HeaderNames.Pragma);
-            // Antiforgery said no-store for the visitor's token; without it the page may be kept, briefly, by browsers too.
-            headers.CacheControl = "public, max-age=60";
+            // Antiforgery said no-store for the visitor's token; without it a finished page may be kept, briefly, by browsers
+            // too. A live page must be asked again each time (its script reloads it when the run ends).
+            headers.CacheControl = shared.IsFinished ? "public, max-age=60" : "no-cache";
             var kept = WithoutPersistedState(page);
             context.Response.ContentLength = kept.Sum(part => (long)part.Length);
             foreach (var part in kept)

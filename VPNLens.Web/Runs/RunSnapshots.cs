@@ -66,12 +66,32 @@ public sealed class RunSnapshots(IDbContextFactory<AppDbContext> dbFactory)
             .ToDictionary(g => g.Key, g => TimeSpan.FromSeconds(Core.Statistics.Descriptive.Median([.. g.Select(e => e.Duration.TotalSeconds)])!.Value));
     }
 
-    /// <summary>Whether the run with this permalink token has ended (false when there is none).</summary>
-    public async Task<bool> IsFinishedAsync(string token, CancellationToken cancellationToken)
+    /// <summary>The state of the run with this permalink token (null when there is none).</summary>
+    public async Task<RunState?> StateByTokenAsync(string token, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var state = await db.Runs.AsNoTracking().Where(r => r.PublicToken == token).Select(r => (RunState?)r.State).FirstOrDefaultAsync(cancellationToken);
-        return state?.IsTerminal() == true;
+        return await db.Runs.AsNoTracking().Where(r => r.PublicToken == token).Select(r => (RunState?)r.State).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>The run with this permalink token (<see cref="Guid.Empty"/> when there is none).</summary>
+    public async Task<Guid> IdByTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.AsNoTracking().Where(r => r.PublicToken == token).Select(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>What a live permalink page shows of the run, in brief (null when there is no such run).</summary>
+    public async Task<LiveRunChange?> LiveChangeAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        if (run is null)
+        {
+            return null;
+        }
+
+        var phases = await db.PhaseEvents.AsNoTracking().CountAsync(e => e.RunId == run.Id, cancellationToken);
+        return LiveRunChange.Of(run.State, phases, await RunQueue.PositionAsync(db, run, cancellationToken));
     }
 
     public async Task<DashboardSnapshot> DashboardAsync(int recent, CancellationToken cancellationToken)

@@ -4,10 +4,10 @@ using Microsoft.Playwright;
 namespace VPNLens.Bench;
 
 /// <summary>
-/// Memory with open Blazor circuits: a real headless Chromium opens the live page of a running run in
-/// COUNT tabs, each with its own interactive circuit (a _blazor WebSocket), then phase events are posted
-/// to the run so every circuit re-renders, while the app's RSS is sampled. A tab counts as live when its
-/// circuit sent frames after the first event.
+/// Memory with open Blazor circuits: a real headless Chromium (signed in with --email/--password, when given)
+/// opens the live page of a running run in COUNT tabs, each with its own interactive circuit (a _blazor WebSocket),
+/// then phase events are posted to the run so every circuit re-renders, while the app's RSS is sampled. A tab
+/// counts as live when its circuit sent frames after the first event.
 /// </summary>
 internal static class Circuits
 {
@@ -25,6 +25,11 @@ internal static class Circuits
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright, options);
         var context = await browser.NewContextAsync();
+        if (options.Text("email", string.Empty) is { Length: > 0 } email)
+        {
+            await SignInAsync(context, baseUri, email, options.Required("password"));
+        }
+
         var opening = Stopwatch.GetTimestamp();
         var tabs = await OpenTabsAsync(context, url, count, options.Int("parallel", 8), cancellationToken);
 
@@ -111,6 +116,27 @@ internal static class Circuits
             }
         }));
         return [.. opened.OfType<Tab>()];
+    }
+
+    /// <summary>Signs the context in (its tabs share the cookie): a signed-out visitor of a live permalink gets no circuit.</summary>
+    public static async Task SignInAsync(IBrowserContext context, Uri baseUri, string email, string password)
+    {
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(90_000);
+        try
+        {
+            await page.GotoAsync(new Uri(baseUri, "/account/login").ToString());
+            await page.FillAsync("#email", email);
+            await page.FillAsync("#password", password);
+            await page.ClickAsync("button[type=submit]");
+            await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        }
+        catch (Exception ex) when (ex is TimeoutException or PlaywrightException)
+        {
+            throw new BenchException($"signing in as {email} did not get past the sign-in page: {ex.Message}", ex);
+        }
+
+        await page.CloseAsync();
     }
 
     /// <summary>One browser tab on the page, watching its Blazor circuit's WebSocket.</summary>

@@ -19,7 +19,8 @@ internal static class Cli
         ["history-query"] = ("--base URL --api-token T --node-ids GUID,... --from ISO --to ISO [--protocols ...] [--metrics ...] [--requests 200] [--warmup 5] [--max-seconds 120]", HistoryQuery.RunAsync),
         ["detector"] = ("[--step-series 100] [--before 37] [--after 25] [--noise-series 5] [--noise-runs 1000] [--seed 1]", DetectorFigures.RunAsync),
         ["dashboard-push"] = ("--base URL --api-token T --run-id GUID --secret whsec_... --email ADMIN --password P [--dashboards 100] [--rate 20] [--count 300]", DashboardPush.RunAsync),
-        ["circuits"] = ("--base URL --path /r/TOKEN --app-pid PID --run-id GUID --secret whsec_... [--count 100] [--hold-seconds 20]", Circuits.RunAsync),
+        ["live-push"] = ("--base URL --token T --run-id GUID --secret whsec_... [--readers 200] [--count 20] [--interval-ms 500]", LivePush.RunAsync),
+        ["circuits"] = ("--base URL --path /r/TOKEN --app-pid PID --run-id GUID --secret whsec_... [--count 100] [--hold-seconds 20] [--email E --password P]", Circuits.RunAsync),
     };
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)

@@ -16,7 +16,7 @@ internal static class DashboardPush
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Circuits.LaunchAsync(playwright, options);
         var context = await browser.NewContextAsync();
-        await SignInAsync(context, baseUri, options.Required("email"), options.Required("password"));
+        await Circuits.SignInAsync(context, baseUri, options.Required("email"), options.Required("password"));
 
         var tabs = await Circuits.OpenTabsAsync(context, new Uri(baseUri, "/").ToString(), count, options.Int("parallel", 8), cancellationToken);
         foreach (var tab in tabs)
@@ -38,25 +38,5 @@ internal static class DashboardPush
         };
         await context.CloseAsync();
         return result;
-    }
-
-    private static async Task SignInAsync(IBrowserContext context, Uri baseUri, string email, string password)
-    {
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(90_000);
-        try
-        {
-            await page.GotoAsync(new Uri(baseUri, "/account/login").ToString());
-            await page.FillAsync("#email", email);
-            await page.FillAsync("#password", password);
-            await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
-        }
-        catch (Exception ex) when (ex is TimeoutException or PlaywrightException)
-        {
-            throw new BenchException($"signing in as {email} did not get past the sign-in page: {ex.Message}", ex);
-        }
-
-        await page.CloseAsync();
     }
 }

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # The control plane under load, the app started as the README starts it: queue to first phase,
-# callback to push (alone and with dashboards open), callback intake, memory idle and with open circuits, the permalink page under
-# wrk with 1,000 / 10,000 / 100,000 stored runs. Each part records why it could not be measured.
+# callback to push (alone and with dashboards open), callback intake, memory idle and with open circuits,
+# the permalink page under wrk with 1,000 / 10,000 / 100,000 stored runs, and a running run's permalink
+# under wrk. Each part records why it could not be measured.
 [[ -n "${_BENCH_CONTROL_PLANE_SH:-}" ]] && return 0
 _BENCH_CONTROL_PLANE_SH=1
 
@@ -115,8 +116,10 @@ cp_circuits() {
     not_measured circuits "the app has no live run page at /r/{token} (the dashboard branch is not merged)"
     return 0
   fi
-  log_info "memory: $BENCH_CIRCUITS Blazor circuits on the live page of a running run"
+  # signed out, a live run's permalink is a shared static page with no circuit: signed in, it has one
+  log_info "memory: $BENCH_CIRCUITS Blazor circuits on the live page of a running run, signed in"
   bench_tool circuits --base "http://127.0.0.1:$BENCH_PORT" --path "/r/$token" --app-pid "$(app_pid main)" \
+    --email "$BENCH_ADMIN_EMAIL" --password "$BENCH_ADMIN_PASSWORD" \
     --run-id "$id" --secret "$secret" --count "$BENCH_CIRCUITS" --hold-seconds "$BENCH_CIRCUIT_HOLD" \
     >"$BENCH_WORK/circuits.json" 2>>"$BENCH_WORK/logs/tool.log" ||
     not_measured circuits "vpnlens-bench circuits failed: $(tail -n 1 "$BENCH_WORK/logs/tool.log")"
@@ -192,4 +195,32 @@ cp_permalink() {
   app_stop large
   # the seeded databases are gigabytes and evidence of nothing the JSON does not keep
   rm -rf -- "$(app_data_dir small)" "$(app_data_dir large)"
+}
+
+# cp_permalink_live RUN: wrk against one running run's permalink (id:secret:token), as signed-out
+# readers of a link shared while the run goes on, then callbacks to as many open pages (vpnlens-bench
+# live-push); the rows join permalink.jsonl as page "live" and "livePush".
+cp_permalink_live() {
+  local id secret token tokens="$BENCH_WORK/tokens-live.txt" rep
+  IFS=: read -r id secret token <<<"$1"
+  if ! app_has_page "$BENCH_PORT" "/r/$token"; then
+    not_measured permalinkLive "the app has no permalink page at /r/{token}"
+    return 0
+  fi
+  printf '%s\n' "$token" >"$tokens"
+  log_info "live permalink page: wrk warm-up"
+  wrk_run "$BENCH_PORT" "$tokens" "$BENCH_WRK_WARMUP" >/dev/null
+  for ((rep = 1; rep <= BENCH_WRK_REPS; rep++)); do
+    log_info "live permalink page: repetition $rep, ${BENCH_WRK_SECONDS} s"
+    json_append "$BENCH_WORK/permalink.jsonl" "$(wrk_run "$BENCH_PORT" "$tokens" "$BENCH_WRK_SECONDS" |
+      jq -c --argjson rep "$rep" '. + {page: "live", rep: $rep}')"
+  done
+  log_info "live permalink page: callback to $BENCH_WRK_CONNECTIONS open pages"
+  local push
+  if push=$(bench_tool live-push --base "http://127.0.0.1:$BENCH_PORT" --token "$token" --run-id "$id" --secret "$secret" \
+    --readers "$BENCH_WRK_CONNECTIONS" --count 20 --interval-ms 500 2>>"$BENCH_WORK/logs/tool.log"); then
+    json_append "$BENCH_WORK/permalink.jsonl" "$(jq -c '. + {page: "livePush"}' <<<"$push")"
+  else
+    not_measured permalinkLivePush "vpnlens-bench live-push failed: $(tail -n 1 "$BENCH_WORK/logs/tool.log")"
+  fi
 }

@@ -186,6 +186,24 @@ def control_plane:
       | fig("controlPlane.permalink.growth"; "Control plane: permalink p99 growth \($cfg.seedSmall) → \($cfg.seedLarge) runs"; "ratio";
           [ratio($l; $s)]; "<= 1.5 (flat)"; ratio($l; $s) <= 1.5; "medians of \($cfg.wrkReps) interleaved wrk runs each"))
    end),
+  ([$permalink[] | select(.page == "live")] as $live
+   | "Control plane: live permalink page p99, \($cfg.wrkConnections) signed-out clients on one running run" as $what
+   | if ($live | length) == 0 then
+       unmeasured("controlPlane.permalinkLive.p99"; $what; "ms"; "<= 100"; missing_reason("permalinkLive") // missing_reason("permalink") // "no data")
+     else
+       fig("controlPlane.permalinkLive.p99"; $what; "ms"; [$live[].p99Ms]; "<= 100"; ([$live[].p99Ms] | median) <= 100;
+         "\($live | map(.rps) | median | r(0)) req/s; \($live | map(.non2xx + .socketErrors) | add) errors; p50 \($live | map(.p50Ms) | median) ms; no callbacks during the runs: one render per 2 s cache lifetime")
+     end),
+  ([$permalink[] | select(.page == "livePush")] as $push
+   | "Control plane: callback to open live permalink pages (event, then the page fetched), p95" as $what
+   | if ($push | length) == 0 then
+       unmeasured("controlPlane.permalinkLive.push.p95"; $what; "ms"; "<= 1000"; missing_reason("permalinkLivePush") // missing_reason("permalinkLive") // missing_reason("permalink") // "no data")
+     else $push[0] as $x
+       | {id: "controlPlane.permalinkLive.push.p95", figure: $what, unit: "ms", value: $x.latencyMs.p95,
+          spread: {min: $x.latencyMs.min, max: $x.latencyMs.max}, n: $x.latencyMs.n, target: "<= 1000",
+          pass: ($x.latencyMs.p95 <= 1000 and $x.missing == 0),
+          note: "\($x.readers) readers of /r/{token}/events, \($x.sent) signed callbacks \($x.intervalMs) ms apart; p50 \($x.latencyMs.p50) ms, p99 \($x.latencyMs.p99) ms; \($x.missing) never shown"}
+     end),
   fig("memory.idle"; "Memory: app RSS idle"; "MB"; ($idle[0] // []); "<= 250"; (($idle[0] // []) | median) <= 250;
     "\($cfg.seedMain) stored runs, after one page and one API call"),
   (if ($circuits | length) == 0 then

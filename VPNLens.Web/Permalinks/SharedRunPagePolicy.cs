@@ -3,10 +3,12 @@ using Microsoft.AspNetCore.OutputCaching;
 namespace VPNLens.Web.Permalinks;
 
 /// <summary>
-/// Output caching for permalink pages of finished runs, asked by signed-out visitors (a signed-in page names its user).
-/// The page itself says whether the run was finished (<see cref="FinishedRunPages.MarkFinished"/>): a live run's page is never stored.
+/// Output caching for permalink pages asked by signed-out visitors (a signed-in page names its user). The page itself says
+/// whether it may be shared and which run it shows (<see cref="SharedRunPages.MarkShared"/>): a finished run's page is kept
+/// for <paramref name="finished"/>, a live run's for <paramref name="live"/>, tagged with its run so its events evict it.
+/// Concurrent misses wait for one render (locking).
 /// </summary>
-public sealed class FinishedRunPagePolicy(TimeSpan lifetime) : IOutputCachePolicy
+public sealed class SharedRunPagePolicy(TimeSpan finished, TimeSpan live) : IOutputCachePolicy
 {
     public ValueTask CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
     {
@@ -15,7 +17,7 @@ public sealed class FinishedRunPagePolicy(TimeSpan lifetime) : IOutputCachePolic
         context.AllowCacheLookup = cacheable;
         context.AllowCacheStorage = cacheable;
         context.AllowLocking = true;
-        context.ResponseExpirationTimeSpan = lifetime;
+        context.ResponseExpirationTimeSpan = live;
         context.CacheVaryByRules.QueryKeys = "*";
         return ValueTask.CompletedTask;
     }
@@ -23,7 +25,7 @@ public sealed class FinishedRunPagePolicy(TimeSpan lifetime) : IOutputCachePolic
     /// <summary>A signed-out GET (or HEAD) of a permalink page: the only request whose answer may be shared.</summary>
     public static bool IsShareableRequest(HttpContext http) =>
         (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
-        && FinishedRunPages.TokenOf(http.Request.Path) is not null
+        && SharedRunPages.TokenOf(http.Request.Path) is not null
         && http.User.Identity?.IsAuthenticated != true;
 
     public ValueTask ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellation) => ValueTask.CompletedTask;
@@ -31,10 +33,21 @@ public sealed class FinishedRunPagePolicy(TimeSpan lifetime) : IOutputCachePolic
     public ValueTask ServeResponseAsync(OutputCacheContext context, CancellationToken cancellation)
     {
         var http = context.HttpContext;
+        var page = SharedRunPages.SharedPageOf(http);
         context.AllowCacheStorage = context.AllowCacheStorage
+            && page is not null
             && http.Response.StatusCode == StatusCodes.Status200OK
-            && FinishedRunPages.IsMarkedFinished(http)
             && !http.Response.Headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.SetCookie);
+        if (context.AllowCacheStorage && page is not null)
+        {
+            context.ResponseExpirationTimeSpan = page.IsFinished ? finished : live;
+            context.Tags.Add(SharedRunPages.TagFor(page.RunId));
+            if (page.State == Core.Runs.RunState.Queued)
+            {
+                context.Tags.Add(SharedRunPages.QueuedTag);
+            }
+        }
+
         return ValueTask.CompletedTask;
     }
 }
