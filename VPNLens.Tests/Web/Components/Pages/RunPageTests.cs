@@ -57,9 +57,13 @@ public sealed class RunPageTests : MudTestContext, IAsyncLifetime
         var other = Seed.Run(run.NodeId, RunState.Running);
         await Database.AddAsync(other);
 
-        await Events.PublishAsync(new PhaseRecorded(other.Id, new PhaseEvent { Id = 999, RunId = other.Id, Protocol = "direct", Phase = Phase.StopEverything, Status = PhaseStatus.Succeeded }));
+        await Events.PublishAsync(new PhaseRecorded(other.Id, new PhaseEvent { Id = 999, RunId = other.Id, Protocol = "wireguard", Phase = Phase.StopEverything, Status = PhaseStatus.Succeeded }));
 
-        Assert.Equal("running", StateOf(page, "direct", Phase.StopEverything));
+        // Events reach a subscriber in order: once this run's own event shows, the other run's has been handled.
+        var own = await StoreAsync("direct", Phase.StopEverything, PhaseStatus.Succeeded);
+        await Events.PublishAsync(new PhaseRecorded(run.Id, own));
+        page.WaitForAssertion(() => Assert.Equal("succeeded", StateOf(page, "direct", Phase.StopEverything)));
+        Assert.Equal("pending", StateOf(page, "wireguard", Phase.StopEverything));
     }
 
     [Fact]
