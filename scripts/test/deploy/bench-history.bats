@@ -25,13 +25,7 @@ setup() {
 
 # figures HISTORY SEED DETECTOR: the figures array, every other input empty.
 figures() {
-  jq -n -f "$REPO_DIR/bench/lib/figures.jq" --argjson cfg "$CFG" \
-    --slurpfile runs "$W/empty.json" --slurpfile bare "$W/empty.json" --slurpfile idle "$W/empty.json" \
-    --slurpfile first "$W/empty.json" --slurpfile push "$W/empty.json" --slurpfile pushDashboards "$W/empty.json" --slurpfile intake "$W/empty.json" \
-    --slurpfile locked "$W/empty.json" --slurpfile circuits "$W/empty.json" --slurpfile permalink "$W/empty.json" \
-    --slurpfile missing "$W/empty.json" --slurpfile switch "$W/empty.json" --slurpfile profile "$W/empty.json" \
-    --slurpfile verdicts "$W/empty.json" \
-    --slurpfile history "$1" --slurpfile historySeed "$2" --slurpfile detector "$3"
+  bench_figures "$CFG" history.json="$1" history-seed.json="$2" detector.json="$3"
 }
 
 # figure_in HISTORY SEED DETECTOR ID FILTER: FILTER applied to figure ID.

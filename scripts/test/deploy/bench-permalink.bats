@@ -22,14 +22,7 @@ setup() {
 
 # figure PERMALINK MISSING ID FILTER: FILTER applied to figure ID, every other input empty.
 figure() {
-  jq -n -f "$REPO_DIR/bench/lib/figures.jq" --argjson cfg "$CFG" \
-    --slurpfile runs "$W/empty.json" --slurpfile bare "$W/empty.json" --slurpfile idle "$W/empty.json" \
-    --slurpfile first "$W/empty.json" --slurpfile push "$W/empty.json" --slurpfile intake "$W/empty.json" \
-    --slurpfile locked "$W/empty.json" --slurpfile circuits "$W/empty.json" --slurpfile permalink "$1" \
-    --slurpfile missing "$2" --slurpfile switch "$W/empty.json" --slurpfile profile "$W/empty.json" \
-    --slurpfile verdicts "$W/empty.json" --slurpfile history "$W/empty.json" \
-    --slurpfile historySeed "$W/empty.json" --slurpfile detector "$W/empty.json" |
-    jq -c --arg id "$3" '.[] | select(.id == $id) | '"$4"
+  bench_figures "$CFG" permalink.jsonl="$1" not-measured.jsonl="$2" | jq -c --arg id "$3" '.[] | select(.id == $id) | '"$4"
 }
 
 @test "the live permalink's p99 is the median of its wrk runs, held to 100 ms" {

@@ -16,13 +16,7 @@ setup() {
 
 # figure EVIDENCE MISSING FILTER: FILTER applied to the dashboards figure, every other input empty.
 figure() {
-  jq -n -f "$REPO_DIR/bench/lib/figures.jq" --argjson cfg "$CFG" \
-    --slurpfile runs "$W/empty.json" --slurpfile bare "$W/empty.json" --slurpfile idle "$W/empty.json" \
-    --slurpfile first "$W/empty.json" --slurpfile push "$W/empty.json" --slurpfile pushDashboards "$1" \
-    --slurpfile intake "$W/empty.json" --slurpfile locked "$W/empty.json" --slurpfile circuits "$W/empty.json" \
-    --slurpfile permalink "$W/empty.json" --slurpfile missing "$2" --slurpfile switch "$W/empty.json" \
-    --slurpfile profile "$W/empty.json" --slurpfile verdicts "$W/empty.json" --slurpfile history "$W/empty.json" \
-    --slurpfile historySeed "$W/empty.json" --slurpfile detector "$W/empty.json" |
+  bench_figures "$CFG" push-dashboards.json="$1" not-measured.jsonl="$2" |
     jq -c '.[] | select(.id == "controlPlane.callbackToPush.dashboards.p95") | '"$3"
 }
 

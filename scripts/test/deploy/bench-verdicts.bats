@@ -39,14 +39,9 @@ compare_with_fake_api() {
 }
 
 figure() {
-  bash -c '
-    source "$1/bench/lib/common.sh"
-    source "$1/bench/lib/report.sh"
-    BENCH_WORK=$2
-    report_figures "{\"vpns\": [], \"settingsLabel\": \"5 s TCP/UDP tests, 3 repeats, 20 pings\", \"runSettings\": {\"repeats\": 3},
-      \"seedMain\": 1, \"seedSmall\": 1, \"seedLarge\": 1, \"wrkConnections\": 1, \"circuits\": 1, \"wrkReps\": 1}" \
-      | jq -c ".[] | select(.id == \"verdict.falseDifference\")"
-  ' _ "$REPO_DIR" "$BENCH_WORK"
+  bench_figures '{"vpns": [], "settingsLabel": "5 s TCP/UDP tests, 3 repeats, 20 pings", "runSettings": {"repeats": 3},
+    "seedMain": 1, "seedSmall": 1, "seedLarge": 1, "wrkConnections": 1, "circuits": 1, "wrkReps": 1}' \
+    verdicts.jsonl="$BENCH_WORK/verdicts.jsonl" | jq -c '.[] | select(.id == "verdict.falseDifference")'
 }
 
 @test "each protocol's consecutive succeeded runs are compared in queue order; a failed run is left out" {

@@ -76,3 +76,17 @@ bootstrap() { "$BOOTSTRAP" --authorized-key-file "$CP_PUB" "$@"; }
 # copies the modes of this machine's NuGet cache, which whatever ran before (a umask 077 in force
 # during a restore) may have left private to root.
 as_image_builds_it() { chmod -R u+rwX,go+rX,go-w "$1"; }
+
+# bench_figures CFG_JSON [NAME=FILE...]: the figures bench/lib/report.sh makes (the suite's own
+# call of figures.jq) from evidence files under the names the bench writes them (push.json,
+# permalink.jsonl, not-measured.jsonl, ...); every input not given is empty.
+bench_figures() {
+  local cfg=$1 work pair
+  shift
+  work=$(mktemp -d "$BATS_TEST_TMPDIR/evidence.XXXXXX")
+  for pair in "$@"; do
+    cp "${pair#*=}" "$work/${pair%%=*}"
+  done
+  bash -c 'source "$1/bench/lib/common.sh" && source "$1/bench/lib/report.sh" && BENCH_WORK=$2 && report_figures "$3"' \
+    _ "$REPO_DIR" "$work" "$cfg"
+}
