@@ -6,7 +6,7 @@ namespace VPNLens.Tests.Core.Phases;
 public sealed class RunTimeEstimateTests
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 5, 8, 0, 0, TimeSpan.Zero);
-    private static readonly RunSettings Settings = new();
+    private static readonly RunSettings Settings = new() { Repeats = 3 };
     private static readonly Dictionary<string, TimeSpan> NoHistory = [];
     private long nextId = 1;
 
