@@ -7,28 +7,16 @@ using VPNLens.Web.Runs;
 namespace VPNLens.Web.Alerts;
 
 /// <summary>Queues an alert evaluation for every run that ends (the database is read again by the job).</summary>
-public sealed class RunEndWatcher(RunEvents events, IBackgroundJobClient jobs) : IHostedService
+public sealed class RunEndWatcher(RunEvents events, IBackgroundJobClient jobs) : RunEventSubscriber(events)
 {
-    private IDisposable? subscription;
-
-    public Task StartAsync(CancellationToken cancellationToken)
+    protected override Task HandleAsync(RunEvent runEvent)
     {
-        subscription = events.Subscribe(runEvent =>
+        // the instance whose transition ended the run evaluates it; another one doing so too would race it
+        if (runEvent is RunStateChanged { State: var state, FromAnotherInstance: false } && state.IsTerminal() && state != RunState.Cancelled)
         {
-            // the instance whose transition ended the run evaluates it; another one doing so too would race it
-            if (runEvent is RunStateChanged { State: var state, FromAnotherInstance: false } && state.IsTerminal() && state != RunState.Cancelled)
-            {
-                jobs.Create<AlertEvaluationJob>(job => job.EvaluateAsync(runEvent.RunId, CancellationToken.None), new EnqueuedState(RunNotificationJob.QueueName));
-            }
+            jobs.Create<AlertEvaluationJob>(job => job.EvaluateAsync(runEvent.RunId, CancellationToken.None), new EnqueuedState(RunNotificationJob.QueueName));
+        }
 
-            return Task.CompletedTask;
-        });
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        subscription?.Dispose();
         return Task.CompletedTask;
     }
 }

@@ -11,29 +11,10 @@ namespace VPNLens.Web.Permalinks;
 /// that follows it (<see cref="FollowAsync"/>): a reader that fetches the page after the push gets the new one.
 /// One subscriber for every reader; each reader keeps only the latest version it has not read yet.
 /// </summary>
-public sealed class LiveRunPages(RunEvents events, IOutputCacheStore cache, RunSnapshots snapshots, ILogger<LiveRunPages> logger) : IHostedService, IDisposable
+public sealed class LiveRunPages(RunEvents events, IOutputCacheStore cache, RunSnapshots snapshots, ILogger<LiveRunPages> logger) : RunEventSubscriber(events)
 {
     private readonly Dictionary<Guid, Dictionary<Guid, ChannelWriter<LiveRunChange>>> followed = [];
     private readonly Lock gate = new();
-    private IDisposable? subscription;
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        subscription = events.Subscribe(OnRunEventAsync);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        Dispose();
-        return Task.CompletedTask;
-    }
-
-    public void Dispose()
-    {
-        subscription?.Dispose();
-        subscription = null;
-    }
 
     /// <summary>The run's version now, then each new one, until the run ends or the reader leaves.</summary>
     public async IAsyncEnumerable<LiveRunChange> FollowAsync(Guid runId, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -107,7 +88,7 @@ public sealed class LiveRunPages(RunEvents events, IOutputCacheStore cache, RunS
         }
     }
 
-    private async Task OnRunEventAsync(RunEvent runEvent)
+    protected override async Task HandleAsync(RunEvent runEvent)
     {
         if (runEvent is not (PhaseRecorded or RunStateChanged))
         {

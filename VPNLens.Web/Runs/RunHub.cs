@@ -23,29 +23,9 @@ public sealed class RunHub : Hub
 public sealed record RunStatePush(Guid RunId, string State, string? Reason);
 
 /// <summary>Forwards in-process run events to the hub group of each run.</summary>
-public sealed class RunHubBridge(RunEvents events, IHubContext<RunHub> hub) : IHostedService, IDisposable
+public sealed class RunHubBridge(RunEvents events, IHubContext<RunHub> hub) : RunEventSubscriber(events)
 {
-    private IDisposable? subscription;
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        subscription = events.Subscribe(ForwardAsync);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        Dispose();
-        return Task.CompletedTask;
-    }
-
-    public void Dispose()
-    {
-        subscription?.Dispose();
-        subscription = null;
-    }
-
-    private Task ForwardAsync(RunEvent runEvent) => runEvent switch
+    protected override Task HandleAsync(RunEvent runEvent) => runEvent switch
     {
         PhaseRecorded phase => hub.Clients.Group(RunHub.GroupFor(phase.RunId)).SendAsync(RunHub.PhaseMessage, PhaseDto.From(phase.Phase)),
         RunStateChanged state => hub.Clients.Group(RunHub.GroupFor(state.RunId)).SendAsync(RunHub.StateMessage, new RunStatePush(state.RunId, state.State.ToString(), state.Reason)),
