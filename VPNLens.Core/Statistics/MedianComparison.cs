@@ -65,13 +65,11 @@ public sealed record MedianComparison(
             return new(scale, medianA, medianB, a.Count, b.Count, estimate, null, "a repetition measured 0, so the ratio has no interval");
         }
 
-        var interval = scale == ComparisonScale.Ratio
-            ? ShiftInterval.For([.. a.Select(v => Math.Log(v))], [.. b.Select(v => Math.Log(v))], Level) is { } logs
-                ? new ConfidenceInterval(Math.Exp(logs.Low), Math.Exp(logs.High), Level)
-                : null
-            : ShiftInterval.For([.. a], [.. b], Level) is { } shift
-                ? new ConfidenceInterval(shift.Low, shift.High, Level)
-                : null;
+        // A ratio is a shift on the log scale.
+        Func<double, double> into = scale == ComparisonScale.Ratio ? Math.Log : v => v;
+        Func<double, double> back = scale == ComparisonScale.Ratio ? Math.Exp : v => v;
+        var shift = ShiftInterval.For([.. a.Select(into)], [.. b.Select(into)], Level);
+        var interval = shift is { } s ? new ConfidenceInterval(back(s.Low), back(s.High), Level) : null;
         return interval is null
             ? new(scale, medianA, medianB, a.Count, b.Count, estimate, null,
                 $"{a.Count} and {b.Count} measurements are too few for an exact 95 % interval; 4 or more on each side are enough")

@@ -31,11 +31,7 @@ public static class ResultsCsv
                 if (!protocol.Succeeded)
                 {
                     Row(csv, run.Id, snapshot.NodeName, finishedAt, protocol.Protocol, "status", string.Empty);
-                    foreach (var _ in Enumerable.Range(0, 5))
-                    {
-                        csv.WriteField(string.Empty);
-                    }
-
+                    EmptyFields(csv, 5);
                     csv.WriteField($"failed at {protocol.Error?.Phase ?? "?"}: {protocol.Error?.Message}");
                     csv.EndRecord();
                 }
@@ -57,11 +53,7 @@ public static class ResultsCsv
                 {
                     Row(csv, run.Id, snapshot.NodeName, finishedAt, protocol.Protocol, "path_mtu", "bytes");
                     csv.WriteField(pathMtu);
-                    foreach (var _ in Enumerable.Range(0, 5))
-                    {
-                        csv.WriteField(string.Empty);
-                    }
-
+                    EmptyFields(csv, 5);
                     csv.EndRecord();
                 }
             }
@@ -94,6 +86,14 @@ public static class ResultsCsv
         csv.WriteField(protocol);
         csv.WriteField(metric);
         csv.WriteField(unit);
+    }
+
+    private static void EmptyFields(CsvWriter csv, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            csv.WriteField(string.Empty);
+        }
     }
 
     private static string Unit(MetricUnit unit) => unit switch
