@@ -18,14 +18,16 @@ validate_private_file() {
 # The params in one jq, as shell assignments quoted by @sh for eval: a jq costs ~10 ms of a
 # run's start-up, and there are 19 values. A value is its tostring, DEFAULT when it is absent
 # or null (or where settings or secrets is not an object); the protocols are the array's
-# entries, each its tostring. Settings have no default here: the control plane sends every one.
+# entries, each its tostring. Settings have no default here: the control plane sends every one, and
+# each absent (or null) one is named in SETTINGS_MISSING.
 readonly _PARAMS_JQ='
   def v(name; path; default): "\(name)=\(path // default | tostring | @sh)";
-  def s(name; key): v(name; .settings | objects | .[key]; "");
+  def setting(key): (.settings | objects | .[key]) // null;
+  def s(name; key): v(name; setting(key); ""), (if setting(key) == null then "SETTINGS_MISSING+=(\(key | @sh))" else empty end);
   if type != "object" then error("not an object") else
     v("RUN_ID"; .runId; ""), v("CALLBACK_URL"; .callbackUrl; ""), v("WEBHOOK_SECRET"; .secret; ""),
     "PROTOCOLS=(\([.protocols // [] | .[]? | tostring] | @sh))",
-    "SETTINGS_JSON=\(.settings // {} | tojson | @sh)", "SETTINGS_TYPE=\(.settings // {} | type)",
+    "SETTINGS_JSON=\(.settings // {} | tojson | @sh)", "SETTINGS_TYPE=\(.settings // {} | type)", "SETTINGS_MISSING=()",
     s("S_TCP_SECONDS"; "tcpSeconds"), s("S_UDP_SECONDS"; "udpSeconds"),
     s("S_OMIT"; "omitSeconds"), s("S_REPEATS"; "repeats"),
     s("S_MAX_REPEATS"; "maxRepeats"), s("S_RSD"; "rsdThresholdPercent"),
@@ -39,14 +41,7 @@ readonly _PARAMS_JQ='
 
 # _require_settings: every setting present (0 counts; absent and null do not).
 _require_settings() {
-  local pair
-  for pair in tcpSeconds="$S_TCP_SECONDS" udpSeconds="$S_UDP_SECONDS" omitSeconds="$S_OMIT" \
-    repeats="$S_REPEATS" maxRepeats="$S_MAX_REPEATS" rsdThresholdPercent="$S_RSD" \
-    udpTargetMbps="$S_UDP_MBPS" pingCount="$S_PING_COUNT" pingIntervalSeconds="$S_PING_INTERVAL" \
-    ladderTimeoutSeconds="$S_LADDER_TIMEOUT" recoveryTimeoutSeconds="$S_RECOVERY_TIMEOUT" \
-    parallelStreams="$S_PARALLEL_STREAMS"; do
-    [[ -n "${pair#*=}" ]] || die "settings.${pair%%=*} is missing: the control plane sends every setting"
-  done
+  ((${#SETTINGS_MISSING[@]} == 0)) || die "settings.${SETTINGS_MISSING[0]} is missing: the control plane sends every setting"
 }
 
 # read_callback_params FILE: set RUN_ID, CALLBACK_URL and WEBHOOK_SECRET (and the rest of
