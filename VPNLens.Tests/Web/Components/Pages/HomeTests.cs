@@ -2,12 +2,14 @@ using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using MudBlazor;
 using VPNLens.Core.Nodes;
 using VPNLens.Core.Phases;
 using VPNLens.Core.Runs;
 using VPNLens.Tests.Infrastructure;
 using VPNLens.Web.Alerts;
 using VPNLens.Web.Components.Pages;
+using VPNLens.Web.Components.Runs;
 using VPNLens.Web.History;
 using VPNLens.Web.Runs;
 
@@ -61,6 +63,21 @@ public sealed class HomeTests : MudTestContext, IAsyncLifetime
         await UntilShownAsync(() => Progress(page).Contains(" 1/", StringComparison.Ordinal), "the phase counted");
         Assert.StartsWith("Direct (no VPN) · Bring up · 1/", Progress(page), StringComparison.Ordinal);
         Assert.Equal(0, commands.Count);
+    }
+
+    [Fact]
+    public async Task A_recorded_phase_renders_its_node_card_again_and_nothing_else()
+    {
+        var page = RenderLoaded();
+        var before = RenderCounts(page);
+        var phase = await StorePhaseAsync(Phase.StopEverything);
+
+        await Events.PublishAsync(new PhaseRecorded(running.Id, phase));
+
+        await UntilShownAsync(() => Progress(page).Contains(" 1/", StringComparison.Ordinal), "the phase counted");
+        var after = RenderCounts(page);
+        Assert.True(after[nodes[0].Name] > before[nodes[0].Name], "the running node's card was not rendered again");
+        Assert.Equal(before.Where(c => c.Key != nodes[0].Name), after.Where(c => c.Key != nodes[0].Name));
     }
 
     [Fact]
@@ -136,6 +153,21 @@ public sealed class HomeTests : MudTestContext, IAsyncLifetime
         var page = Render<Home>();
         page.WaitForState(() => page.FindAll("[data-testid=node-card]").Count == Nodes);
         return page;
+    }
+
+    /// <summary>How often each node card, the run form and the two tables have been rendered so far.</summary>
+    private static Dictionary<string, int> RenderCounts(IRenderedComponent<Home> page)
+    {
+        var counts = page.FindComponents<MudPaper>()
+            .Where(p => p.Instance.UserAttributes.ContainsKey("data-node"))
+            .ToDictionary(p => (string)p.Instance.UserAttributes["data-node"]!, p => p.RenderCount);
+        counts["run form"] = page.FindComponent<RunForm>().RenderCount;
+        foreach (var table in page.FindComponents<MudSimpleTable>())
+        {
+            counts[(string)table.Instance.UserAttributes["data-testid"]!] = table.RenderCount;
+        }
+
+        return counts;
     }
 
     /// <summary>Lets time pass, a window at a time, until the page shows what is expected.</summary>
