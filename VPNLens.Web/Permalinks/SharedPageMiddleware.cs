@@ -48,7 +48,18 @@ public sealed class SharedPageMiddleware(RequestDelegate next)
             context.Response.Body = body;
         }
 
-        var page = new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+        try
+        {
+            await WriteAsync(context, body, new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // the reader left while the page went out: nobody is left to answer, and nothing failed
+        }
+    }
+
+    private static async Task WriteAsync(HttpContext context, Stream body, ReadOnlyMemory<byte> page)
+    {
         if (SharedRunPages.SharedPageOf(context) is { } shared && context.Response.StatusCode == StatusCodes.Status200OK)
         {
             var headers = context.Response.Headers;

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using VPNLens.Web.Permalinks;
 
 namespace VPNLens.Tests.Web.Permalinks;
@@ -16,5 +17,21 @@ public sealed class SharedPageMiddlewareTests
         var parts = SharedPageMiddleware.WithoutPersistedState(Encoding.UTF8.GetBytes(page));
 
         Assert.Equal(shared, string.Concat(parts.Select(p => Encoding.UTF8.GetString(p.Span))));
+    }
+
+    [Fact]
+    public async Task A_reader_who_leaves_while_the_page_goes_out_is_not_an_error()
+    {
+        using var left = new CancellationTokenSource();
+        await left.CancelAsync();
+        var context = new DefaultHttpContext { RequestAborted = left.Token };
+        context.Request.Method = HttpMethods.Get;
+        context.Request.Path = "/r/AbC123_-";
+        context.Response.Body = new MemoryStream();
+        var middleware = new SharedPageMiddleware(http => http.Response.WriteAsync("<p>the page</p>"));
+
+        await middleware.InvokeAsync(context);
+
+        Assert.Equal(0, context.Response.Body.Length);
     }
 }
