@@ -20,9 +20,9 @@ readonly FIGURES=(
   fidelity.nebula.udpLoss fidelity.nebula.ping
   fidelity.openvpn.tcpUpload fidelity.openvpn.tcpDownload fidelity.openvpn.udpJitter
   fidelity.openvpn.udpLoss fidelity.openvpn.ping
-  readiness.wireguard.ladderOverTrue readiness.wireguard.switchLadderOverTrue readiness.wireguard.sleep5OverTrue
-  readiness.nebula.ladderOverTrue readiness.nebula.switchLadderOverTrue readiness.nebula.sleep5OverTrue
-  readiness.openvpn.ladderOverTrue readiness.openvpn.switchLadderOverTrue readiness.openvpn.sleep5OverTrue
+  readiness.wireguard.ladderOverTrue readiness.wireguard.ladderAfterTrueMs readiness.wireguard.switchLadderOverTrue readiness.wireguard.sleep5OverTrue
+  readiness.nebula.ladderOverTrue readiness.nebula.ladderAfterTrueMs readiness.nebula.switchLadderOverTrue readiness.nebula.sleep5OverTrue
+  readiness.openvpn.ladderOverTrue readiness.openvpn.ladderAfterTrueMs readiness.openvpn.switchLadderOverTrue readiness.openvpn.sleep5OverTrue
   readiness.firstSampleZero
   overhead.run
   cost.direct.daemon cost.direct.system cost.wireguard.daemon cost.wireguard.system

@@ -90,6 +90,10 @@ def readiness:
        $ratios; "<= 1.2"; ($ratios | median) <= 1.2;
        "ladder \([$r[].ladderMs] | median) ms (its ping rung \([$r[].pingRungMs] | median) ms) vs true \($true | r(0)) ms (10 ms probe), medians: \([$r[] | minus(.ladderMs; .trueMs)] | median | r(0)) ms after the tunnel carried traffic"
        + (if $unclimbed > 0 then "; \($unclimbed) of \($r | length) runs climbed no ladder (\($p) did not come up: see the runs' evidence)" else "" end)),
+     ([$r[] | minus(.ladderMs; .trueMs)] as $after
+      | fig("readiness.\($p).ladderAfterTrueMs"; "Readiness \($p | title): ladder-declared minus true ready time"; "ms";
+          $after; "<= 30"; ($after | median) <= 30;
+          "how long after the tunnel first carried a 10 ms probe's echo the ladder's last rung (the full-size path) passed, median of \($after | length) runs")),
      ([$switch[] | select(.protocol == $p)] as $w
       | fig("readiness.\($p).switchLadderOverTrue"; "Readiness \($p | title): switch.sh up ladder alone / true ready time"; "ratio";
           [$w[] | ratio(.ladderMs; .trueMs)]; "—"; null;

@@ -85,6 +85,7 @@ bench_figures() {
   shift
   work=$(mktemp -d "$BATS_TEST_TMPDIR/evidence.XXXXXX")
   for pair in "$@"; do
+    mkdir -p "$(dirname "$work/${pair%%=*}")"
     cp "${pair#*=}" "$work/${pair%%=*}"
   done
   bash -c 'source "$1/bench/lib/common.sh" && source "$1/bench/lib/report.sh" && BENCH_WORK=$2 && report_figures "$3"' \
