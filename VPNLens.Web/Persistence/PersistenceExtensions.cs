@@ -27,6 +27,8 @@ public static class PersistenceExtensions
                     .UseSqlite(database.ConnectionString)
                     .AddInterceptors(new SqlitePragmaInterceptor())
                     .ReplaceService<IModelCacheKeyFactory, SecretsModelCacheKeyFactory>());
+                services.AddSingleton<SqliteStatisticsSweeper>();
+                services.AddHostedService(sp => sp.GetRequiredService<SqliteStatisticsSweeper>());
                 break;
         }
 

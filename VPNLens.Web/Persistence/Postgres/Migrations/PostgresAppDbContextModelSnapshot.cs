@@ -579,6 +579,9 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                     b.HasIndex("RunId", "Protocol")
                         .IsUnique();
 
+                    b.HasIndex("RunId", "Protocol", "Succeeded", "UploadMedianBitsPerSecond", "DownloadMedianBitsPerSecond", "LatencyIdleP50Ms", "UdpJitterMs", "UdpLossPercent", "SetupMs", "RecoveryMs")
+                        .HasDatabaseName("IX_ProtocolResults_Figures");
+
                     b.ToTable("ProtocolResults");
                 });
 
