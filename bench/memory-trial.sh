@@ -9,7 +9,7 @@
 #   --rounds N     how many times each variant is taken (default 3)
 #   --ref REF      the commit to measure (default HEAD), exported clean from git
 #   --runs N       stored runs seeded before the circuits open (default 2000)
-#   --circuits N   headless Chromium tabs on the live page of a running run (default 100)
+#   --circuits N   headless Chromium tabs, signed in, on the live page of a running run (default 100)
 #   --intake       30 s of signed callbacks from 16 senders before the circuits open
 #   NAME=VAR=...   a variant: environment settings for the app, e.g. conserve=DOTNET_GCConserveMemory=5
 #   NAME=@REF      a variant: the app built from another commit (with its own deploy/runtime.env), for
@@ -111,7 +111,7 @@ trial() {
   sleep 3
   before=$(app_rss_mb trial)
   bench_tool circuits --base "http://127.0.0.1:$TRIAL_PORT" --path "/r/$token" --app-pid "$(app_pid trial)" \
-    --run-id "$id" --secret "$secret" --count "$TRIAL_CIRCUITS" --hold-seconds 20 \
+    --email "$BENCH_ADMIN_EMAIL" --password "$BENCH_ADMIN_PASSWORD" --run-id "$id" --secret "$secret" --count "$TRIAL_CIRCUITS" --hold-seconds 20 \
     >"$out" 2>>"$BENCH_WORK/logs/tool.log" || die "the circuits failed; see $BENCH_WORK/logs/tool.log"
   app_stop trial
   rm -rf -- "$(app_data_dir trial)"
@@ -174,6 +174,8 @@ main() {
   install -d -m 0700 "$BENCH_STATE"
   bench_work_init
   BENCH_API_TOKEN=$(openssl rand -hex 24)
+  # signed in: a signed-out reader of a live permalink gets the shared static page, which holds no circuit
+  BENCH_ADMIN_PASSWORD="$(openssl rand -hex 16)Aa1!"
   prepare_variants "$ref" "${settings[@]}"
   for ((round = 1; round <= rounds; round++)); do
     for i in "${!names[@]}"; do
