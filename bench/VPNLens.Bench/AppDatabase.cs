@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using VPNLens.Web.Hosting;
@@ -58,22 +59,25 @@ internal sealed class AppDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// Calls <paramref name="add"/> for 0 .. count - 1 and saves every <paramref name="batchSize"/> of them, each batch in
-    /// a context of its own with change detection off: the entities are new, and a context tracking them all would slow
-    /// every save.
+    /// Calls <paramref name="add"/> for 0 .. count - 1 with the app's model's inserts, committing every
+    /// <paramref name="batchSize"/> of them.
     /// </summary>
-    public async Task AddInBatchesAsync(int count, int batchSize, Action<AppDbContext, int> add, CancellationToken cancellationToken)
+    public async Task InsertInBatchesAsync(int count, int batchSize, Action<ModelInserter, int> add, CancellationToken cancellationToken)
     {
+        await using var db = await Contexts.CreateDbContextAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
         for (var first = 0; first < count; first += batchSize)
         {
-            await using var db = await Contexts.CreateDbContextAsync(cancellationToken);
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            for (var i = first; i < Math.Min(count, first + batchSize); i++)
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            using (var rows = new ModelInserter(db, transaction.GetDbTransaction()))
             {
-                add(db, i);
+                for (var i = first; i < Math.Min(count, first + batchSize); i++)
+                {
+                    add(rows, i);
+                }
             }
 
-            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
     }
 

@@ -60,11 +60,11 @@ internal sealed class FinishedRuns
     }
 
     /// <summary>
-    /// Adds one run with its phase events and protocol rows to <paramref name="db"/>; returns its permalink token.
+    /// Inserts one run with its phase events and protocol rows; returns its permalink token.
     /// With <paramref name="factor"/>, each protocol's headline figures are the body's scaled by one draw of it
     /// (throughput times it, times and latencies divided by it), so a series of runs varies like a real one.
     /// </summary>
-    public string Add(AppDbContext db, Guid nodeId, DateTimeOffset queued, DateTimeOffset now, Func<double>? factor = null)
+    public string Add(ModelInserter store, Guid nodeId, DateTimeOffset queued, DateTimeOffset now, Func<double>? factor = null)
     {
         var started = queued.AddMilliseconds(1_500);
         var finished = started + Length;
@@ -89,7 +89,7 @@ internal sealed class FinishedRuns
             ResultsJson = body,
             EmailStatus = EmailStatus.NotConfigured,
         };
-        db.Runs.Add(run);
+        store.Add(run);
 
         var clock = started.AddMilliseconds(1_000);
         foreach (var row in rows)
@@ -97,7 +97,7 @@ internal sealed class FinishedRuns
             foreach (var phase in Phase.InOrder)
             {
                 var ended = clock.AddMilliseconds(PhaseLengthMs(phase));
-                db.PhaseEvents.Add(new PhaseEvent
+                store.Add(new PhaseEvent
                 {
                     RunId = run.Id,
                     Protocol = row.Protocol,
@@ -112,7 +112,7 @@ internal sealed class FinishedRuns
             }
 
             var f = factor?.Invoke() ?? 1;
-            db.ProtocolResults.Add(new ProtocolResult
+            store.Add(new ProtocolResult
             {
                 RunId = run.Id,
                 Protocol = row.Protocol,

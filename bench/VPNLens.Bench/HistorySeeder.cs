@@ -46,8 +46,8 @@ internal static class HistorySeeder
         var now = DateTimeOffset.UtcNow;
         var first = now.AddHours(-hours);
         double Factor() => Normal.Sample(random, 1, 0.05);
-        await database.AddInBatchesAsync(hours * nodes, RunsPerBatch, (db, i) =>
-            finished.Add(db, nodeIds[i % nodes], first.AddHours(i / nodes), now, Factor), cancellationToken);
+        await database.InsertInBatchesAsync(hours * nodes, RunsPerBatch, (store, i) =>
+            finished.Add(store, nodeIds[i % nodes], first.AddHours(i / nodes), now, Factor), cancellationToken);
 
         var seconds = Stats.ElapsedMs(started, Stopwatch.GetTimestamp()) / 1000;
         await using var read = await database.Contexts.CreateDbContextAsync(cancellationToken);

@@ -35,9 +35,9 @@ internal static class Seeder
         var started = Stopwatch.GetTimestamp();
         var tokens = new List<string>(tokenSample);
         var now = DateTimeOffset.UtcNow;
-        await database.AddInBatchesAsync(runs, RunsPerBatch, (db, i) =>
+        await database.InsertInBatchesAsync(runs, RunsPerBatch, (store, i) =>
         {
-            var token = finished.Add(db, nodeId, now.AddMinutes(i - runs), now);
+            var token = finished.Add(store, nodeId, now.AddMinutes(i - runs), now);
             // reservoir sample: every run equally likely to be a wrk target
             if (tokens.Count < tokenSample)
             {
