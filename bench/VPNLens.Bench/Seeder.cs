@@ -9,8 +9,8 @@ using VPNLens.Web.Persistence;
 namespace VPNLens.Bench;
 
 /// <summary>
-/// Fills an app's database with finished runs shaped like real ones (<see cref="FinishedRuns"/>), written through the
-/// app's own context in batches so 100,000 runs take seconds. Also makes the running runs the push, intake and
+/// Fills an app's database with finished runs shaped like real ones (<see cref="FinishedRuns"/>), inserted with the app's
+/// model (<see cref="ModelInserter"/>) so 100,000 runs take seconds. Also makes the running runs the push, intake and
 /// circuit measurements post to, and waits for the queue to be idle.
 /// </summary>
 internal static class Seeder
