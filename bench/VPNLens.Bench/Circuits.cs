@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Playwright;
+using VPNLens.Core.Statistics;
 
 namespace VPNLens.Bench;
 
@@ -82,7 +83,7 @@ internal static class Circuits
             {
                 before = rssBefore,
                 afterOpen = rssOpen,
-                holdMedian = samples.Count == 0 ? double.NaN : samples.Order().ElementAt(samples.Count / 2),
+                holdMedian = Descriptive.Median(samples) ?? double.NaN,
                 holdMax = samples.Count == 0 ? double.NaN : samples.Max(),
                 samples,
             },

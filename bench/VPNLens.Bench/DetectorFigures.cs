@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using VPNLens.Core.Regressions;
+using VPNLens.Core.Statistics;
 using VPNLens.Tests.Core.Regressions;
 
 namespace VPNLens.Bench;
@@ -110,10 +111,7 @@ internal static class DetectorFigures
         return opened;
     }
 
-    /// <summary>The median delay with the series that never alerted ranked last; null when the median is one of them.</summary>
-    private static int? MedianCountingMissesLast(List<int?> delays)
-    {
-        var ranked = delays.OrderBy(d => d ?? int.MaxValue).ToList();
-        return ranked.Count == 0 ? null : ranked[(ranked.Count - 1) / 2];
-    }
+    /// <summary>The median delay, a series that never alerted counting as infinitely late; null when the median is one of them.</summary>
+    private static double? MedianCountingMissesLast(List<int?> delays) =>
+        Descriptive.Median([.. delays.Select(d => d ?? double.PositiveInfinity)]) is { } median && double.IsFinite(median) ? median : null;
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using VPNLens.Core.Statistics;
 
 namespace VPNLens.Bench;
 
@@ -64,7 +65,7 @@ internal static class HistoryQuery
             stoppedEarly = latencies.Count < requests,
             seconds = Stats.Round(Stats.ElapsedMs(started, Stopwatch.GetTimestamp()) / 1000),
             pointsPerSeries = points.Count == 0 ? 0 : points.Min(),
-            changePointsMedian = changePoints.Count == 0 ? 0 : changePoints.Order().ElementAt(changePoints.Count / 2),
+            changePointsMedian = Descriptive.Median([.. changePoints.Select(c => (double)c)]) ?? 0,
             latencyMs = Stats.Summary(latencies),
         };
     }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using MathNet.Numerics.Distributions;
-using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using VPNLens.Web.Persistence;
 
 namespace VPNLens.Bench;
 
@@ -15,7 +15,9 @@ namespace VPNLens.Bench;
 /// </summary>
 internal static class HistorySeeder
 {
-    private static readonly string[] Protocols = ["direct", "wireguard", "nebula", "openvpn"];
+    private const int RunsPerBatch = 1000;
+
+    private static readonly string[] Protocols = [VPNLens.Core.Runs.Protocols.Direct, VPNLens.Core.Runs.Protocols.WireGuard, VPNLens.Core.Runs.Protocols.Nebula, VPNLens.Core.Runs.Protocols.OpenVpn];
 
     public static async Task<object> SeedAsync(Options options, CancellationToken cancellationToken)
     {
@@ -24,89 +26,76 @@ internal static class HistorySeeder
         var random = new Random(options.Int("seed", 1));
         var results = JsonNode.Parse(await File.ReadAllTextAsync(options.Required("template"), cancellationToken))?.AsObject()
             ?? throw new BenchException("the template is not a JSON object");
-        var protocols = WithEveryProtocol(results);
+        WithEveryProtocol(results);
         var template = results.ToJsonString();
-        var settings = results["settings"]?.ToJsonString() ?? "{}";
 
-        var db = options.Required("db");
-        await using var connection = await Seeder.OpenAsync(db, cancellationToken);
+        await using var database = AppDatabase.Open(options);
         var nodeIds = new List<Guid>();
         for (var n = 1; n <= nodes; n++)
         {
-            nodeIds.Add(await Seeder.SeedNodeAsync(connection, $"bench-history-{n:D2}", cancellationToken));
+            nodeIds.Add(await Seeder.SeedNodeAsync(database, $"bench-history-{n:D2}", cancellationToken));
+        }
+
+        FinishedRuns finished;
+        await using (var db = await database.Contexts.CreateDbContextAsync(cancellationToken))
+        {
+            finished = FinishedRuns.Of(template, db);
         }
 
         var started = Stopwatch.GetTimestamp();
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var first = now - (hours * 3_600_000L);
+        var now = DateTimeOffset.UtcNow;
+        var first = now.AddHours(-hours);
         double Factor() => Normal.Sample(random, 1, 0.05);
-        const int BatchHours = 100;
-        for (var hour = 0; hour < hours; hour += BatchHours)
-        {
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            var insert = new Seeder.RunInserter(connection, transaction);
-            for (var h = hour; h < Math.Min(hours, hour + BatchHours); h++)
-            {
-                foreach (var nodeId in nodeIds)
-                {
-                    var token = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-                    await insert.FinishedRunAsync(Guid.NewGuid(), token, nodeId, first + (h * 3_600_000L), protocols, settings, template, cancellationToken, Factor);
-                }
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-        }
+        await database.InsertInBatchesAsync(hours * nodes, RunsPerBatch, (store, i) =>
+            finished.Add(store, nodeIds[i % nodes], first.AddHours(i / nodes), now, Factor), cancellationToken);
 
         var seconds = Stats.ElapsedMs(started, Stopwatch.GetTimestamp()) / 1000;
-        await ExecuteAsync(connection, "PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken);
+        await using var read = await database.Contexts.CreateDbContextAsync(cancellationToken);
+        await read.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken);
         return new
         {
             nodes = nodeIds,
-            protocols = Protocols,
+            protocols = finished.Protocols,
             hours,
-            runs = await Seeder.ScalarAsync(connection, "SELECT COUNT(*) FROM Runs", cancellationToken),
-            protocolResults = await Seeder.ScalarAsync(connection, "SELECT COUNT(*) FROM ProtocolResults", cancellationToken),
-            phaseEvents = await Seeder.ScalarAsync(connection, "SELECT COUNT(*) FROM PhaseEvents", cancellationToken),
-            from = DateTimeOffset.FromUnixTimeMilliseconds(first - 3_600_000L).ToString("O", CultureInfo.InvariantCulture),
-            to = DateTimeOffset.FromUnixTimeMilliseconds(now + 3_600_000L).ToString("O", CultureInfo.InvariantCulture),
+            runs = await read.Runs.LongCountAsync(cancellationToken),
+            protocolResults = await read.ProtocolResults.LongCountAsync(cancellationToken),
+            phaseEvents = await read.PhaseEvents.LongCountAsync(cancellationToken),
+            from = first.AddHours(-1).ToString("O", CultureInfo.InvariantCulture),
+            to = now.AddHours(1).ToString("O", CultureInfo.InvariantCulture),
             seconds = Stats.Round(seconds),
-            databaseMb = Megabytes(await Seeder.ScalarAsync(connection, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()", cancellationToken)),
-            fileMb = Megabytes(FileBytes(db) + FileBytes(db + "-wal")),
-            payloads = await PayloadsAsync(connection, cancellationToken),
+            databaseMb = Megabytes(await ScalarAsync(read, "SELECT page_count * page_size AS Value FROM pragma_page_count(), pragma_page_size()", cancellationToken)),
+            fileMb = Megabytes(FileBytes(database.Path) + FileBytes(database.Path + "-wal")),
+            payloads = await PayloadsAsync(read, cancellationToken),
         };
     }
 
-    /// <summary>The template's protocols, with OpenVPN added as a copy of WireGuard's result when the template has none.</summary>
-    private static List<JsonObject> WithEveryProtocol(JsonObject results)
+    /// <summary>The template's protocols in <see cref="Protocols"/>' order, with any missing one added as a copy of WireGuard's result.</summary>
+    private static void WithEveryProtocol(JsonObject results)
     {
         var list = results["protocols"]?.AsArray() ?? throw new BenchException("the template has no protocols");
         var byName = list.Select(p => p!.AsObject()).ToDictionary(p => (string?)p["protocol"] ?? "", StringComparer.Ordinal);
         foreach (var name in Protocols.Where(p => !byName.ContainsKey(p)))
         {
-            var copy = (byName.GetValueOrDefault("wireguard") ?? throw new BenchException($"the template has neither {name} nor wireguard"))
+            var copy = (byName.GetValueOrDefault(VPNLens.Core.Runs.Protocols.WireGuard) ?? throw new BenchException($"the template has neither {name} nor wireguard"))
                 .DeepClone().AsObject();
             copy["protocol"] = name;
-            list.Add(copy);
             byName[name] = copy;
         }
 
-        return [.. Protocols.Select(p => byName[p])];
+        results["protocols"] = new JsonArray([.. Protocols.Select(p => byName[p].DeepClone())]);
     }
 
     /// <summary>Where the bytes are: the stored JSON bodies and the phase events (SQLite's dbstat is not in the app's build).</summary>
-    private static async Task<object> PayloadsAsync(SqliteConnection connection, CancellationToken cancellationToken) => new
+    private static async Task<object> PayloadsAsync(AppDbContext db, CancellationToken cancellationToken) => new
     {
-        runResultsJsonMb = Megabytes(await Seeder.ScalarAsync(connection, "SELECT COALESCE(SUM(LENGTH(ResultsJson)), 0) FROM Runs", cancellationToken)),
-        protocolResultJsonMb = Megabytes(await Seeder.ScalarAsync(connection, "SELECT COALESCE(SUM(LENGTH(Json)), 0) FROM ProtocolResults", cancellationToken)),
-        phaseEventTextMb = Megabytes(await Seeder.ScalarAsync(connection, "SELECT COALESCE(SUM(LENGTH(Detail) + LENGTH(Phase) + LENGTH(Protocol) + LENGTH(Status)), 0) FROM PhaseEvents", cancellationToken)),
+        runResultsJsonMb = Megabytes(await db.Runs.SumAsync(r => (long?)r.ResultsJson!.Length, cancellationToken) ?? 0),
+        protocolResultJsonMb = Megabytes(await db.ProtocolResults.SumAsync(r => (long?)r.Json.Length, cancellationToken) ?? 0),
+        phaseEventTextMb = Megabytes(await ScalarAsync(db, "SELECT COALESCE(SUM(LENGTH(Detail) + LENGTH(Phase) + LENGTH(Protocol) + LENGTH(Status)), 0) AS Value FROM PhaseEvents", cancellationToken)),
     };
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    /// <summary>A figure of the SQLite file itself, which the model has no entity for.</summary>
+    private static async Task<long> ScalarAsync(AppDbContext db, string sql, CancellationToken cancellationToken) =>
+        await db.Database.SqlQueryRaw<long>(sql).SingleAsync(cancellationToken);
 
     private static long FileBytes(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 
 namespace VPNLens.Bench;
 
@@ -20,12 +21,15 @@ internal static class Intake
             .Select(r => r.Split(':', 2))
             .Select(p => (Id: Guid.Parse(p[0]), Secret: p[1]))
             .ToList();
-        var db = options.Required("db");
-        var runList = string.Join(',', runs.Select(r => $"'{Seeder.Text(r.Id)}'"));
-        var countSql = $"SELECT COUNT(*) FROM PhaseEvents WHERE RunId IN ({runList})";
+        var runIds = runs.Select(r => r.Id).ToList();
+        await using var database = AppDatabase.Open(options);
+        async Task<long> StoredAsync()
+        {
+            await using var db = await database.Contexts.CreateDbContextAsync(cancellationToken);
+            return await db.PhaseEvents.LongCountAsync(e => runIds.Contains(e.RunId), cancellationToken);
+        }
 
-        await using var connection = await Seeder.OpenAsync(db, cancellationToken);
-        var before = await Seeder.ScalarAsync(connection, countSql, cancellationToken);
+        var before = await StoredAsync();
 
         using var http = ApiClient.Create(baseUri, null);
         var posters = runs.Select(r => new PhasePoster(http, r.Id, r.Secret, options.Text("protocol", "direct"))).ToArray();
@@ -50,7 +54,7 @@ internal static class Intake
         await Task.WhenAll(workers);
         var elapsed = Stats.ElapsedMs(start, Stopwatch.GetTimestamp()) / 1000;
 
-        var stored = await Seeder.ScalarAsync(connection, countSql, cancellationToken) - before;
+        var stored = await StoredAsync() - before;
         var accepted = statuses.GetValueOrDefault(200);
         return new
         {

@@ -1,21 +1,12 @@
 using System.Diagnostics;
+using VPNLens.Core.Statistics;
 
 namespace VPNLens.Bench;
 
-/// <summary>Nearest-rank percentiles over samples in milliseconds.</summary>
+/// <summary>Percentiles over samples in milliseconds, as the app computes them (<see cref="Descriptive.Percentile"/>).</summary>
 internal static class Stats
 {
-    public static double Percentile(IReadOnlyList<double> samples, double p)
-    {
-        if (samples.Count == 0)
-        {
-            return double.NaN;
-        }
-
-        var sorted = samples.Order().ToArray();
-        var rank = (int)Math.Ceiling(p / 100.0 * sorted.Length);
-        return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
-    }
+    private static double Percentile(IReadOnlyList<double> samples, double p) => Descriptive.Percentile(samples, p) ?? double.NaN;
 
     public static object Summary(IReadOnlyList<double> samples) => new
     {

@@ -1,23 +1,18 @@
+using System.Globalization;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using VPNLens.Core.Phases;
+using VPNLens.Core.Webhooks;
 
 namespace VPNLens.Bench;
 
 /// <summary>
-/// Posts phase events to the app the way a node does (docs/node-protocol.md): Standard Webhooks
-/// headers, HMAC-SHA256 over "id.timestamp.body" with the run's secret.
+/// Posts phase events to the app the way a node does (docs/node-protocol.md): Standard Webhooks headers, signed with
+/// the run's secret by the app's own <see cref="WebhookSignature"/>.
 /// </summary>
 internal sealed class PhasePoster(HttpClient http, Guid runId, string secret, string protocol)
 {
-    private static readonly string[] Phases =
-    [
-        "stop_everything", "bring_up", "rung_interface", "rung_ip", "rung_route", "rung_ping", "rung_backend", "rung_full_size",
-        "latency_idle", "tcp_upload", "tcp_download", "tcp_parallel", "tcp_bidir", "latency_loaded", "udp", "cpu", "recovery", "teardown",
-    ];
-
-    private readonly byte[] key = Convert.FromBase64String(secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret);
+    private readonly WebhookSecret key = WebhookSecret.Parse(secret);
 
     public Guid RunId => runId;
 
@@ -28,17 +23,17 @@ internal sealed class PhasePoster(HttpClient http, Guid runId, string secret, st
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
             protocol,
-            phase = Phases[sequence % Phases.Length],
+            phase = Phase.InOrder[sequence % Phase.InOrder.Count],
             status = "succeeded",
-            startedAt = now.AddMilliseconds(-5).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-            endedAt = now.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            startedAt = now.AddMilliseconds(-5).ToString("O", CultureInfo.InvariantCulture),
+            endedAt = now.ToString("O", CultureInfo.InvariantCulture),
             detail,
         });
-        var timestamp = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var timestamp = now.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, $"api/runs/{runId}/phases");
-        request.Headers.Add("webhook-id", messageId);
-        request.Headers.Add("webhook-timestamp", timestamp);
-        request.Headers.Add("webhook-signature", Sign(messageId, timestamp, body));
+        request.Headers.Add(WebhookSignature.IdHeader, messageId);
+        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(key, messageId, timestamp, body));
         request.Content = new ByteArrayContent(body);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         try
@@ -50,14 +45,5 @@ internal sealed class PhasePoster(HttpClient http, Guid runId, string secret, st
         {
             return 0;
         }
-    }
-
-    public string Sign(string messageId, string timestamp, byte[] body)
-    {
-        var prefix = Encoding.UTF8.GetBytes($"{messageId}.{timestamp}.");
-        var signed = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(signed, 0);
-        body.CopyTo(signed, prefix.Length);
-        return "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, signed));
     }
 }
