@@ -56,6 +56,7 @@ charon-systemd {
     charon {
       path = ${VPNLENS_STATE_DIR}/charon-systemd.log
       append = yes
+      flush_line = yes
       time_format = %T
       default = 1
     }

@@ -46,6 +46,7 @@ charon-systemd {
     charon {
       path = ${LAB_LOG_DIR}/ipsec-cp.log
       append = yes
+      flush_line = yes
       time_format = %T
       default = 1
     }
