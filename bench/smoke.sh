@@ -20,13 +20,17 @@ readonly FIGURES=(
   fidelity.nebula.udpLoss fidelity.nebula.ping
   fidelity.openvpn.tcpUpload fidelity.openvpn.tcpDownload fidelity.openvpn.udpJitter
   fidelity.openvpn.udpLoss fidelity.openvpn.ping
+  fidelity.ipsec.tcpUpload fidelity.ipsec.tcpDownload fidelity.ipsec.udpJitter
+  fidelity.ipsec.udpLoss fidelity.ipsec.ping
   readiness.wireguard.ladderOverTrue readiness.wireguard.ladderAfterTrueMs readiness.wireguard.switchLadderOverTrue readiness.wireguard.sleep5OverTrue
   readiness.nebula.ladderOverTrue readiness.nebula.ladderAfterTrueMs readiness.nebula.switchLadderOverTrue readiness.nebula.sleep5OverTrue
   readiness.openvpn.ladderOverTrue readiness.openvpn.ladderAfterTrueMs readiness.openvpn.switchLadderOverTrue readiness.openvpn.sleep5OverTrue
+  readiness.ipsec.ladderOverTrue readiness.ipsec.ladderAfterTrueMs readiness.ipsec.switchLadderOverTrue readiness.ipsec.sleep5OverTrue
   readiness.firstSampleZero
   overhead.run
   cost.direct.daemon cost.direct.system cost.wireguard.daemon cost.wireguard.system
   cost.nebula.daemon cost.nebula.system cost.openvpn.daemon cost.openvpn.system
+  cost.ipsec.daemon cost.ipsec.system
   controlPlane.queueToFirstPhase
   controlPlane.callbackToPush.p50 controlPlane.callbackToPush.p95 controlPlane.callbackToPush.p99
   controlPlane.callbackToPush.dashboards.p95

@@ -12,6 +12,7 @@ readonly STATE_DIR="${VPNLENS_STATE:-$REPO_DIR/.vpnlens}"
 readonly DEBIAN_PACKAGES=(
   ca-certificates curl jq openssl python3 python3-yaml iproute2 iputils-ping procps psmisc ethtool sudo
   openssh-server openssh-client iperf3 wireguard-tools wireguard-go nebula openvpn
+  charon-systemd strongswan-swanctl libcharon-extra-plugins
   caddy docker-compose shellcheck shfmt bats bats-assert bats-support bats-file chromium tini wrk
   postgresql
   prometheus

@@ -436,7 +436,7 @@ One directory per protocol, each with a protocol.env of KEY=value lines (read as
 
   $CONF_DIR/direct/protocol.env      $CONF_DIR/wireguard/protocol.env
   $CONF_DIR/tailscale/protocol.env   $CONF_DIR/nebula/protocol.env
-  $CONF_DIR/openvpn/protocol.env
+  $CONF_DIR/openvpn/protocol.env      $CONF_DIR/ipsec/protocol.env
 
 Keys every protocol has:
   PEER_IP      the control-plane endpoint's address through this protocol (ping, iperf3 target)
@@ -452,6 +452,10 @@ Driver keys:
   nebula     NEBULA_CONFIG (nebula YAML with tun.dev = NEBULA_INTERFACE), NEBULA_INTERFACE
   openvpn    OPENVPN_CONFIG (a client config), OPENVPN_INTERFACE (its tun device); this script
              does not install openvpn: apt-get install openvpn where you want that driver
+  ipsec      IPSEC_CONFIG (a swanctl.conf: connections and secrets, a child with
+             start_action = start), IPSEC_INTERFACE (ipsec0: the TUN of strongSwan's
+             kernel-libipsec, MTU 1400); apt-get install charon-systemd strongswan-swanctl
+             libcharon-extra-plugins where you want that driver
 
 With the compose.yaml deployment (docs/deployment.md):
 
@@ -479,7 +483,7 @@ EOF
 configure_conf_dir() {
   local protocol
   ensure_dir "$CONF_DIR" 0755
-  for protocol in direct wireguard tailscale nebula openvpn; do
+  for protocol in direct wireguard tailscale nebula openvpn ipsec; do
     ensure_dir "$CONF_DIR/$protocol" 0750
   done
   write_file "$CONF_DIR/README" 0644 "$(readme_content)" || true

@@ -9,8 +9,9 @@ public static class Protocols
     public const string Tailscale = "tailscale";
     public const string Nebula = "nebula";
     public const string OpenVpn = "openvpn";
+    public const string Ipsec = "ipsec";
 
-    public static IReadOnlyList<string> Selectable { get; } = [WireGuard, Tailscale, Nebula, OpenVpn];
+    public static IReadOnlyList<string> Selectable { get; } = [WireGuard, Tailscale, Nebula, OpenVpn, Ipsec];
 
     public static bool IsSelectable(string name) => Selectable.Contains(name, StringComparer.Ordinal);
 
@@ -21,6 +22,7 @@ public static class Protocols
         Tailscale => "Headscale/Tailscale",
         Nebula => "Nebula",
         OpenVpn => "OpenVPN",
+        Ipsec => "IPsec (strongSwan)",
         _ => name,
     };
 

@@ -43,6 +43,8 @@ public sealed class FakeRemoteNodeClient : IRemoteNodeClient
             ["tailscaled"] = "/usr/sbin/tailscaled",
             ["nebula"] = "/usr/local/bin/nebula",
             ["openvpn"] = null,
+            ["charon-systemd"] = null,
+            ["swanctl"] = null,
         };
         return Task.FromResult(new NodeProbe(true, null, node.HostKeyFingerprint, tools));
     }

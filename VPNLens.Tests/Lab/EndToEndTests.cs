@@ -7,7 +7,7 @@ using VPNLens.Tests.Infrastructure;
 
 namespace VPNLens.Tests.Lab;
 
-/// <summary>A WireGuard, Nebula and OpenVPN run from POST /api/runs to Succeeded on the lab node.</summary>
+/// <summary>A WireGuard, Nebula, OpenVPN and IPsec run from POST /api/runs to Succeeded on the lab node.</summary>
 [Collection(AppCollection.Name)]
 [Trait("Category", "Lab")]
 public sealed class EndToEndTests : LabAppTests
@@ -15,15 +15,15 @@ public sealed class EndToEndTests : LabAppTests
     protected override string Deadline => "00:08:00";
 
     [Fact]
-    public async Task A_wireguard_nebula_and_openvpn_run_reaches_succeeded_with_every_phase_and_result_stored()
+    public async Task A_wireguard_nebula_openvpn_and_ipsec_run_reaches_succeeded_with_every_phase_and_result_stored()
     {
-        var id = await QueueAsync("wireguard", "nebula", "openvpn");
+        var id = await QueueAsync("wireguard", "nebula", "openvpn", "ipsec");
 
         var run = await WaitForEndAsync(id);
 
         Assert.True(run.State == RunState.Succeeded, $"run ended {run.State}: {run.FailureReason}");
         var phases = await App.WithDbAsync(db => db.PhaseEvents.AsNoTracking().Where(e => e.RunId == id).ToListAsync());
-        foreach (var protocol in new[] { "direct", "wireguard", "nebula", "openvpn" })
+        foreach (var protocol in new[] { "direct", "wireguard", "nebula", "openvpn", "ipsec" })
         {
             var reported = phases.Where(p => p.Protocol == protocol).Select(p => p.Phase).ToHashSet();
             Assert.True(Phase.InOrder.All(reported.Contains), $"{protocol} reported {string.Join(", ", reported)}");
@@ -32,7 +32,7 @@ public sealed class EndToEndTests : LabAppTests
         }
 
         var results = await App.WithDbAsync(db => db.ProtocolResults.AsNoTracking().Where(r => r.RunId == id).ToListAsync());
-        Assert.Equal(["direct", "nebula", "openvpn", "wireguard"], results.Select(r => r.Protocol).Order());
+        Assert.Equal(["direct", "ipsec", "nebula", "openvpn", "wireguard"], results.Select(r => r.Protocol).Order());
         foreach (var result in results)
         {
             Assert.True(result.Succeeded, $"{result.Protocol}: {result.ErrorPhase} {result.ErrorMessage}");
@@ -51,5 +51,7 @@ public sealed class EndToEndTests : LabAppTests
         Assert.All(results.Where(r => r.Protocol != "direct"), r => Assert.True(r.RecoveryMs > 0 && r.SetupMs > 0, $"{r.Protocol} setup/recovery"));
         using var wireguard = JsonDocument.Parse(results.Single(r => r.Protocol == "wireguard").Json);
         Assert.Equal(1420, wireguard.RootElement.GetProperty("mtu").GetInt32());
+        using var ipsec = JsonDocument.Parse(results.Single(r => r.Protocol == "ipsec").Json);
+        Assert.Equal(1400, ipsec.RootElement.GetProperty("mtu").GetInt32());
     }
 }

@@ -11,6 +11,7 @@ public static class NodeReadiness
         [Core.Runs.Protocols.Tailscale] = ["tailscale", "tailscaled"],
         [Core.Runs.Protocols.Nebula] = ["nebula"],
         [Core.Runs.Protocols.OpenVpn] = ["openvpn"],
+        [Core.Runs.Protocols.Ipsec] = ["charon-systemd", "swanctl"],
     };
 
     public static bool Has(NodeProbe probe, string tool) =>

@@ -67,8 +67,10 @@ internal static class RemoteCommands
                $"if {prefix}test -s \"$f\"; then {prefix}cat \"$f\" | base64 | tr -d '\\n'; fi; exit 0";
     }
 
+    /// <summary>Where each tool is, or nothing; sbin is searched too, where charon-systemd lives, as an unprivileged login's PATH may not.</summary>
     public static string ProbeTools =>
-        "for t in bash curl jq openssl iperf3 ping ip wg wg-quick wireguard-go tailscale tailscaled nebula openvpn; do " +
+        "PATH=\"$PATH:/usr/sbin:/sbin\"; " +
+        "for t in bash curl jq openssl iperf3 ping ip wg wg-quick wireguard-go tailscale tailscaled nebula openvpn charon-systemd swanctl; do " +
         "p=$(command -v \"$t\" 2>/dev/null || true); printf '%s=%s\\n' \"$t\" \"$p\"; done";
 
     /// <summary>Single-quotes a value for POSIX sh.</summary>

@@ -1,11 +1,31 @@
 # shellcheck shell=bash
-# The bare side of fidelity: the same lab tunnel brought up by hand (wg-quick, nebula, openvpn), then iperf3
+# The bare side of fidelity: the same lab tunnel brought up by hand (wg-quick, nebula, openvpn,
+# strongSwan's charon-systemd and swanctl), then iperf3
 # and ping by hand with the same durations the app's runs use. Nothing of VPNLens's runs here.
 [[ -n "${_BENCH_BARE_SH:-}" ]] && return 0
 _BENCH_BARE_SH=1
 
 _node_ping_ok() { "${NODE_EXEC[@]}" ping -n -c 1 -W 1 "$1"; }
 _node_link_gone() { ! "${NODE_EXEC[@]}" ip link show dev "$1"; }
+
+# charon-systemd by hand: the plugins and routes the driver asks for, its socket and log here.
+_bare_ipsec_dir() { printf '%s/bare-ipsec\n' "$BENCH_WORK"; }
+_bare_swanctl() {
+  local dir
+  dir=$(_bare_ipsec_dir)
+  "${NODE_EXEC[@]}" env STRONGSWAN_CONF="$dir/strongswan.conf" swanctl "$@" --uri "unix://$dir/charon.vici"
+}
+_bare_ipsec_spawn() {
+  local dir log=$1
+  dir=$(_bare_ipsec_dir)
+  install -d -m 0700 "$dir"
+  rm -f -- "$dir/charon.vici"
+  printf 'charon-systemd {\n  load = %s\n  install_routes = yes\n  install_virtual_ip = yes\n  plugins {\n    vici {\n      socket = unix://%s/charon.vici\n    }\n  }\n  journal {\n    default = -1\n  }\n  filelog {\n    charon {\n      path = %s\n      append = yes\n      default = 1\n    }\n  }\n}\n' \
+    "random nonce openssl aes sha2 hmac gcm kdf vici kernel-libipsec kernel-netlink socket-default" "$dir" "$log" >"$dir/strongswan.conf"
+  bench_spawn bare-ipsec "$log" setsid "${NODE_EXEC[@]}" env STRONGSWAN_CONF="$dir/strongswan.conf" charon-systemd
+  poll_until 10 _bare_swanctl --stats || return 1
+  _bare_swanctl --load-all --file "$(node_conf ipsec IPSEC_CONFIG)" </dev/null >>"$log" 2>&1
+}
 
 # bare_up PROTOCOL: the lab's tunnel by hand; returns once a ping crosses it (30 s at most).
 bare_up() {
@@ -23,6 +43,7 @@ bare_up() {
       bench_spawn bare-openvpn "$log" setsid "${NODE_EXEC[@]}" openvpn --config "$(node_conf openvpn OPENVPN_CONFIG)" \
         --dev "$(node_conf openvpn OPENVPN_INTERFACE)" --dev-type tun --verb 3
       ;;
+    ipsec) _bare_ipsec_spawn "$log" || return 1 ;;
     *) die "bare_up: no way to bring $proto up by hand" ;;
   esac
   poll_until 30 _node_ping_ok "$(node_conf "$proto" PEER_IP)"
@@ -42,6 +63,10 @@ bare_down() {
     openvpn)
       iface=$(node_conf openvpn OPENVPN_INTERFACE)
       bench_stop bare-openvpn 10
+      ;;
+    ipsec)
+      iface=$(node_conf ipsec IPSEC_INTERFACE)
+      bench_stop bare-ipsec 10
       ;;
   esac
   poll_until 10 _node_link_gone "$iface" || log_warn "bare: $iface still exists after taking $proto down"

@@ -10,7 +10,7 @@ def median: map(select(. != null)) | sort | if length == 0 then null
 def spread: map(select(. != null)) | if length == 0 then null else {min: min, max: max} end;
 def count: map(select(. != null)) | length;
 def r($d): if . == null then null else (. * pow(10; $d) | round) / pow(10; $d) end;
-def title: {direct: "direct", wireguard: "WireGuard", nebula: "Nebula", openvpn: "OpenVPN"}[.] // .;
+def title: {direct: "direct", wireguard: "WireGuard", nebula: "Nebula", openvpn: "OpenVPN", ipsec: "IPsec"}[.] // .;
 
 def fig($id; $what; $unit; $values; $target; $pass; $note):
   {id: $id, figure: $what, unit: $unit, value: ($values | median), spread: ($values | spread),

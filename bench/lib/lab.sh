@@ -72,5 +72,5 @@ node_run_dir() { printf '%s/home/runs/%s\n' "$(node_dir)" "$1"; }
 # node_is_quiet: no run.sh, VPN daemon or tunnel left on the node.
 node_is_quiet() {
   ! pgrep -f "$(node_dir)/home/scripts/run.sh" >/dev/null 2>&1 || return 1
-  ! on_node ip -o link show 2>/dev/null | grep -Eq 'vlwg-|vlneb-|vlovpn-'
+  ! on_node ip -o link show 2>/dev/null | grep -Eq 'vlwg-|vlneb-|vlovpn-|ipsec[0-9]+:'
 }

@@ -7,8 +7,9 @@ _BENCH_RUNS_SH=1
 # The VPNs measured (direct is added by the app) and, per driver, the run.log line that marks the
 # start of its up command (the time the ladder and the probe are both measured from).
 # shellcheck disable=SC2034 # bench.sh walks them
-readonly BENCH_VPNS=(wireguard nebula openvpn)
-declare -A BENCH_UP_MARKER=([wireguard]='wireguard: wg-quick up' [nebula]='started nebula (pid' [openvpn]='started openvpn (pid')
+readonly BENCH_VPNS=(wireguard nebula openvpn ipsec)
+declare -A BENCH_UP_MARKER=([wireguard]='wireguard: wg-quick up' [nebula]='started nebula (pid' [openvpn]='started openvpn (pid'
+  [ipsec]='started charon-systemd (pid')
 readonly BENCH_UP_MARKER
 
 # node_exec_argv: the argv prefix that runs a command in node1's namespace as one process chain

@@ -32,6 +32,8 @@ source "$LAB_SCRIPT_DIR/lib/wireguard.sh"
 source "$LAB_SCRIPT_DIR/lib/nebula.sh"
 # shellcheck source=lib/openvpn.sh
 source "$LAB_SCRIPT_DIR/lib/openvpn.sh"
+# shellcheck source=lib/ipsec.sh
+source "$LAB_SCRIPT_DIR/lib/ipsec.sh"
 # shellcheck source=lib/services.sh
 source "$LAB_SCRIPT_DIR/lib/services.sh"
 # shellcheck source=lib/blackhole.sh
@@ -79,6 +81,7 @@ lab_build_keys() {
   wg_keys_create "$count"
   neb_ca_create
   ovpn_ca_create
+  ipsec_keys_create "$count"
 }
 
 lab_build_cp() {
@@ -86,6 +89,7 @@ lab_build_cp() {
   wg_server_up "$count"
   neb_lighthouse_up
   ovpn_server_up
+  ipsec_server_up "$count"
   backend_up
   for ((n = 1; n <= count; n++)); do iperf_up "$n"; done
 }
@@ -97,6 +101,7 @@ lab_build_node() {
   wg_node_conf_write "$n"
   neb_node_conf_write "$n"
   ovpn_node_conf_write "$n"
+  ipsec_node_conf_write "$n"
   sshd_node_up "$n"
 }
 

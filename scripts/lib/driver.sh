@@ -84,7 +84,7 @@ load_protocol_env() {
 load_driver() {
   local protocol=$1 required=${2:-} fn
   validate_known_protocol "$protocol"
-  unset -f "${DRIVER_FUNCTIONS[@]}" daemon_args daemon_driver_start
+  unset -f "${DRIVER_FUNCTIONS[@]}" daemon_args daemon_driver_start daemon_configure daemon_driver_configure
   unset PEER_IP BACKEND_URL IPERF_PORT DRIVER_DAEMON DRIVER_DAEMON_INTERFACE_KEY
   load_protocol_env "$protocol" "$required"
   # shellcheck source=/dev/null
@@ -110,21 +110,30 @@ validate_common_keys() {
 # and driver_restart for a tunnel that is a daemon of our own (nebula, openvpn). NAME is its
 # command and process name, and names its pidfile and log in the state dir; INTERFACE_KEY is the
 # protocol.env key of the interface it makes. The driver defines daemon_args, which sets
-# DAEMON_ARGS to the daemon's arguments, and its own driver_check and driver_versions.
+# DAEMON_ARGS to the daemon's arguments (and may set DAEMON_ENV, NAME=value pairs for its
+# environment), and its own driver_check and driver_versions. A daemon that must be given
+# its tunnel after it started (strongSwan's charon) defines daemon_configure, which
+# driver_up and driver_restart call once the daemon runs.
 # shellcheck disable=SC2317 # the functions defined here are called through the driver interface
 daemon_driver() {
   DRIVER_DAEMON=$1
   DRIVER_DAEMON_INTERFACE_KEY=$2
 
   daemon_driver_start() {
-    local DAEMON_ARGS=()
+    local DAEMON_ARGS=() DAEMON_ENV=()
     daemon_args
-    daemon_start "$DRIVER_DAEMON" "$VPNLENS_STATE_DIR/$DRIVER_DAEMON.log" "$DRIVER_DAEMON" "${DAEMON_ARGS[@]}"
+    daemon_start "$DRIVER_DAEMON" "$VPNLENS_STATE_DIR/$DRIVER_DAEMON.log" \
+      ${DAEMON_ENV[@]+env "${DAEMON_ENV[@]}"} "$DRIVER_DAEMON" "${DAEMON_ARGS[@]}"
+  }
+
+  daemon_driver_configure() {
+    if declare -F daemon_configure >/dev/null; then daemon_configure; fi
   }
 
   driver_up() {
     daemon_driver_start
     wait_daemon_started "$DRIVER_DAEMON" "$DRIVER_DAEMON" "${!DRIVER_DAEMON_INTERFACE_KEY}"
+    daemon_driver_configure
   }
 
   # Also without a config: whatever of this kind runs in this namespace goes.
@@ -144,5 +153,6 @@ daemon_driver() {
   driver_restart() {
     daemon_stop "$DRIVER_DAEMON" "$DRIVER_DAEMON" || die "could not stop $DRIVER_DAEMON for the restart"
     daemon_driver_start
+    daemon_driver_configure
   }
 }

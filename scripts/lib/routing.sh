@@ -1,10 +1,11 @@
 # shellcheck shell=bash
 # Policy routing that VPN tools leave behind: wg-quick's table 51820 (fwmark rule and
-# "lookup main suppress_prefixlength 0"), tailscaled's table 52 and its fwmark rules.
+# "lookup main suppress_prefixlength 0"), tailscaled's table 52 and its fwmark rules, strongSwan
+# charon's table 220 (its routes into the IPsec tunnel).
 [[ -n "${_VPNLENS_ROUTING_SH:-}" ]] && return 0
 _VPNLENS_ROUTING_SH=1
 
-VPN_ROUTE_TABLES=${VPN_ROUTE_TABLES:-"51820 52"}
+VPN_ROUTE_TABLES=${VPN_ROUTE_TABLES:-"51820 52 220"}
 
 # is_vpn_rule "PRIORITY:<tab>SELECTOR ACTION": a rule some VPN tool installed.
 is_vpn_rule() {

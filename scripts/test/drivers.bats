@@ -15,9 +15,9 @@ teardown() { teardown_fakes; }
 
 @test "every driver file is a protocol, direct first" {
   run known_protocols
-  assert_output "$(printf 'direct\nnebula\nopenvpn\ntailscale\nwireguard')"
+  assert_output "$(printf 'direct\nipsec\nnebula\nopenvpn\ntailscale\nwireguard')"
   local p
-  for p in direct nebula openvpn tailscale wireguard; do
+  for p in direct ipsec nebula openvpn tailscale wireguard; do
     (load_driver "$p") || fail "driver $p does not load"
   done
 }
@@ -322,6 +322,74 @@ ENV
   assert_failure
   run jq -r .openvpn <<<"$(driver_versions)"
   assert_output 2.6.14
+}
+
+@test "ipsec: up starts charon-systemd with the driver's own strongswan.conf and loads the connections over its socket" {
+  load_driver ipsec required
+  driver_check
+  driver_up
+  local pid conf
+  pid=$(driver_daemon_pid)
+  assert [ -n "$pid" ]
+  assert_file_exists "$VPNLENS_STATE_DIR/charon-systemd.pid"
+  conf="$VPNLENS_STATE_DIR/ipsec/strongswan.conf"
+  run grep -c 'kernel-libipsec' "$conf"
+  assert_output 1
+  run grep -F "socket = unix://$VPNLENS_STATE_DIR/ipsec/charon.vici" "$conf"
+  assert_success
+  run grep -F "swanctl --load-all --file $VPNLENS_CONF_DIR/ipsec/swanctl.conf --uri unix://$VPNLENS_STATE_DIR/ipsec/charon.vici" "$FAKE_STATE/calls.log"
+  assert_success
+  assert_equal "$(link_mtu ipsec0)" 1400
+  assert_equal "$(driver_interface)" ipsec0
+  run jq -r .strongswan <<<"$(driver_versions)"
+  assert_output 5.9.8
+  driver_down
+  is_running "$pid" && fail "charon-systemd still runs after down"
+  run link_exists ipsec0
+  assert_failure
+}
+
+@test "ipsec: a config swanctl refuses fails the bring-up with swanctl's reason" {
+  load_driver ipsec required
+  queue swanctl fail
+  run driver_up
+  assert_failure
+  assert_output --partial "swanctl could not load $VPNLENS_CONF_DIR/ipsec/swanctl.conf: loading connection 'lab' failed: invalid value for: remote_addrs"
+  driver_down
+}
+
+@test "ipsec: the interface must be a kernel-libipsec TUN and the config must have connections" {
+  write_env ipsec "IPSEC_CONFIG=$VPNLENS_CONF_DIR/ipsec/swanctl.conf" IPSEC_INTERFACE=vlipsec-n1
+  load_driver ipsec required
+  run driver_check
+  assert_failure
+  assert_output --partial "IPSEC_INTERFACE in $VPNLENS_CONF_DIR/ipsec/protocol.env must be a TUN kernel-libipsec makes (ipsec0, ipsec1, ...), not 'vlipsec-n1'"
+  write_env ipsec "IPSEC_CONFIG=$VPNLENS_CONF_DIR/ipsec/swanctl.conf" IPSEC_INTERFACE=ipsec0
+  printf 'secrets { }\n' >"$VPNLENS_CONF_DIR/ipsec/swanctl.conf"
+  load_driver ipsec required
+  run driver_check
+  assert_failure
+  assert_output --partial "has no connections { } section"
+}
+
+@test "ipsec: restart replaces charon and loads the connections again; down without a protocol.env still stops it" {
+  load_driver ipsec required
+  driver_up
+  local first second
+  first=$(driver_daemon_pid)
+  driver_restart
+  second=$(driver_daemon_pid)
+  assert [ -n "$second" ]
+  refute [ "$second" = "$first" ]
+  is_running "$first" && fail "the old charon-systemd still runs"
+  run grep -c -- '--load-all' "$FAKE_STATE/calls.log"
+  assert_output 2
+  rm "$(protocol_env_file ipsec)"
+  load_driver ipsec
+  run driver_down
+  assert_success
+  run is_running "$second"
+  assert_failure
 }
 
 @test "openvpn: restart replaces the daemon, down without a protocol.env still stops it, the next driver inherits nothing" {

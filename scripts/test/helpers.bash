@@ -76,7 +76,7 @@ write_env() {
 configure_protocols() {
   local c="$VPNLENS_CONF_DIR"
   write_env direct UNDERLAY_IF=fake0
-  mkdir -p "$c/wireguard" "$c/nebula" "$c/openvpn"
+  mkdir -p "$c/wireguard" "$c/nebula" "$c/openvpn" "$c/ipsec"
   printf '[Interface]\nPrivateKey = fake\nAddress = 127.0.0.2/32\nMTU = 1500\n\n[Peer]\nPublicKey = fake\nAllowedIPs = 127.0.0.1/32\n' >"$c/wireguard/wg.conf"
   write_env wireguard WG_INTERFACE=vlwg-t1 "WG_CONFIG=$c/wireguard/wg.conf" WG_QUICK_USERSPACE_IMPLEMENTATION=wireguard-go
   printf 'pki:\n  ca: /dev/null\ntun:\n  dev: vlneb-t1\n' >"$c/nebula/config.yml"
@@ -84,6 +84,8 @@ configure_protocols() {
   write_env tailscale TS_LOGIN_SERVER=http://127.0.0.1:8080 TS_HOSTNAME=node1 TS_INTERFACE=vlts-t1
   printf 'client\nremote 127.0.0.1 1194\n' >"$c/openvpn/client.conf"
   write_env openvpn "OPENVPN_CONFIG=$c/openvpn/client.conf" OPENVPN_INTERFACE=vlovpn-t1
+  printf 'connections {\n  lab {\n    remote_addrs = 127.0.0.1\n  }\n}\n' >"$c/ipsec/swanctl.conf"
+  write_env ipsec "IPSEC_CONFIG=$c/ipsec/swanctl.conf" IPSEC_INTERFACE=ipsec0
 }
 
 # write_params FILE PROTOCOLS_JSON [SETTINGS_OVERRIDES_JSON]: a 0600 params.json.

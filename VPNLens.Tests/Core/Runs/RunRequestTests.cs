@@ -22,8 +22,8 @@ public sealed class RunRequestTests
     [Fact]
     public void Unknown_protocols_are_named_in_the_error()
     {
-        var errors = new RunRequest(Node, ["wireguard", "ipsec"], "ops@example.com").Validate();
-        Assert.Contains("ipsec", errors["protocols"][0], StringComparison.Ordinal);
+        var errors = new RunRequest(Node, ["wireguard", "tinc"], "ops@example.com").Validate();
+        Assert.Contains("tinc", errors["protocols"][0], StringComparison.Ordinal);
     }
 
     [Fact]

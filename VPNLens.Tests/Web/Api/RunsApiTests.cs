@@ -79,7 +79,7 @@ public sealed class RunsApiTests : IAsyncLifetime
 
     [Theory]
     [InlineData("{\"protocols\":[\"wireguard\"],\"email\":\"ops@example.com\"}", "nodeId")]
-    [InlineData("{\"nodeId\":\"NODE\",\"protocols\":[\"ipsec\"],\"email\":\"ops@example.com\"}", "protocols")]
+    [InlineData("{\"nodeId\":\"NODE\",\"protocols\":[\"tinc\"],\"email\":\"ops@example.com\"}", "protocols")]
     [InlineData("{\"nodeId\":\"NODE\",\"protocols\":[],\"email\":\"ops@example.com\"}", "protocols")]
     [InlineData("{\"nodeId\":\"NODE\",\"protocols\":[\"wireguard\"],\"email\":\"nope\"}", "email")]
     [InlineData("{\"nodeId\":\"7d5a3a2e-8ac4-4a61-9d0c-4c8de0f0a001\",\"protocols\":[\"wireguard\"],\"email\":\"ops@example.com\"}", "nodeId")]

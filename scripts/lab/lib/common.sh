@@ -39,6 +39,9 @@ readonly LAB_OVPN_IF_CP=vlovpn-cp
 readonly LAB_OVPN_NET=198.19.3
 readonly LAB_OVPN_PORT=1194
 readonly LAB_OVPN_MTU=1420
+readonly LAB_IPSEC_IF_CP=ipsec0
+readonly LAB_IPSEC_NET=198.19.4
+readonly LAB_IPSEC_MTU=1400
 readonly LAB_BACKEND_PORT=8088
 readonly LAB_IPERF_BASE_PORT=5200
 
@@ -59,6 +62,7 @@ node_neb_if() { printf 'vlneb-n%s' "$1"; }
 node_neb_ip() { printf '%s.%s' "$LAB_NEB_NET" "$((10 + $1))"; }
 node_ovpn_if() { printf 'vlovpn-n%s' "$1"; }
 node_ovpn_ip() { printf '%s.%s' "$LAB_OVPN_NET" "$((10 + $1))"; }
+node_ipsec_ip() { printf '%s.%s' "$LAB_IPSEC_NET" "$((10 + $1))"; }
 node_iperf_port() { printf '%s' "$((LAB_IPERF_BASE_PORT + $1))"; }
 
 # --- logging: the project's one logger, with a copy of each line in the lab's log --
@@ -87,6 +91,7 @@ readonly LAB_TOOLS=(
   ip:iproute2 ss:iproute2 wireguard-go:wireguard-go wg:wireguard-tools wg-quick:wireguard-tools
   iperf3:iperf3 "${LAB_SSHD_BIN}":openssh-server ssh:openssh-client ssh-keygen:openssh-client
   nebula:nebula nebula-cert:nebula openvpn:openvpn openssl:openssl curl:curl jq:jq "${LAB_PYTHON}":python3
+  charon-systemd:charon-systemd swanctl:strongswan-swanctl
   flock:util-linux setsid:util-linux unshare:util-linux ping:iputils-ping tar:tar
 )
 
@@ -105,7 +110,7 @@ validate_tools() {
   log_error "missing tools:"
   local line
   while IFS= read -r line; do printf '  %s\n' "$line" >&2; done <<<"$missing"
-  die "install them, e.g.: apt-get install -y wireguard-go wireguard-tools iperf3 openssh-server nebula openvpn openssl curl jq python3 iproute2 iputils-ping"
+  die "install them, e.g.: apt-get install -y wireguard-go wireguard-tools iperf3 openssh-server nebula openvpn charon-systemd strongswan-swanctl libcharon-extra-plugins openssl curl jq python3 iproute2 iputils-ping"
 }
 
 # --- waiting --------------------------------------------------------------------

@@ -295,7 +295,7 @@ setup() {
   assert_success
   local readme="$ROOT_DIR/etc/vpnlens/README" key keys
   assert_file_exists "$readme"
-  for dir in direct wireguard tailscale nebula openvpn; do
+  for dir in direct wireguard tailscale nebula openvpn ipsec; do
     assert_dir_exists "$ROOT_DIR/etc/vpnlens/$dir"
   done
   # the keys in the contract's protocol.env section: `KEY` in its tables' rows

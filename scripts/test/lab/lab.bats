@@ -158,7 +158,7 @@ link_gone_on() { ! ip -n "vl-node$1" link show dev "$2" >/dev/null 2>&1; }
 
 # --- per-protocol configuration ----------------------------------------------------------
 
-@test "each node has direct, wireguard, nebula and openvpn protocol.env files as the contract says" {
+@test "each node has direct, wireguard, nebula, openvpn and ipsec protocol.env files as the contract says" {
   local conf="$LAB_DIR/node1/conf"
   run bash -c "set -u; source '$conf/direct/protocol.env'; echo \"\$PEER_IP \$BACKEND_URL \$IPERF_PORT \$UNDERLAY_IF\""
   assert_output '198.18.0.2 http://198.18.0.2:8088/ 5201 eth0'
@@ -183,6 +183,15 @@ link_gone_on() { ! ip -n "vl-node$1" link show dev "$2" >/dev/null 2>&1; }
   assert_line 'remote-cert-tls server'
   run cat "$LAB_DIR/cp/openvpn/ccd/node2"
   assert_output 'ifconfig-push 198.19.3.12 255.255.255.0'
+  run bash -c "set -u; source '$conf/ipsec/protocol.env'; echo \"\$PEER_IP \$BACKEND_URL \$IPSEC_INTERFACE \$IPSEC_CONFIG\""
+  assert_output "198.19.4.1 http://198.19.4.1:8088/ ipsec0 $conf/ipsec/swanctl.conf"
+  run cat "$conf/ipsec/swanctl.conf"
+  assert_line '    remote_addrs = 198.18.0.2'
+  assert_line '        remote_ts = 198.19.4.1/32'
+  assert_line '        esp_proposals = aes256gcm16'
+  assert_line --regexp '^    secret = 0x[0-9a-f]{64}$'
+  # each node has its own key
+  refute [ "$(grep secret "$conf/ipsec/swanctl.conf")" = "$(grep secret "$LAB_DIR/node2/conf/ipsec/swanctl.conf")" ]
   run bash -c "source '$LAB_DIR/node2/conf/wireguard/protocol.env'; echo \$WG_INTERFACE \$IPERF_PORT"
   assert_output 'vlwg-n2 5202'
 }
@@ -265,6 +274,56 @@ openvpn_on() {
   run on_node 2 ip -4 -o addr show dev vlovpn-n2
   refute_output --partial '198.19.3.'
   kill "$OPENVPN_PID"
+}
+
+# ipsec_on NODE [CONFIG]: charon-systemd in the node's namespace as the driver starts it, then
+# its connections loaded; the child comes up on its own (start_action = start).
+ipsec_on() {
+  local n=$1 config=${2:-$LAB_DIR/node$1/conf/ipsec/swanctl.conf} dir="$BATS_TEST_TMPDIR/ipsec-n$1"
+  mkdir -p "$dir"
+  printf 'charon-systemd {\n load = random nonce openssl aes sha2 hmac gcm kdf vici kernel-libipsec kernel-netlink socket-default\n plugins { vici { socket = unix://%s/charon.vici } }\n journal { default = -1 }\n filelog { charon { path = %s/charon.log\n flush_line = yes\n default = 1 } }\n}\n' \
+    "$dir" "$dir" >"$dir/strongswan.conf"
+  setsid ip netns exec "vl-node$n" env STRONGSWAN_CONF="$dir/strongswan.conf" charon-systemd \
+    </dev/null >"$dir/out.log" 2>&1 3>&- &
+  IPSEC_PID=$!
+  poll 10 on_node "$n" env STRONGSWAN_CONF="$dir/strongswan.conf" swanctl --stats --uri "unix://$dir/charon.vici"
+  on_node "$n" env STRONGSWAN_CONF="$dir/strongswan.conf" swanctl --load-all --file "$config" --uri "unix://$dir/charon.vici" >/dev/null 2>&1
+}
+
+@test "ipsec: node1 gets 198.19.4.11 over IKEv2 and reaches 198.19.4.1 through kernel-libipsec at MTU 1400" {
+  ipsec_on 1
+  run poll 15 on_node 1 ip -4 -o addr show dev ipsec0
+  assert_success
+  assert_output --partial '198.19.4.11/32'
+  run on_node 1 ip -o link show dev ipsec0
+  assert_output --partial 'mtu 1400'
+  run poll 10 on_node 1 ping -c 1 -W 1 198.19.4.1
+  assert_success
+  # A full-size packet crosses without fragmenting: 1400 - 28 bytes of headers.
+  run on_node 1 ping -c 1 -W 2 -M "do" -s 1372 198.19.4.1
+  assert_success
+  run on_node 1 curl -fsS -m 5 http://198.19.4.1:8088/
+  assert_output 'vpnlens lab backend'
+  run grep -E 'CHILD_SA .* established' "$BATS_TEST_TMPDIR/ipsec-n1/charon.log"
+  assert_success
+  run grep -F 'AES_GCM_16' "$BATS_TEST_TMPDIR/ipsec-n1/charon.log"
+  assert_success
+  kill "$IPSEC_PID"
+  run poll 10 link_gone_on 1 ipsec0
+  assert_success
+}
+
+@test "ipsec: a node with the wrong pre-shared key is refused" {
+  local config="$BATS_TEST_TMPDIR/wrong-key.conf"
+  sed "s/secret = 0x.*/secret = 0x$(openssl rand -hex 32)/" "$LAB_DIR/node2/conf/ipsec/swanctl.conf" >"$config"
+  ipsec_on 2 "$config"
+  run poll 15 grep -qE 'AUTHENTICATION_FAILED|authentication .* failed' "$BATS_TEST_TMPDIR/ipsec-n2/charon.log"
+  assert_success
+  run on_node 2 ip -4 -o addr show dev ipsec0
+  refute_output --partial '198.19.4.'
+  kill "$IPSEC_PID"
+  run poll 10 link_gone_on 2 ipsec0
+  assert_success
 }
 
 # --- idempotence and teardown ---------------------------------------------------------------

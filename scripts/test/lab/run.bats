@@ -11,7 +11,7 @@ bats_require_minimum_version 1.5.0
 load lab_helper
 load webhook
 
-PROTOCOLS=(direct wireguard nebula openvpn)
+PROTOCOLS=(direct wireguard nebula openvpn ipsec)
 PHASES=(stop_everything bring_up rung_interface rung_ip rung_route rung_ping rung_backend rung_full_size
   latency_idle tcp_upload tcp_download tcp_parallel tcp_bidir latency_loaded udp cpu recovery teardown)
 SCRIPTS_SRC="${VPNLENS_LAB_SCRIPTS_SRC:-$REPO_DIR/scripts}"
@@ -43,7 +43,7 @@ write_params() {
   jq -n --arg runId "$RUN_ID" --arg secret "$SECRET" \
     --arg cb "http://198.18.0.1:$RECEIVER_PORT/api/runs/$RUN_ID" \
     '{runId: $runId, callbackUrl: $cb, secret: $secret,
-      protocols: ["direct", "wireguard", "nebula", "openvpn"],
+      protocols: ["direct", "wireguard", "nebula", "openvpn", "ipsec"],
       settings: {tcpSeconds: 2, udpSeconds: 2, omitSeconds: 1, repeats: 1, maxRepeats: 1,
         rsdThresholdPercent: 5, udpTargetMbps: 50, pingCount: 5, pingIntervalSeconds: 0.2,
         ladderTimeoutSeconds: 30, recoveryTimeoutSeconds: 30, parallelStreams: 4}}' >"$OUT/params.json"
@@ -256,7 +256,7 @@ check_setup_recovery() {
   assert_output ''
 }
 
-@test "every phase of direct, wireguard, nebula and openvpn was reported, in order, and passed" {
+@test "every phase of direct, wireguard, nebula, openvpn and ipsec was reported, in order, and passed" {
   require_run
   local p expected got
   expected=$(printf '%s\n' "${PHASES[@]}")
@@ -273,7 +273,7 @@ check_setup_recovery() {
 @test "results: the run and each protocol succeeded, in the order asked" {
   require_run
   run check_results_status
-  assert_output "$(printf 'succeeded\ndirect,wireguard,nebula,openvpn')"
+  assert_output "$(printf 'succeeded\ndirect,wireguard,nebula,openvpn,ipsec')"
   # The body posted is the results.json kept on the node.
   assert_equal "$(results | jq -S .)" "$(jq -S . "$OUT/results.json")"
 }
@@ -296,17 +296,19 @@ check_setup_recovery() {
   assert_output ''
 }
 
-@test "wireguard and openvpn ran at MTU 1420; each VPN used the lab's interface and peer" {
+@test "wireguard and openvpn ran at MTU 1420, ipsec at kernel-libipsec's 1400; each VPN used the lab's interface and peer" {
   require_run
   run jq -r '.protocols[] | "\(.protocol) \(.interface) \(.mtu) \(.peer)"' <<<"$(results)"
   assert_line --index 0 --regexp '^direct eth0 1500 198\.18\.0\.2$'
   assert_line --index 1 'wireguard vlwg-n1 1420 198.19.1.1'
   assert_line --index 2 --regexp '^nebula vlneb-n1 [0-9]+ 198\.19\.2\.1$'
   assert_line --index 3 'openvpn vlovpn-n1 1420 198.19.3.1'
+  assert_line --index 4 'ipsec ipsec0 1400 198.19.4.1'
   run jq -r '.protocols[] | select(.protocol != "direct") | .cpu.daemon' <<<"$(results)"
   assert_line --index 0 wireguard-go
   assert_line --index 1 nebula
   assert_line --index 2 openvpn
+  assert_line --index 3 charon-systemd
 }
 
 @test "teardown left no VPN interface, socket or process on the node" {
@@ -315,6 +317,9 @@ check_setup_recovery() {
   refute_output --partial 'vlwg-n1'
   refute_output --partial 'vlneb-n1'
   refute_output --partial 'vlovpn-n1'
+  refute_output --partial 'ipsec0'
+  run ip -n vl-node1 rule show
+  refute_output --partial 'lookup 220'
   assert_file_not_exists /var/run/wireguard/vlwg-n1.sock
   local pid comm left=()
   for pid in $(ip netns pids vl-node1); do

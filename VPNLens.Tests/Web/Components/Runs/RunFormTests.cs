@@ -131,6 +131,7 @@ public sealed class RunFormTests : MudTestContext, IAsyncLifetime
         Assert.False(form.Find("[data-testid=protocols] input[data-protocol=nebula]").HasAttribute("disabled"));
         Assert.Contains("no openvpn", form.Find("[data-testid=protocol-unavailable][data-protocol=openvpn]").TextContent, StringComparison.Ordinal);
         Assert.Contains("no tailscale, tailscaled", form.Find("[data-testid=protocol-unavailable][data-protocol=tailscale]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("no charon-systemd, swanctl", form.Find("[data-testid=protocol-unavailable][data-protocol=ipsec]").TextContent, StringComparison.Ordinal);
         Assert.Empty(form.FindAll("[data-testid=protocol-unavailable][data-protocol=wireguard]"));
 
         form.Find("[data-testid=queue-run]").Click();
