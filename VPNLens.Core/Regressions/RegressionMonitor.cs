@@ -74,7 +74,9 @@ public sealed class RegressionMonitor(TrackedMetric metric, RegressionPolicy pol
         (ChangePoint Point, SeriesPoint[] Window)? latest = null;
         foreach (var window in LastWindows(regressed))
         {
-            var point = detector.TestTail(Values(window), policy.Detector.MinimumSegment, window.Length / 2);
+            // The good results may be most of the window: held to half of it, six bad results and six good ones are 924
+            // arrangements, too few for the significance level, and a regression fixed at once would never recover.
+            var point = detector.TestTail(Values(window), policy.Detector.MinimumSegment, window.Length - policy.Detector.MinimumSegment);
             var back = point is not null && !metric.IsWorse(point.Shift)
                 && !metric.IsWorse(point.After.Mean - halfway) && !metric.IsWorse(window[^1].Value - halfway);
             verdicts.Add(back);

@@ -23,6 +23,18 @@ public abstract class LabAppTests : IAsyncLifetime
 
     protected VpnLensApp App { get; private set; } = null!;
 
+    /// <summary>The admin API client of the running app.</summary>
+    protected HttpClient Api => client;
+
+    /// <summary>The lab node as the app registered it.</summary>
+    protected Guid NodeId => nodeId;
+
+    /// <summary>The app's base address on the lab bridge.</summary>
+    protected Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>Settings a test adds to (or changes in) the lab app's configuration.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraConfiguration { get; } = new Dictionary<string, string?>();
+
     /// <summary>How long a run has before it is TimedOut, as Runs:Deadline (with nothing added per protocol).</summary>
     protected abstract string Deadline { get; }
 
@@ -32,22 +44,27 @@ public abstract class LabAppTests : IAsyncLifetime
         lab = await Infrastructure.Lab.UpAsync();
         var port = Sshd.FreePort();
         var url = $"http://{Infrastructure.Lab.GatewayAddress}:{port}";
-        App = new VpnLensApp(
-            new Dictionary<string, string?>
-            {
-                ["Callbacks:BaseUrl"] = url + "/",
-                ["Ssh:ScriptsPath"] = Repository.Scripts,
-                ["Runs:Deadline"] = Deadline,
-                ["Runs:DeadlinePerExtraProtocol"] = "00:00:00",
-                ["Runs:Settings:TcpSeconds"] = "2",
-                ["Runs:Settings:UdpSeconds"] = "2",
-                ["Runs:Settings:OmitSeconds"] = "1",
-                ["Runs:Settings:Repeats"] = "1",
-                ["Runs:Settings:MaxRepeats"] = "2",
-                ["Runs:Settings:UdpTargetMbps"] = "50",
-                ["Runs:Settings:PingCount"] = "5",
-            },
-            kestrelUrl: url);
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Callbacks:BaseUrl"] = url + "/",
+            ["Ssh:ScriptsPath"] = Repository.Scripts,
+            ["Runs:Deadline"] = Deadline,
+            ["Runs:DeadlinePerExtraProtocol"] = "00:00:00",
+            ["Runs:Settings:TcpSeconds"] = "2",
+            ["Runs:Settings:UdpSeconds"] = "2",
+            ["Runs:Settings:OmitSeconds"] = "1",
+            ["Runs:Settings:Repeats"] = "1",
+            ["Runs:Settings:MaxRepeats"] = "2",
+            ["Runs:Settings:UdpTargetMbps"] = "50",
+            ["Runs:Settings:PingCount"] = "5",
+        };
+        foreach (var (key, value) in ExtraConfiguration)
+        {
+            configuration[key] = value;
+        }
+
+        BaseAddress = new Uri(url);
+        App = new VpnLensApp(configuration, kestrelUrl: url);
         App.StartServer();
         client = App.CreateApiClient();
         using var created = await client.PostAsJsonAsync("/api/nodes", lab.NodeInput(), TestContext.Current.CancellationToken);

@@ -9,6 +9,8 @@
 #   lab.sh status                        what is up; exit 1 when something is missing
 #   lab.sh blackhole on [MTU] | off      an MTU blackhole on the VPN endpoint's bridge port
 #                                        (default 1432): full-size tunnel packets vanish
+#   lab.sh throttle <RATE> | unthrottle  a tc tbf of RATE (e.g. 200mbit) each way on the VPN
+#                                        endpoint's underlay veth; unthrottle removes it
 #   lab.sh exec <host> <cmd...>          run a command on root | cp | node<N>
 #   lab.sh ssh <node> [cmd...]           ssh to a node as the control plane does
 #   lab.sh install-scripts [--node N] [--from DIR]
@@ -38,6 +40,8 @@ source "$LAB_SCRIPT_DIR/lib/ipsec.sh"
 source "$LAB_SCRIPT_DIR/lib/services.sh"
 # shellcheck source=lib/blackhole.sh
 source "$LAB_SCRIPT_DIR/lib/blackhole.sh"
+# shellcheck source=lib/throttle.sh
+source "$LAB_SCRIPT_DIR/lib/throttle.sh"
 
 UP_IN_PROGRESS=0
 
@@ -228,6 +232,7 @@ lab_status() {
       "$(ip netns exec "$LAB_CP_NS" wg show "$LAB_WG_IF_CP" latest-handshakes 2>/dev/null | awk '$2 > 0' | wc -l)"
   fi
   link_exists "$LAB_CP_VETH" && printf 'blackhole   %s\n' "$(blackhole_state)"
+  link_exists "$LAB_CP_VETH" && printf 'throttle    %s\n' "$(throttle_state)"
   [[ -f "$LAB_NODES_JSON" ]] && printf 'nodes.json  %s\n' "$LAB_NODES_JSON"
   ((count > 0)) || ok=1
   return "$ok"
@@ -242,6 +247,19 @@ lab_blackhole() {
     off) blackhole_off ;;
     *) die "usage: lab.sh blackhole on [MTU] | off" ;;
   esac
+}
+
+# --- throttle -------------------------------------------------------------------------
+lab_throttle() {
+  (($# == 1)) || die "usage: lab.sh throttle <RATE>, e.g. lab.sh throttle 200mbit"
+  validate_root
+  throttle_on "$1"
+}
+
+lab_unthrottle() {
+  (($# == 0)) || die "usage: lab.sh unthrottle"
+  validate_root
+  throttle_off
 }
 
 # --- exec, ssh, install-scripts ------------------------------------------------------
@@ -352,6 +370,8 @@ main() {
     ssh) lab_ssh_cmd "$@" ;;
     install-scripts) lab_install_scripts "$@" ;;
     blackhole) lab_blackhole "$@" ;;
+    throttle) lab_throttle "$@" ;;
+    unthrottle) lab_unthrottle "$@" ;;
     help | -h | --help) usage ;;
     *)
       usage >&2
