@@ -38,9 +38,15 @@ public abstract class LabAppTests : IAsyncLifetime
     /// <summary>How long a run has before it is TimedOut, as Runs:Deadline (with nothing added per protocol).</summary>
     protected abstract string Deadline { get; }
 
+    /// <summary>A scenario of many real runs (tens of minutes): it runs only when VPNLENS_TEST_SCENARIOS=1 asks for it.</summary>
+    protected virtual bool IsLongScenario => false;
+
     public async ValueTask InitializeAsync()
     {
         Assert.SkipUnless(ProcessRunner.IsRoot, "The lab needs root (network namespaces, tun); the README's test command runs as root.");
+        Assert.SkipWhen(
+            IsLongScenario && Environment.GetEnvironmentVariable("VPNLENS_TEST_SCENARIOS") != "1",
+            "A scenario of many real runs, too long for every test run: VPNLENS_TEST_SCENARIOS=1 sudo ./vpnlens test runs it.");
         lab = await Infrastructure.Lab.UpAsync();
         var port = Sshd.FreePort();
         var url = $"http://{Infrastructure.Lab.GatewayAddress}:{port}";

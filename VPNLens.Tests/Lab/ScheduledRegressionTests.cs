@@ -49,6 +49,9 @@ public sealed partial class ScheduledRegressionTests : LabAppTests
 
     protected override string Deadline => "00:03:00";
 
+    // about 20 scheduled runs, one a minute at best: 37 min on this 2-core machine
+    protected override bool IsLongScenario => true;
+
     protected override IReadOnlyDictionary<string, string?> ExtraConfiguration { get; } = new Dictionary<string, string?>
     {
         // cron's resolution is a minute; a run starts within two seconds of its minute
