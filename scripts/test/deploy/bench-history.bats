@@ -7,7 +7,7 @@ setup() {
   load helpers
   W="$BATS_TEST_TMPDIR"
   : >"$W/empty.json"
-  CFG='{"vpns": ["wireguard", "nebula", "openvpn"], "seedMain": 10000, "seedSmall": 1000, "seedLarge": 100000,
+  CFG='{"vpns": ["wireguard", "nebula", "openvpn", "ipsec"], "seedMain": 10000, "seedSmall": 1000, "seedLarge": 100000,
         "wrkConnections": 200, "wrkReps": 3, "circuits": 100, "runSettings": {"repeats": 3}, "settingsLabel": ""}'
   jq -n '{requests: 200, asked: 200, warmup: 5, stoppedEarly: false, seconds: 12.5, pointsPerSeries: 8760,
           changePointsMedian: 1, latencyMs: {n: 200, p50: 31.5, p95: 48.25, p99: 70.1, min: 20, max: 80}}' >"$W/history.json"
