@@ -33,47 +33,14 @@ driver_check() {
     die "IPSEC_CONFIG $IPSEC_CONFIG has no connections { } section"
 }
 
-# ipsec_write_strongswan_conf FILE: charon-systemd's settings, nothing read from /etc. Its
-# log goes to the daemon's log in the state dir, after what it prints itself.
-ipsec_write_strongswan_conf() {
-  local dir
-  dir=$(ipsec_state_dir)
-  cat >"$1" <<EOF
-# charon-systemd for VPNLens (written by scripts/drivers/ipsec.sh)
-charon-systemd {
-  load = ${IPSEC_PLUGINS}
-  install_routes = yes
-  install_virtual_ip = yes
-  plugins {
-    vici {
-      socket = unix://${dir}/charon.vici
-    }
-  }
-  journal {
-    default = -1
-  }
-  filelog {
-    charon {
-      path = ${VPNLENS_STATE_DIR}/charon-systemd.log
-      append = yes
-      flush_line = yes
-      time_format = %T
-      default = 1
-    }
-  }
-}
-swanctl {
-  load = pem pkcs1 pkcs8 x509 pubkey openssl random nonce
-}
-EOF
-}
-
 # shellcheck disable=SC2034 # daemon_driver reads DAEMON_ARGS and DAEMON_ENV
 daemon_args() {
   local dir
   dir=$(ipsec_state_dir)
   install -d -m 0700 "$dir"
-  ipsec_write_strongswan_conf "$dir/strongswan.conf"
+  # its log goes to the daemon's log in the state dir, after what it prints itself
+  strongswan_conf "$IPSEC_PLUGINS" "$(ipsec_vici_socket)" "$VPNLENS_STATE_DIR/charon-systemd.log" \
+    "pem pkcs1 pkcs8 x509 pubkey openssl random nonce" >"$dir/strongswan.conf"
   rm -f -- "$(ipsec_vici_socket)"
   DAEMON_ENV=("STRONGSWAN_CONF=$dir/strongswan.conf")
   DAEMON_ARGS=()

@@ -23,6 +23,8 @@ source "$_vpnlens_lib_dir/routing.sh"
 source "$_vpnlens_lib_dir/process.sh"
 # shellcheck source=driver.sh
 source "$_vpnlens_lib_dir/driver.sh"
+# shellcheck source=strongswan.sh
+source "$_vpnlens_lib_dir/strongswan.sh"
 # shellcheck source=stop.sh
 source "$_vpnlens_lib_dir/stop.sh"
 # shellcheck source=pmtu.sh

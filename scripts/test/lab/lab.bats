@@ -281,8 +281,8 @@ openvpn_on() {
 ipsec_on() {
   local n=$1 config=${2:-$LAB_DIR/node$1/conf/ipsec/swanctl.conf} dir="$BATS_TEST_TMPDIR/ipsec-n$1"
   mkdir -p "$dir"
-  printf 'charon-systemd {\n load = random nonce openssl aes sha2 hmac gcm kdf vici kernel-libipsec kernel-netlink socket-default\n plugins { vici { socket = unix://%s/charon.vici } }\n journal { default = -1 }\n filelog { charon { path = %s/charon.log\n flush_line = yes\n default = 1 } }\n}\n' \
-    "$dir" "$dir" >"$dir/strongswan.conf"
+  strongswan_conf "random nonce openssl aes sha2 hmac gcm kdf vici kernel-libipsec kernel-netlink socket-default" \
+    "$dir/charon.vici" "$dir/charon.log" "openssl random nonce" >"$dir/strongswan.conf"
   setsid ip netns exec "vl-node$n" env STRONGSWAN_CONF="$dir/strongswan.conf" charon-systemd \
     </dev/null >"$dir/out.log" 2>&1 3>&- &
   IPSEC_PID=$!

@@ -52,6 +52,8 @@ lab_recorded_pids() {
 
 # shellcheck source-path=SCRIPTDIR source=../../lib/proc.sh
 source "$REPO_DIR/scripts/lib/proc.sh"
+# shellcheck source-path=SCRIPTDIR source=../../lib/strongswan.sh
+source "$REPO_DIR/scripts/lib/strongswan.sh"
 
 # Pids on stdin become "pid starttime" lines.
 with_start_time() {
