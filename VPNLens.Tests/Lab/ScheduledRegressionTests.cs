@@ -5,6 +5,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Hangfire;
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.Statistics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using VPNLens.Core.Results;
@@ -345,8 +347,7 @@ public sealed partial class ScheduledRegressionTests : LabAppTests
     private static double Around(List<double> measured, Random random)
     {
         var mean = measured.Average();
-        var spread = Math.Max(0.03 * mean, Math.Sqrt(measured.Sum(v => (v - mean) * (v - mean)) / (measured.Count - 1)));
-        var normal = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-        return Math.Max(mean * 0.5, mean + (spread * normal));
+        var spread = Math.Max(0.03 * mean, measured.StandardDeviation());
+        return Math.Max(mean * 0.5, Normal.Sample(random, mean, spread));
     }
 }
