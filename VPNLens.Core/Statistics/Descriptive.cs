@@ -51,6 +51,10 @@ public static class Descriptive
 
     public static double? Median(IReadOnlyCollection<double> values) => Percentile(values, 50);
 
+    /// <summary>The median of the absolute deviations from the median; times 1.4826 it estimates a normal standard deviation, untouched by outliers.</summary>
+    public static double? MedianAbsoluteDeviation(IReadOnlyCollection<double> values) =>
+        Median(values) is { } median ? Median([.. values.Select(v => Math.Abs(v - median))]) : null;
+
     /// <summary>Percentile with linear interpolation between closest ranks (the "R-7" definition numpy and Excel use).</summary>
     public static double? Percentile(IReadOnlyCollection<double> values, double percentile)
     {

@@ -4,8 +4,11 @@ using VPNLens.Core.Statistics;
 
 namespace VPNLens.Core.Verdicts;
 
-/// <summary>How one protocol's metric moved from run A to run B, judged as a verdict judges a gap.</summary>
-public sealed record MetricChange(string Protocol, VerdictMetric Metric, MedianComparison Comparison, GapCall Call, string Text)
+/// <summary>
+/// How one protocol's metric moved from run A to run B, judged as a verdict judges a gap and, where the node's earlier
+/// runs tell it (<see cref="Spread"/>), against how far its runs move from one to the next.
+/// </summary>
+public sealed record MetricChange(string Protocol, VerdictMetric Metric, MedianComparison Comparison, GapCall Call, string Text, RunToRunSpread? Spread = null)
 {
     /// <summary>True when B is better beyond the noise; false when worse beyond the noise; null for a tie or no confidence.</summary>
     public bool? Improved => Call != GapCall.Different || Comparison.Estimate is not { } e
@@ -23,7 +26,9 @@ public sealed record RunComparison(IReadOnlyList<MetricChange> Changes, NoiseRep
 
 public static class RunComparisons
 {
-    public static RunComparison Compare(ResultsReport a, ResultsReport b)
+    /// <param name="spreads">The run-to-run spread from the nodes' earlier runs at the same settings (<see cref="RunToRunSpreads"/>);
+    /// a change inside it is a tie however narrow the runs' own intervals. Empty: judged on the runs alone.</param>
+    public static RunComparison Compare(ResultsReport a, ResultsReport b, IReadOnlyCollection<RunToRunSpread>? spreads = null)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
@@ -44,7 +49,15 @@ public static class RunComparisons
 
                 var comparison = MedianComparison.Compare(metric.Scale, samplesB, samplesA);
                 var call = GapRule.Call(comparison, metric, floor);
-                changes.Add(new MetricChange(protocolB.Protocol, metric, comparison, call, ChangeText(metric, comparison, call)));
+                var spread = spreads?.FirstOrDefault(s => s.Protocol == protocolB.Protocol && s.MetricKey == metric.Key);
+                var text = ChangeText(metric, comparison, call);
+                if (call == GapCall.Different && spread is not null && !spread.IsExceededBy(comparison))
+                {
+                    call = GapCall.WithinNoise;
+                    text = $"within this node's run-to-run spread: {text}, and {SpreadText(metric, spread)}";
+                }
+
+                changes.Add(new MetricChange(protocolB.Protocol, metric, comparison, call, text, spread));
             }
         }
 
@@ -69,6 +82,17 @@ public static class RunComparisons
             GapCall.WithinNoise => $"within noise ({change}, {interval})",
             _ => $"{change} ({comparison.NoIntervalReason})",
         };
+    }
+
+    /// <summary>"its runs differ by up to 7.9 % from drift alone (12 earlier runs)".</summary>
+    public static string SpreadText(VerdictMetric metric, RunToRunSpread spread)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        ArgumentNullException.ThrowIfNull(spread);
+        var size = spread.Scale == ComparisonScale.Ratio ? Quantities.Percent(spread.Floor)
+            : metric.Unit == VerdictUnit.Percent ? Quantities.PercentagePoints(spread.Floor)
+            : Quantities.Milliseconds(spread.Floor);
+        return $"its runs differ by up to {size} from drift alone ({spread.Runs} earlier runs)";
     }
 
     private static string Change(VerdictMetric metric, ComparisonScale scale, double value)

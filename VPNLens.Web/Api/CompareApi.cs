@@ -46,7 +46,8 @@ public static class CompareApi
                 statusCode: StatusCodes.Status409Conflict);
         }
 
-        return TypedResults.Ok(ComparisonDto.From(runA, runB, RunComparisons.Compare(viewA.Report, viewB.Report)));
+        var spreads = await RunToRunHistory.ForAsync(db, runA, runB, cancellationToken);
+        return TypedResults.Ok(ComparisonDto.From(runA, runB, RunComparisons.Compare(viewA.Report, viewB.Report, spreads)));
     }
 
     private static Guid ParseId(string field, string? value, Dictionary<string, string[]> errors)

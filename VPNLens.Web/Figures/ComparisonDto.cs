@@ -12,6 +12,11 @@ public sealed record ComparisonDto(
     string Method,
     IReadOnlyList<MetricChangeDto> Changes)
 {
+    public const string MethodDescription = VerdictDto.MethodDescription +
+        " Between two runs of one node, a change is also called only beyond the node's run-to-run spread: from the medians " +
+        "of its latest 20 earlier runs at the same settings (at least 5), 1.96 × √2 × 1.4826 × their median absolute deviation " +
+        "(on the log scale for a ratio), the change drift alone stays under 95 % of the time.";
+
     public static ComparisonDto From(Run a, Run b, RunComparison comparison)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -21,7 +26,7 @@ public sealed record ComparisonDto(
             ComparedRunDto.From(a, comparison.NoiseA),
             ComparedRunDto.From(b, comparison.NoiseB),
             comparison.EitherNoisy,
-            VerdictDto.MethodDescription,
+            MethodDescription,
             [.. comparison.Changes.Select(c => MetricChangeDto.From(c, comparison.ImprovedShown(c)))]);
     }
 }
@@ -36,7 +41,10 @@ public sealed record ComparedRunDto(Guid Id, Guid NodeId, DateTimeOffset? Finish
     }
 }
 
-/// <summary>How one protocol's metric moved from A to B: the estimate and interval are B over A (ratio) or B minus A (difference).</summary>
+/// <summary>
+/// How one protocol's metric moved from A to B: the estimate and interval are B over A (ratio) or B minus A (difference);
+/// the run-to-run spread (percent for a ratio, the metric's unit for a difference) and the earlier runs it came from, null without enough of them.
+/// </summary>
 public sealed record MetricChangeDto(
     string Protocol,
     string Metric,
@@ -49,7 +57,9 @@ public sealed record MetricChangeDto(
     double? Low,
     double? High,
     bool? Improved,
-    string Text)
+    string Text,
+    double? RunToRunSpread,
+    int? RunToRunRuns)
 {
     /// <param name="improved">Better or worse beyond the noise, as shown: null for a tie, no confidence, or a noisy run.</param>
     public static MetricChangeDto From(MetricChange change, bool? improved)
@@ -68,6 +78,8 @@ public sealed record MetricChangeDto(
             comparison.Interval?.Low,
             comparison.Interval?.High,
             improved,
-            change.Text);
+            change.Text,
+            change.Spread?.Floor,
+            change.Spread?.Runs);
     }
 }

@@ -50,6 +50,30 @@ public sealed class CompareApiTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, directUpload.GetProperty("improved").ValueKind);
     }
 
+    [Fact]
+    public async Task A_change_inside_the_nodes_run_to_run_spread_at_the_same_settings_is_called_a_tie()
+    {
+        var history = new[] { 0.8, 0.9, 1.0, 1.1, 1.2 }.Select(f => Finished(before.NodeId, Fixtures.FourProtocolsScaled("wireguard", "tcpUpload", f))).ToList();
+        var otherSettings = Finished(before.NodeId, Fixtures.FourProtocolsScaled("wireguard", "tcpUpload", 3));
+        otherSettings.Settings = otherSettings.Settings with { TcpSeconds = otherSettings.Settings.TcpSeconds + 1 };
+        await app.WithDbAsync(async db =>
+        {
+            db.Runs.AddRange([.. history, otherSettings]);
+            await db.SaveChangesAsync();
+        });
+
+        using var client = app.CreateApiClient();
+        var body = await client.GetFromJsonAsync<JsonElement>($"/api/compare?a={before.Id}&b={after.Id}", TestContext.Current.CancellationToken);
+
+        var upload = body.GetProperty("changes").EnumerateArray()
+            .Single(c => c.GetProperty("protocol").GetString() == "wireguard" && c.GetProperty("metric").GetString() == "tcp_upload");
+        Assert.Equal("within_noise", upload.GetProperty("call").GetString());
+        Assert.Equal(5, upload.GetProperty("runToRunRuns").GetInt32());
+        Assert.True(upload.GetProperty("runToRunSpread").GetDouble() > 10, upload.ToString());
+        Assert.Contains("run-to-run spread", upload.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("run-to-run spread", body.GetProperty("method").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("?b=B", "a")]
     [InlineData("?a=A&b=not-a-run", "b")]
