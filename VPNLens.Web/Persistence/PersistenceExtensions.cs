@@ -37,7 +37,8 @@ public static class PersistenceExtensions
 
     /// <summary>
     /// Applies migrations (EF Core takes a lock, so instances starting together on PostgreSQL apply them once).
-    /// On SQLite it first creates the database directory, and afterwards switches the file to WAL and holds SQLite's
+    /// On SQLite it first creates the database directory and makes a new database incrementally vacuumed (so the
+    /// space retention frees shrinks the file), and afterwards switches the file to WAL and holds SQLite's
     /// memory, all connections of the process together (Hangfire's too), near 8 MB: each pooled connection would
     /// otherwise keep its own 2 MB page cache after a burst of callbacks (the OS's file cache still holds the pages).
     /// </summary>
@@ -56,6 +57,13 @@ public static class PersistenceExtensions
         if (!string.IsNullOrEmpty(directory))
         {
             Directory.CreateDirectory(directory);
+        }
+
+        if (!File.Exists(dataSource) || new FileInfo(dataSource).Length == 0)
+        {
+            // Only an empty database can take it; retention then hands the pages it frees back to the file system.
+            await db.Database.OpenConnectionAsync();
+            await db.Database.ExecuteSqlRawAsync("PRAGMA auto_vacuum = INCREMENTAL;");
         }
 
         await db.Database.MigrateAsync();

@@ -6,6 +6,7 @@ using VPNLens.Core.Phases;
 using VPNLens.Core.Results;
 using VPNLens.Core.Runs;
 using VPNLens.Tests.Infrastructure;
+using VPNLens.Web.Persistence;
 using VPNLens.Web.Retention;
 
 namespace VPNLens.Tests.Web.Retention;
@@ -65,6 +66,33 @@ public sealed class RawSampleThinnerTests : IAsyncLifetime
         Assert.Equal(0, await Thinner(batchSize: 10, days: 0).ThinAsync(TestContext.Current.CancellationToken));
         Assert.False(await IsThinnedAsync(old.Id));
     }
+
+    [Fact]
+    public async Task On_sqlite_the_pages_thinning_frees_are_handed_back_and_the_file_shrinks()
+    {
+        Assert.SkipWhen(TestPostgres.SuiteProvider == DatabaseProvider.Postgres, "PostgreSQL's autovacuum reclaims space on its own.");
+        var node = Seed.Node();
+        var old = Enumerable.Range(0, 40).Select(_ => Finished(node.Id, RunState.Succeeded, time.GetUtcNow() - TimeSpan.FromDays(60))).ToList();
+        await database.AddAsync([node, .. old]);
+        await database.AddAsync([.. old.SelectMany(Rows)]);
+        await PragmaAsync("wal_checkpoint(TRUNCATE)");
+        var before = await PragmaAsync("page_count");
+
+        Assert.Equal(40, await Thinner(batchSize: 10).ThinAsync(TestContext.Current.CancellationToken));
+        await PragmaAsync("wal_checkpoint(TRUNCATE)");
+
+        Assert.Equal(2, await PragmaAsync("auto_vacuum"));
+        Assert.Equal(0, await PragmaAsync("freelist_count"));
+        Assert.True(await PragmaAsync("page_count") < before * 0.8, $"{await PragmaAsync("page_count")} pages of {before}");
+    }
+
+    private Task<long> PragmaAsync(string pragma) => database.WithDbAsync(async db =>
+    {
+        await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = $"PRAGMA {pragma}";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    });
 
     private RawSampleThinner Thinner(int batchSize, int days = 30) =>
         new(database.Factory, Options.Create(new RetentionOptions { RawSamplesDays = days, BatchSize = batchSize }), time);
