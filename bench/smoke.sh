@@ -39,7 +39,7 @@ readonly FIGURES=(
   controlPlane.permalink.growth controlPlane.permalinkLive.p99 controlPlane.permalinkLive.push.p95
   memory.idle memory.circuits
   verdict.falseDifference
-  history.query.p95 history.query.p50 history.query.p99 history.databaseSize
+  history.query.p95 history.query.p50 history.query.p99 history.databaseSize history.databaseSizeAfterRetention
   detector.delay.normal detector.falseAlarms.normal detector.delay.heavyTailed detector.falseAlarms.heavyTailed
   detector.delay.bimodal detector.falseAlarms.bimodal
 )

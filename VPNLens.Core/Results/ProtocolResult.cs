@@ -1,6 +1,6 @@
 namespace VPNLens.Core.Results;
 
-/// <summary>The stored outcome of one protocol in a run: headline figures for lists, the node's section for detail.</summary>
+/// <summary>The stored outcome of one protocol in a run: its headline figures, for history, alerts and metrics (the detail is in the run's results body).</summary>
 public sealed class ProtocolResult
 {
     public long Id { get; set; }
@@ -28,7 +28,4 @@ public sealed class ProtocolResult
     public double? SetupMs { get; set; }
 
     public double? RecoveryMs { get; set; }
-
-    /// <summary>This protocol's section of the results body, verbatim.</summary>
-    public required string Json { get; set; }
 }

@@ -43,34 +43,18 @@ public static class RawSamples
         return root.ToJsonString(Compact);
     }
 
-    /// <summary>One protocol's section of a results body (as a protocol result stores it) without its per-second samples.</summary>
-    /// <returns>The thinned section; the section unchanged when it is not a JSON object.</returns>
-    public static string RemoveFromProtocol(string protocolJson)
+    private static void RemoveIntervals(JsonObject protocol)
     {
-        ArgumentNullException.ThrowIfNull(protocolJson);
-        if (Parse(protocolJson) is not JsonObject protocol || !RemoveIntervals(protocol))
-        {
-            return protocolJson;
-        }
-
-        return protocol.ToJsonString(Compact);
-    }
-
-    private static bool RemoveIntervals(JsonObject protocol)
-    {
-        var removed = false;
         foreach (var test in TcpTests)
         {
             if (protocol[test] is JsonArray samples)
             {
                 foreach (var sample in samples.OfType<JsonObject>())
                 {
-                    removed |= sample.Remove(IntervalsField);
+                    sample.Remove(IntervalsField);
                 }
             }
         }
-
-        return removed;
     }
 
     private static JsonNode? Parse(string json)

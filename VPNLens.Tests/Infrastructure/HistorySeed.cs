@@ -39,6 +39,5 @@ public static class HistorySeed
         DownloadMedianBitsPerSecond = downloadMbps * 1e6,
         UploadMedianBitsPerSecond = downloadMbps * 0.9e6,
         LatencyIdleP50Ms = downloadMbps is null ? null : 12,
-        Json = "{}",
     };
 }

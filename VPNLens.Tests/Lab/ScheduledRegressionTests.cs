@@ -322,7 +322,6 @@ public sealed partial class ScheduledRegressionTests : LabAppTests
                     Succeeded = true,
                     UploadMedianBitsPerSecond = Around(measured.Select(r => r.UploadMedianBitsPerSecond!.Value).ToList(), random),
                     DownloadMedianBitsPerSecond = Around(measured.Select(r => r.DownloadMedianBitsPerSecond!.Value).ToList(), random),
-                    Json = measured[i % measured.Count].Json,
                 });
             }
         }

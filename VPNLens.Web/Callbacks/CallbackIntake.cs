@@ -118,7 +118,7 @@ public sealed class CallbackIntake(
         }
 
         var (trigger, reason) = ResultsOutcome.Of(report);
-        var rows = ResultsOutcome.Rows(runId, report, body);
+        var rows = ResultsOutcome.Rows(runId, report);
         RunTransition? transition = null;
         var outcome = await ApplyOnceAsync(db, runId, messageId, "results", requireRunning: false, async () =>
         {

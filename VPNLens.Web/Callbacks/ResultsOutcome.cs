@@ -30,10 +30,8 @@ internal static class ResultsOutcome
         return (trigger, where + (error?.Message ?? "The node reported the run failed."));
     }
 
-    public static IEnumerable<ProtocolResult> Rows(Guid runId, ResultsReport report, byte[] body)
+    public static IEnumerable<ProtocolResult> Rows(Guid runId, ResultsReport report)
     {
-        using var document = JsonDocument.Parse(body);
-        var sections = document.RootElement.GetProperty("protocols").EnumerateArray().ToList();
         var rows = new List<ProtocolResult>();
         for (var i = 0; i < report.Protocols.Count; i++)
         {
@@ -58,7 +56,6 @@ internal static class ResultsOutcome
                 UdpLossPercent = summary.UdpLossPercent?.Median,
                 SetupMs = summary.SetupMs,
                 RecoveryMs = summary.RecoveryMs,
-                Json = sections[i].GetRawText(),
             });
         }
 

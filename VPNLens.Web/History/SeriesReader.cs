@@ -82,7 +82,6 @@ public sealed class SeriesReader(IDbContextFactory<AppDbContext> dbFactory)
                     UdpLossPercent = result.UdpLossPercent,
                     SetupMs = result.SetupMs,
                     RecoveryMs = result.RecoveryMs,
-                    Json = string.Empty,
                 },
             };
     }

@@ -69,7 +69,6 @@ public sealed class MetricsSnapshotReader(IDbContextFactory<AppDbContext> dbFact
                 UdpLossPercent = r.UdpLossPercent,
                 SetupMs = r.SetupMs,
                 RecoveryMs = r.RecoveryMs,
-                Json = string.Empty,
             }))],
             runsByState,
             [.. nodes.Values.Order(StringComparer.Ordinal)],

@@ -75,13 +75,6 @@ public sealed class RawSampleThinner(IDbContextFactory<AppDbContext> dbFactory, 
                 continue;
             }
 
-            var results = await db.ProtocolResults.Where(p => p.RunId == run.Id).ToListAsync(cancellationToken);
-            foreach (var result in results)
-            {
-                result.Json = RawSamples.RemoveFromProtocol(result.Json);
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
             await db.PhaseEvents
                 .Where(e => e.RunId == run.Id && e.Status != PhaseStatus.Failed && e.Detail != null)
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.Detail, (string?)null), cancellationToken);

@@ -16,6 +16,7 @@ internal static class Cli
         ["push"] = ("--base URL --api-token T --run-id GUID --secret whsec_... [--rate 20] [--count 300]", PushLatency.RunAsync),
         ["intake"] = ("--base URL --db FILE --runs ID:SECRET,... [--concurrency 16] [--seconds 10]", Intake.RunAsync),
         ["seed-history"] = ("--db FILE --template RESULTS.json [--nodes 10] [--hours 8760] [--seed 1]", HistorySeeder.SeedAsync),
+        ["retention"] = ("--db FILE [--days 30] [--batch 1000]", RetentionRound.RunAsync),
         ["history-query"] = ("--base URL --api-token T --node-ids GUID,... --from ISO --to ISO [--protocols ...] [--metrics ...] [--requests 200] [--warmup 5] [--max-seconds 120]", HistoryQuery.RunAsync),
         ["detector"] = ("[--step-series 100] [--before 37] [--after 25] [--noise-series 5] [--noise-runs 1000] [--seed 1]", DetectorFigures.RunAsync),
         ["dashboard-push"] = ("--base URL --api-token T --run-id GUID --secret whsec_... --email ADMIN --password P [--dashboards 100] [--rate 20] [--count 300]", DashboardPush.RunAsync),

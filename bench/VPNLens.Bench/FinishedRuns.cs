@@ -34,7 +34,7 @@ internal sealed class FinishedRuns
     {
         this.body = body;
         settings = report.Settings is null ? new RunSettings() : JsonSerializer.Deserialize<RunSettings>(JsonSerializer.Serialize(report.Settings), JsonSerializerOptions.Web)!;
-        rows = [.. ResultsOutcome.Rows(Guid.Empty, report, Encoding.UTF8.GetBytes(body))];
+        rows = [.. ResultsOutcome.Rows(Guid.Empty, report)];
         protocols = [.. rows.Select(r => r.Protocol)];
         (var trigger, reason) = ResultsOutcome.Of(report);
         state = RunLifecycle.Decide(RunState.Running, false, trigger).Move!.To;
@@ -126,7 +126,6 @@ internal sealed class FinishedRuns
                 UdpLossPercent = row.UdpLossPercent,
                 SetupMs = row.SetupMs / f,
                 RecoveryMs = row.RecoveryMs / f,
-                Json = row.Json,
             });
         }
 

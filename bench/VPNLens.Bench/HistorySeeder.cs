@@ -89,7 +89,6 @@ internal static class HistorySeeder
     private static async Task<object> PayloadsAsync(AppDbContext db, CancellationToken cancellationToken) => new
     {
         runResultsJsonMb = Megabytes(await db.Runs.SumAsync(r => (long?)r.ResultsJson!.Length, cancellationToken) ?? 0),
-        protocolResultJsonMb = Megabytes(await db.ProtocolResults.SumAsync(r => (long?)r.Json.Length, cancellationToken) ?? 0),
         phaseEventTextMb = Megabytes(await ScalarAsync(db, "SELECT COALESCE(SUM(LENGTH(Detail) + LENGTH(Phase) + LENGTH(Protocol) + LENGTH(Status)), 0) AS Value FROM PhaseEvents", cancellationToken)),
     };
 
@@ -99,5 +98,5 @@ internal static class HistorySeeder
 
     private static long FileBytes(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 
-    private static double Megabytes(long bytes) => Math.Round(bytes / 1_048_576.0, 1);
+    internal static double Megabytes(long bytes) => Math.Round(bytes / 1_048_576.0, 1);
 }

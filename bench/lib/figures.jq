@@ -1,6 +1,6 @@
 # The figures of the suite from its evidence (bench/lib/*.sh write it; bench.sh calls this).
 # Inputs (--slurpfile): $runs $bare $switch $idle $first $push $pushDashboards $intake $locked $circuits $permalink $missing $profile
-#   $verdicts $history $historySeed $detector;
+#   $verdicts $history $historySeed $historyRetention $detector;
 # (--argjson) $cfg. Output: an array of figures
 #   {id, figure, unit, value, spread: {min, max} | null, n, target, pass: true | false | null, note}
 # where pass null means "no target, shown for information" or "not measured" (the note says which).
@@ -263,8 +263,17 @@ def history:
    else
      {id: "history.databaseSize", figure: "History: database size, \($seed.nodes | length) nodes x \($seed.hours) hourly runs x 4 protocols",
       unit: "MB", value: $seed.databaseMb, spread: null, n: 1, target: "—", pass: null,
-      note: "SQLite pages after seeding \($seed.runs) finished runs as the app stores them (results body, \($seed.protocolResults) protocol results, \($seed.phaseEvents) phase events; no retention); of it JSON bodies: runs' results \($seed.payloads.runResultsJsonMb) MB, protocol results \($seed.payloads.protocolResultJsonMb) MB; phase events' text \($seed.payloads.phaseEventTextMb) MB"}
-   end);
+      note: "SQLite pages after seeding \($seed.runs) finished runs as the app stores them (results body, \($seed.protocolResults) protocol results, \($seed.phaseEvents) phase events; no retention); of it runs' results bodies \($seed.payloads.runResultsJsonMb) MB; phase events' text \($seed.payloads.phaseEventTextMb) MB"}
+   end),
+  (($historyRetention[0] // null) as $ret
+   | "History: database size after retention" as $what
+   | if $ret == null or $seed == null then
+       unmeasured("history.databaseSizeAfterRetention"; $what; "MB"; "—"; missing_reason("historyRetention") // missing_reason("history") // "no data")
+     else
+       {id: "history.databaseSizeAfterRetention", figure: "\($what), \($seed.nodes | length) nodes x \($seed.hours) hourly runs",
+        unit: "MB", value: $ret.after.databaseMb, spread: null, n: 1, target: "—", pass: null,
+        note: "the app's retention (raw samples kept \($ret.days) days) thinned \($ret.runsThinned) of \($seed.runs) runs in \($ret.seconds) s: \($ret.before.databaseMb) MB before, \(($ret.after.databaseMb * 100 / $ret.before.databaseMb) | round) % of it left; file \($ret.after.fileMb) MB, \($ret.after.freeMb) MB free inside it (auto_vacuum \($ret.after.autoVacuum))"}
+     end);
 
 def detector:
   ({normal: "normal noise, RSD 10 %", heavyTailed: "heavy-tailed noise (Student's t, 3 df, same scale)", bimodal: "bimodal noise (modes 16 % apart, 70/30)"}) as $what

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Continuous benchmarking at a year's scale: an app of its own holding a year of hourly runs (nodes x
 # direct, WireGuard, Nebula, OpenVPN), GET /api/history over the whole year against it, the size of
-# that database; and the regression detector on seeded synthetic series (no app, no lab).
+# that database before and after retention; and the regression detector on seeded synthetic series (no app, no lab).
 [[ -n "${_BENCH_HISTORY_SH:-}" ]] && return 0
 _BENCH_HISTORY_SH=1
 
@@ -20,8 +20,12 @@ history_query() {
   nodes=$(jq -r '.nodes | join(",")' "$seed")
   from=$(jq -r .from "$seed")
   to=$(jq -r .to "$seed")
-  # a year-old database has been through the app's start and its hourly upkeep (SQLite's query statistics)
+  # a year-old database has been through the app's hourly upkeep: retention (timed here, so the app's own
+  # round at start finds nothing left to do while the queries run) and SQLite's query statistics at start
   app_stop history
+  log_info "history: retention over the seeded runs (the app's thinner, samples kept $BENCH_RETENTION_DAYS days)"
+  bench_tool retention --db "$(app_db history)" --days "$BENCH_RETENTION_DAYS" >"$BENCH_WORK/history-retention.json" 2>>"$BENCH_WORK/logs/tool.log" ||
+    not_measured historyRetention "vpnlens-bench retention failed: $(tail -n 1 "$BENCH_WORK/logs/tool.log")"
   BENCH_LOOPBACK_ONLY=1 app_start history "$port"
   log_info "history: GET /api/history over the whole range, $BENCH_HISTORY_REQUESTS requests (at most ${BENCH_HISTORY_SECONDS} s)"
   profile_start history history "$BENCH_HISTORY_PROFILE_SECONDS" "GET /api/history, one request at a time, $BENCH_HISTORY_HOURS runs per series"

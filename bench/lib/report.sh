@@ -56,6 +56,7 @@ report_figures() {
     --slurpfile switch "$(_slurp "$w/switch.jsonl")" --slurpfile profile "$(_slurp "$w/profile.json")" \
     --slurpfile verdicts "$(_slurp "$w/verdicts.jsonl")" \
     --slurpfile history "$(_slurp "$w/history.json")" --slurpfile historySeed "$(_slurp "$w/history-seed.json")" \
+    --slurpfile historyRetention "$(_slurp "$w/history-retention.json")" \
     --slurpfile detector "$(_slurp "$w/detector.json")"
 }
 

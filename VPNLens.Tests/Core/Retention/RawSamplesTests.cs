@@ -42,19 +42,6 @@ public sealed class RawSamplesTests
     }
 
     [Fact]
-    public void A_protocol_section_loses_its_intervals_and_keeps_its_repetitions()
-    {
-        var section = JsonNode.Parse(Fixtures.FourProtocols())!["protocols"]![1]!.ToJsonString();
-
-        var thinned = JsonNode.Parse(RawSamples.RemoveFromProtocol(section))!;
-
-        Assert.Null(thinned["tcpUpload"]![0]!["intervals"]);
-        Assert.Equal(JsonNode.Parse(section)!["tcpUpload"]!.AsArray().Count, thinned["tcpUpload"]!.AsArray().Count);
-        Assert.NotNull(thinned["tcpUpload"]![0]!["bitsPerSecond"]);
-        Assert.Equal(RawSamples.RemoveFromProtocol(thinned.ToJsonString()), thinned.ToJsonString());
-    }
-
-    [Fact]
     public void A_body_that_is_not_json_is_left_as_it_is() =>
         Assert.Equal("not json", RawSamples.RemoveFromResults("not json", RemovedAt));
 

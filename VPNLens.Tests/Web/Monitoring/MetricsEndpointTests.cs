@@ -198,7 +198,6 @@ public sealed partial class MetricsEndpointTests : IAsyncLifetime
                 DownloadMedianBitsPerSecond = upload is null ? null : 200_000_000,
                 LatencyIdleP50Ms = upload is null ? null : 12,
                 UdpLossPercent = upload is null ? null : 0.5,
-                Json = "{}",
             });
         }
 

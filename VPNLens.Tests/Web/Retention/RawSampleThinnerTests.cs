@@ -107,8 +107,7 @@ public sealed class RawSampleThinnerTests : IAsyncLifetime
 
     private IEnumerable<object> Rows(Run run)
     {
-        var section = JsonNode.Parse(run.ResultsJson!)!["protocols"]![1]!.ToJsonString();
-        yield return new ProtocolResult { RunId = run.Id, Protocol = "wireguard", Succeeded = true, Json = section };
+        yield return new ProtocolResult { RunId = run.Id, Protocol = "wireguard", Succeeded = true };
         yield return PhaseRow(run.Id, PhaseStatus.Succeeded, "iperf3 -c 10.0.0.2 -t 10 -J\n" + new string('x', 2000));
         yield return PhaseRow(run.Id, PhaseStatus.Failed, "ping: 100% packet loss");
     }
@@ -131,10 +130,8 @@ public sealed class RawSampleThinnerTests : IAsyncLifetime
     private Task<bool> IsThinnedAsync(Guid runId) => database.WithDbAsync(async db =>
     {
         var run = await db.Runs.AsNoTracking().SingleAsync(r => r.Id == runId, TestContext.Current.CancellationToken);
-        var results = await db.ProtocolResults.Where(p => p.RunId == runId).Select(p => p.Json).ToListAsync(TestContext.Current.CancellationToken);
         var thinned = run.SamplesRemovedAt is not null;
         Assert.Equal(thinned, !run.ResultsJson!.Contains("\"intervals\"", StringComparison.Ordinal));
-        Assert.All(results, json => Assert.Equal(thinned, !json.Contains("\"intervals\"", StringComparison.Ordinal)));
         return thinned;
     });
 }

@@ -502,10 +502,6 @@ namespace VPNLens.Web.Persistence.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Json")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.Property<double?>("LatencyIdleP50Ms")
                         .HasColumnType("REAL");
 

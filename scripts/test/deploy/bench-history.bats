@@ -13,7 +13,9 @@ setup() {
           changePointsMedian: 1, latencyMs: {n: 200, p50: 31.5, p95: 48.25, p99: 70.1, min: 20, max: 80}}' >"$W/history.json"
   jq -n '{nodes: ["a", "b"], protocols: ["direct", "wireguard", "nebula", "openvpn"], hours: 8760, runs: 17520,
           protocolResults: 70080, phaseEvents: 1261440, databaseMb: 401.5, fileMb: 401.5,
-          payloads: {runResultsJsonMb: 150, protocolResultJsonMb: 80, phaseEventTextMb: 20}}' >"$W/history-seed.json"
+          payloads: {runResultsJsonMb: 150, phaseEventTextMb: 20}}' >"$W/history-seed.json"
+  jq -n '{days: 30, runsThinned: 16000, seconds: 42.5, before: {databaseMb: 401.5, freeMb: 0, fileMb: 401.5, autoVacuum: "incremental"},
+          after: {databaseMb: 100.4, freeMb: 0, fileMb: 100.4, autoVacuum: "incremental"}}' >"$W/history-retention.json"
   jq -n '{m: 3, n: 3, window: 40, before: 37, after: 25, kinds: [
            {kind: "normal", step: {series: 5, detected: 4, openedBeforeStep: 0, medianDelay: 8, delays: [6, 8, 8, 10]},
             noise: {series: 2, runs: 2000, alerts: 0, perThousand: 0}},
@@ -23,9 +25,9 @@ setup() {
             noise: {series: 2, runs: 2000, alerts: 0, perThousand: 0}}]}' >"$W/detector.json"
 }
 
-# figures HISTORY SEED DETECTOR: the figures array, every other input empty.
+# figures HISTORY SEED DETECTOR [RETENTION]: the figures array, every other input empty.
 figures() {
-  bench_figures "$CFG" history.json="$1" history-seed.json="$2" detector.json="$3"
+  bench_figures "$CFG" history.json="$1" history-seed.json="$2" detector.json="$3" history-retention.json="${4:-$W/history-retention.json}"
 }
 
 # figure_in HISTORY SEED DETECTOR ID FILTER: FILTER applied to figure ID.
@@ -34,7 +36,7 @@ figure_in() { figures "$1" "$2" "$3" | jq -c --arg id "$4" '.[] | select(.id == 
 figure() { figure_in "$W/history.json" "$W/history-seed.json" "$W/detector.json" "$@"; }
 
 new_figure_notes_without_evidence() {
-  figures "$W/empty.json" "$W/empty.json" "$W/empty.json" | jq -r '.[] | select(.id | test("^(history|detector)\\.")) | .note' | sort -u
+  figures "$W/empty.json" "$W/empty.json" "$W/empty.json" "$W/empty.json" | jq -r '.[] | select(.id | test("^(history|detector)\\.")) | .note' | sort -u
 }
 
 @test "the history query's p95 is held to 50 ms, with p50 and p99 beside it" {
@@ -52,6 +54,13 @@ new_figure_notes_without_evidence() {
   assert_output '[401.5,null,"—"]'
   run figure history.databaseSize '.note'
   assert_output --partial '17520 finished runs'
+}
+
+@test "the size after retention is information, its note says how much retention left and how long it took" {
+  run figure history.databaseSizeAfterRetention '[.value, .pass, .target]'
+  assert_output '[100.4,null,"—"]'
+  run figure history.databaseSizeAfterRetention '.note'
+  assert_output --partial 'thinned 16000 of 17520 runs in 42.5 s: 401.5 MB before, 25 % of it left'
 }
 
 @test "detector delay passes at M + 3 runs and fails past it or when most series never alert" {

@@ -541,10 +541,6 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
-                    b.Property<string>("Json")
-                        .IsRequired()
-                        .HasColumnType("text");
-
                     b.Property<double?>("LatencyIdleP50Ms")
                         .HasColumnType("double precision");
 
