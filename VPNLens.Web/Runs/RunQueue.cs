@@ -25,6 +25,9 @@ public sealed class RunQueue(
 
     private const int SequenceAttempts = 10;
 
+    /// <summary>The PostgreSQL advisory lock that orders inserts into the queue (any constant no other lock uses).</summary>
+    private const long QueueLockKey = 0x56504E4C656E7351; // "VPNLensQ"
+
     /// <summary>The one queue order: queued time, then the queue sequence, then the id (runs queued before sequences existed).</summary>
     public static IQueryable<Run> InQueueOrder(IQueryable<Run> runs) =>
         runs.OrderBy(r => r.QueuedAt).ThenBy(r => r.QueueSequence).ThenBy(r => r.Id);
@@ -124,13 +127,20 @@ public sealed class RunQueue(
 
     /// <summary>
     /// Takes the next sequence number and the queued time inside one transaction with the insert, and answers the
-    /// position before any dispatcher can see the run; the unique sequence makes a concurrent instance retry.
+    /// position before any dispatcher can see the run. On PostgreSQL the transaction first takes the queue's advisory
+    /// lock, so instances queueing at once take turns instead of colliding; the unique sequence makes anything that
+    /// still collides retry (SQLite already lets one writer in at a time).
     /// </summary>
     private async Task<int> InsertInOrderAsync(AppDbContext db, Run run, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (db.Database.IsNpgsql())
+            {
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({QueueLockKey})", cancellationToken);
+            }
+
             run.QueueSequence = (await db.Runs.MaxAsync(r => r.QueueSequence, cancellationToken) ?? 0) + 1;
             run.QueuedAt = time.GetUtcNow();
             db.Runs.Add(run);

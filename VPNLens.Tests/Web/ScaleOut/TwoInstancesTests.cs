@@ -88,6 +88,25 @@ public sealed class TwoInstancesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Runs_posted_at_once_to_both_instances_are_all_queued_each_with_a_position_of_its_own()
+    {
+        using var apiA = a.CreateApiClient();
+        using var apiB = b.CreateApiClient();
+        using var blocker = await apiA.PostAsJsonAsync("/api/runs", new { nodeId, protocols = new[] { "wireguard" }, email = "ops@example.com" }, TestContext.Current.CancellationToken);
+        Assert.True(blocker.StatusCode == HttpStatusCode.Accepted, await blocker.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        await WaitForStartAsync((await blocker.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid());
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 80).Select(async i =>
+        {
+            using var response = await (i % 2 == 0 ? apiA : apiB).PostAsJsonAsync("/api/runs", new { nodeId, protocols = new[] { "wireguard" }, email = "ops@example.com" }, TestContext.Current.CancellationToken);
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        }));
+
+        Assert.All(answers, answer => Assert.True(answer.StatusCode == HttpStatusCode.Accepted, $"{answer.StatusCode}: {answer.Body}"));
+        Assert.Equal(Enumerable.Range(1, 80), answers.Select(answer => JsonDocument.Parse(answer.Body).RootElement.GetProperty("queuePosition").GetInt32()).Order());
+    }
+
+    [Fact]
     public async Task A_hub_client_on_one_instance_sees_the_phases_and_end_of_a_run_whose_callbacks_land_on_the_other()
     {
         var run = Seed.Run(nodeId, RunState.Running, protocols: ["wireguard", "nebula"]);
