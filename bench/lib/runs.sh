@@ -52,13 +52,13 @@ log_line_ms() {
 }
 
 # readiness_json LOG TAG PROTOCOL PROBE_FILE: when the up command started, when the ladder said
-# ready (last rung passed), when the ping rung passed, and the probe's first reply. TAG is the log
-# tag of the lines (run.sh tags them with the protocol, switch.sh with "switch").
+# ready (its last rung, full_size, passed), when the ping rung passed, and the probe's first reply.
+# TAG is the log tag of the lines (run.sh tags them with the protocol, switch.sh with "switch").
 readiness_json() {
   local log=$1 tag=$2 proto=$3 probe=$4 up ready ping reply='null'
   up=$(log_line_ms "$log" "$tag" "${BENCH_UP_MARKER[$proto]}") ||
     up=$(log_line_ms "$log" "$tag" "== $proto: bring_up") || up='null'
-  ready=$(log_line_ms "$log" "$tag" 'ladder: rung backend passed') || ready='null'
+  ready=$(log_line_ms "$log" "$tag" 'ladder: rung full_size passed') || ready='null'
   ping=$(log_line_ms "$log" "$tag" 'ladder: rung ping passed') || ping='null'
   [[ -s "$probe" ]] && reply=$(jq '.firstReplyMs' "$probe")
   jq -cn --argjson up "$up" --argjson ready "$ready" --argjson ping "$ping" --argjson reply "$reply" '

@@ -28,30 +28,79 @@ check_interface() {
   return 1
 }
 
+# ladder_run CMD...: runs CMD with its output in LADDER_STDOUT and LADDER_STDERR, returns its
+# status. Through two files in the state directory, read back with read, not $(...): a command
+# substitution costs more CPU per process than a plain fork and exec (ip: 18 against 12.5 ms of
+# CPU here, under load), which a loaded machine multiplies into the ladder's time. Without a
+# writable state directory (LADDER_OUT empty), a command substitution after all.
+ladder_run() {
+  local rc=0
+  LADDER_STDOUT='' LADDER_STDERR=''
+  if [[ -z "${LADDER_OUT:-}" ]]; then
+    LADDER_STDOUT=$("$@" 2>&1) || rc=$?
+    return "$rc"
+  fi
+  "$@" >"$LADDER_OUT.out" 2>"$LADDER_OUT.err" || rc=$?
+  IFS= read -r -d '' LADDER_STDOUT <"$LADDER_OUT.out" || true
+  IFS= read -r -d '' LADDER_STDERR <"$LADDER_OUT.err" || true
+  return "$rc"
+}
+
+# The ip rung and the route rung from one iproute2 process: the interface's addresses and the
+# route to the peer are read together (ip -batch). When that route already goes via the
+# interface, the route rung is proven as well (CHECK_ALSO); when not, the route rung asks on
+# its own (check_route), and its failure says why.
 check_ip() {
-  local iface=$1 peer=$2 family=-4 word=inet label=IPv4 out
+  local iface=$1 peer=$2 family=-4 word=inet label=IPv4 out line
   [[ "$peer" == *:* ]] && family=-6 word=inet6 label=IPv6
-  out=$(ip -o "$family" addr show dev "$iface" 2>/dev/null) || true
-  [[ "$out" == *" $word "* ]] && return 0
-  CHECK_REASON="interface $iface has no $label address"
+  ladder_run ip -o "$family" -force -batch - <<<"addr show dev $iface"$'\n'"route get $peer" || true
+  out=$LADDER_STDOUT
+  if [[ "$out" != *" $word "* ]]; then
+    CHECK_REASON="interface $iface has no $label address"
+    return 1
+  fi
+  while IFS= read -r line; do
+    [[ "$line" =~ ^[0-9]+: ]] && continue
+    route_goes_via "$iface" "$line" && CHECK_ALSO=route
+  done <<<"$out"
+  return 0
+}
+
+# route_goes_via IFACE ROUTE: whether a line of "ip -o route get" sends via IFACE; else
+# ROUTE_DEV is the device it names ("elsewhere" when none).
+route_goes_via() {
+  ROUTE_DEV=elsewhere
+  [[ " $2 " == *" dev $1 "* ]] && return 0
+  [[ " $2 " =~ \ dev\ ([^ ]+) ]] && ROUTE_DEV=${BASH_REMATCH[1]}
   return 1
 }
 
 check_route() {
-  local iface=$1 peer=$2 out dev=elsewhere
-  if ! out=$(ip -o route get "$peer" 2>&1); then
+  local iface=$1 peer=$2 out
+  if ! ladder_run ip -o route get "$peer"; then
+    out=$LADDER_STDOUT$LADDER_STDERR
+    while [[ "$out" == *$'\n' ]]; do out=${out%$'\n'}; done
     CHECK_REASON="no route to $peer: ${out//$'\n'/ }"
     return 1
   fi
-  [[ " $out " == *" dev $iface "* ]] && return 0
-  [[ " $out " =~ \ dev\ ([^ ]+) ]] && dev=${BASH_REMATCH[1]}
-  CHECK_REASON="$peer goes out via $dev, not via $iface"
+  route_goes_via "$iface" "$LADDER_STDOUT" && return 0
+  CHECK_REASON="$peer goes out via $ROUTE_DEV, not via $iface"
   return 1
 }
 
-# One reply within a second, an echo sent every 20 ms until then: an echo lost while the
-# tunnel settles costs 20 ms, not the whole second "-c 1 -W 1" would wait for it.
+# The ping rung with the full-size rung's echo (pmtu_probe): one echo of the interface's whole
+# MTU, DF set, that comes back proves a reply from the peer and the full-size path both
+# (CHECK_ALSO, LADDER_PATH_MTU). Only when it gets none does a small echo tell "no reply at
+# all" (the rung waits) from "small packets cross": then the full_size rung probes again in
+# its turn, and only its own probe failing is a blackhole (a tunnel still settling when the
+# large echo went out is not one). Each ping: one reply within a second, an echo sent every
+# 20 ms until then (a lost one costs 20 ms, not the whole second "-c 1 -W 1" would wait).
 check_ping() {
+  local mtu
+  if link_mtu_into mtu "$1" && pmtu_probe "$2" "$mtu"; then
+    LADDER_PATH_MTU=$mtu CHECK_ALSO=full_size
+    return 0
+  fi
   ping -n -q -c 1 -w 1 -i 0.02 "$2" >/dev/null 2>&1 && return 0
   CHECK_REASON="no reply from $2"
   return 1
@@ -152,21 +201,29 @@ _http_status_line() {
 
 # ladder_climb IFACE PEER BACKEND_URL TIMEOUT_S
 # Climbs every rung in order, each polled (lag_pause_ms) until it passes or TIMEOUT_S has
-# passed since it began (a check that says LADDER_DEFINITE is not tried again). Records, per rung index i (as in LADDER_RUNGS), LADDER_START_MS[i]
-# and LADDER_PASS_MS[i] (epoch ms); only climbed rungs have a pass time. When a rung does
-# not pass: LADDER_FAILED is the rung, LADDER_GAVE_UP_MS when it gave up, RUNG_ERROR a
-# sentence naming the rung and the reason ("rung ping: no reply from 198.19.1.1 within
-# 30 s"), and it returns 1.
+# passed since it began (a check that says LADDER_DEFINITE is not tried again). Records, per
+# rung index i (as in LADDER_RUNGS), LADDER_START_MS[i] and LADDER_PASS_MS[i] (epoch ms);
+# only climbed rungs have a pass time. A check that proves a later rung too names it in
+# CHECK_ALSO: that rung passes as soon as it begins, without a check of its own, and
+# LADDER_PROVEN_BY[its index] is the rung whose check proved it. When a rung does not pass:
+# LADDER_FAILED is the rung, LADDER_GAVE_UP_MS when it gave up, RUNG_ERROR a sentence naming
+# the rung and the reason ("rung ping: no reply from 198.19.1.1 within 30 s"), and it
+# returns 1.
 ladder_climb() {
-  local iface=$1 peer=$2 url=$3 timeout_s=$4 i now deadline rc
-  LADDER_START_MS=() LADDER_PASS_MS=() LADDER_FAILED='' LADDER_GAVE_UP_MS='' RUNG_ERROR=''
-  LADDER_PATH_MTU=''
+  local iface=$1 peer=$2 url=$3 timeout_s=$4 i j now deadline rc
+  LADDER_START_MS=() LADDER_PASS_MS=() LADDER_PROVEN_BY=() LADDER_FAILED='' LADDER_GAVE_UP_MS='' RUNG_ERROR=''
+  LADDER_PATH_MTU='' LADDER_OUT="$VPNLENS_STATE_DIR/ladder"
+  { : >"$LADDER_OUT.out" && : >"$LADDER_OUT.err"; } 2>/dev/null || LADDER_OUT=''
   for i in "${!LADDER_RUNGS[@]}"; do
     clock_ms now
     LADDER_START_MS[i]=$now
+    if [[ -n "${LADDER_PROVEN_BY[i]:-}" ]]; then
+      LADDER_PASS_MS[i]=$now
+      continue
+    fi
     deadline=$((now + timeout_s * 1000))
     CHECK_REASON=''
-    while rc=0 && { "check_${LADDER_RUNGS[i]}" "$iface" "$peer" "$url" || rc=$?; } && ((rc != 0)); do
+    while rc=0 CHECK_ALSO='' && { "check_${LADDER_RUNGS[i]}" "$iface" "$peer" "$url" || rc=$?; } && ((rc != 0)); do
       clock_ms now
       if ((rc == LADDER_DEFINITE)); then
         LADDER_FAILED=${LADDER_RUNGS[i]} LADDER_GAVE_UP_MS=$now
@@ -184,6 +241,10 @@ ladder_climb() {
     done
     clock_ms now
     LADDER_PASS_MS[i]=$now
+    [[ -n "$CHECK_ALSO" ]] || continue
+    for j in "${!LADDER_RUNGS[@]}"; do
+      ((j <= i)) || [[ "${LADDER_RUNGS[j]}" != "$CHECK_ALSO" ]] || LADDER_PROVEN_BY[j]=${LADDER_RUNGS[i]}
+    done
   done
 }
 
@@ -199,22 +260,33 @@ ladder_passed_at() {
   return 1
 }
 
+# ladder_passed_in I: "N ms", and who proved rung I when its own check did not run
+# ("0 ms (proven by rung ping)").
+ladder_passed_in() {
+  LADDER_PASSED_IN="$((LADDER_PASS_MS[$1] - LADDER_START_MS[$1])) ms"
+  [[ -z "${LADDER_PROVEN_BY[$1]:-}" ]] || LADDER_PASSED_IN+=" (proven by rung ${LADDER_PROVEN_BY[$1]})"
+}
+
 # ladder_log: after a climb, one line per rung climbed, stamped with the time it passed
-# ("ladder: rung ping passed in 3 ms"), and the failure, stamped when the rung gave up.
+# ("ladder: rung ping passed in 3 ms", "ladder: rung full_size passed in 0 ms (proven by
+# rung ping)"), and the failure, stamped when the rung gave up.
 ladder_log() {
   local i
   for i in "${!LADDER_PASS_MS[@]}"; do
-    log_at "${LADDER_PASS_MS[i]}" INFO \
-      "ladder: rung ${LADDER_RUNGS[i]} passed in $((LADDER_PASS_MS[i] - LADDER_START_MS[i])) ms"
+    ladder_passed_in "$i"
+    log_at "${LADDER_PASS_MS[i]}" INFO "ladder: rung ${LADDER_RUNGS[i]} passed in $LADDER_PASSED_IN"
   done
   [[ -z "$LADDER_FAILED" ]] || log_at "$LADDER_GAVE_UP_MS" ERROR "ladder: $RUNG_ERROR"
 }
 
-# ladder_json: the rungs climbed, as the results' ladder: [{"rung":"interface","ms":3},...]
+# ladder_json: the rungs climbed, as the results' ladder: [{"rung":"interface","ms":3},...,
+# {"rung":"full_size","ms":0,"provenBy":"ping"}]
 ladder_json() {
   local i out='' sep=''
   for i in "${!LADDER_PASS_MS[@]}"; do
-    out+="$sep{\"rung\":\"${LADDER_RUNGS[i]}\",\"ms\":$((LADDER_PASS_MS[i] - LADDER_START_MS[i]))}"
+    out+="$sep{\"rung\":\"${LADDER_RUNGS[i]}\",\"ms\":$((LADDER_PASS_MS[i] - LADDER_START_MS[i]))"
+    [[ -z "${LADDER_PROVEN_BY[i]:-}" ]] || out+=",\"provenBy\":\"${LADDER_PROVEN_BY[i]}\""
+    out+='}'
     sep=,
   done
   printf '[%s]\n' "$out"

@@ -66,17 +66,18 @@ ladder_stopped() {
 }
 
 # ladder_report: after the climb, queue bring_up's event (ended when the up command returned),
-# then one event per rung climbed (rung_<name>, succeeded, "<rung> in N ms", from when it
-# began to when it passed), and write the results (ladder_results). A rung that did not pass
-# is left as the phase in progress, begun when it really began, and fails with RUNG_ERROR.
+# then one event per rung climbed (rung_<name>, succeeded, "<rung> in N ms" and "(proven by
+# rung ping)" when another rung's check proved it, from when it began to when it passed), and
+# write the results (ladder_results). A rung that did not pass is left as the phase in progress, begun when it really began, and fails with RUNG_ERROR.
 ladder_report() {
   local i rung events=''
   ladder_log
   phase_end "$PHASE_STATUS" "$PHASE_DETAIL" "$PROTO_UP_ENDED_MS"
   for i in "${!LADDER_PASS_MS[@]}"; do
     rung=${LADDER_RUNGS[i]}
+    ladder_passed_in "$i"
     events+="rung_$rung"$'\t'succeeded$'\t'"${LADDER_START_MS[i]}"$'\t'"${LADDER_PASS_MS[i]}"
-    events+=$'\t'"$rung in $((LADDER_PASS_MS[i] - LADDER_START_MS[i])) ms"$'\n'
+    events+=$'\t'"$rung in $LADDER_PASSED_IN"$'\n'
   done
   [[ -z "$events" ]] || phase_record "$PROTOCOL" "${events%$'\n'}"
   ladder_results
@@ -90,8 +91,8 @@ ladder_report() {
 }
 
 # ladder_results: the climb's part of the protocol's results, in one jq: the ladder; the
-# interface's MTU once rung interface passed; pathMtu once rung full_size measured it (the
-# largest packet that crossed); setupMs once rung ping passed (from the up command to the
+# interface's MTU once rung interface passed; pathMtu once a full-size echo crossed (rung
+# ping's, or rung full_size's probe and search: the largest packet that crossed); setupMs once rung ping passed (from the up command to the
 # first reply through the tunnel); versions (and the daemon's pid, for the CPU figures)
 # once rung backend passed.
 ladder_results() {

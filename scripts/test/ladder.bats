@@ -8,6 +8,8 @@ load helpers
 
 setup() {
   setup_fakes
+  # the checks' output goes through files there (ladder_run)
+  mkdir -p "$VPNLENS_STATE_DIR"
   load_node_libs
   configure_protocols
   BACKEND=https://127.0.0.1:8088/
@@ -49,11 +51,61 @@ expect_climbed() {
   assert_equal "$LADDER_PATH_MTU" 1420
   assert_equal "$(ladder_passed_at ping)" "${LADDER_PASS_MS[3]}"
   run ladder_json
-  assert_output --regexp '^\[\{"rung":"interface","ms":[0-9]+\},\{"rung":"ip","ms":[0-9]+\},\{"rung":"route","ms":[0-9]+\},\{"rung":"ping","ms":[0-9]+\},\{"rung":"backend","ms":[0-9]+\},\{"rung":"full_size","ms":[0-9]+\}\]$'
+  assert_output --regexp '^\[\{"rung":"interface","ms":[0-9]+\},\{"rung":"ip","ms":[0-9]+\},\{"rung":"route","ms":0,"provenBy":"ip"\},\{"rung":"ping","ms":[0-9]+\},\{"rung":"backend","ms":[0-9]+\},\{"rung":"full_size","ms":0,"provenBy":"ping"\}\]$'
   assert_equal "$(jq '.[3].ms' <<<"$output")" "$((LADDER_PASS_MS[3] - LADDER_START_MS[3]))"
-  # one echo, a second at most, sent again every 20 ms until then
-  run grep -c '^ping -n -q -c 1 -w 1 -i 0.02 127.0.0.1$' "$FAKE_STATE/calls.log"
-  assert_output 1
+}
+
+@test "a working tunnel is climbed with one ip and one ping process: each proves two rungs" {
+  up_fake_tunnel
+  : >"$FAKE_STATE/calls.log"
+  ladder_climb vlwg-t1 127.0.0.1 "$BACKEND" 2
+  expect_climbed "interface ip route ping backend full_size"
+  # the interface's addresses and the route to the peer, read together (here, without a sysfs
+  # of the fake network, the interface and its MTU are iproute2's too)
+  assert_equal "$(grep -E '^ip .*(addr|route|batch)' "$FAKE_STATE/calls.log")" "ip -o -4 -force -batch -"
+  assert_equal "$(grep -c ' dev vlwg-t1 ' "$VPNLENS_STATE_DIR/ladder.out")" 1
+  # one echo of the whole MTU with DF set, a second at most, sent again every 20 ms until then
+  assert_equal "$(grep '^ping ' "$FAKE_STATE/calls.log")" "ping -n -q -c 1 -w 1 -i 0.02 -M do -s 1392 127.0.0.1"
+  assert_equal "${LADDER_PROVEN_BY[*]}" "ip ping"
+  assert_equal "${!LADDER_PROVEN_BY[*]}" "2 5"
+  assert_equal "$LADDER_PATH_MTU" 1420
+  # a rung proven by another passes as it begins, after the rung before it
+  assert_equal "${LADDER_PASS_MS[2]}" "${LADDER_START_MS[2]}"
+  assert_equal "${LADDER_PASS_MS[5]}" "${LADDER_START_MS[5]}"
+}
+
+@test "a tunnel still settling when the full-size echo went out is not called a blackhole" {
+  up_fake_tunnel
+  : >"$FAKE_STATE/calls.log"
+  # the full-size echo gets no reply, the small one after it does: rung full_size probes again
+  queue ping none ok
+  ladder_climb vlwg-t1 127.0.0.1 "$BACKEND" 2
+  expect_climbed "interface ip route ping backend full_size"
+  assert_equal "$LADDER_FAILED$RUNG_ERROR" ""
+  assert_equal "$LADDER_PATH_MTU" 1420
+  assert_equal "${!LADDER_PROVEN_BY[*]}" 2
+  assert_equal "$(grep '^ping ' "$FAKE_STATE/calls.log")" "ping -n -q -c 1 -w 1 -i 0.02 -M do -s 1392 127.0.0.1
+ping -n -q -c 1 -w 1 -i 0.02 127.0.0.1
+ping -n -q -c 1 -w 1 -i 0.02 -M do -s 1392 127.0.0.1"
+}
+
+@test "rung 3 asks on its own when the route read with the address does not go via the interface yet" {
+  printf 'vlwg-t1 wireguard 1420\n' >>"$FAKE_STATE/net/links"
+  printf 'vlwg-t1 127.0.0.2/32\n' >>"$FAKE_STATE/net/addrs"
+  # the route comes a moment after the address: rung route is polled with its own check
+  PAUSES=()
+  pause_ms() {
+    PAUSES+=("$1")
+    printf '127.0.0.1/32 vlwg-t1\n' >"$FAKE_STATE/net/routes"
+  }
+  : >"$FAKE_STATE/calls.log"
+  ladder_climb vlwg-t1 127.0.0.1 "$BACKEND" 2
+  expect_climbed "interface ip route ping backend full_size"
+  assert_equal "${!LADDER_PROVEN_BY[*]}" 5
+  assert_equal "${#PAUSES[@]}" 1
+  assert_equal "$(grep -E '^ip .*(addr|route|batch)' "$FAKE_STATE/calls.log")" "ip -o -4 -force -batch -
+ip -o route get 127.0.0.1
+ip -o route get 127.0.0.1"
 }
 
 @test "rung 1 fails when the interface never appears, and nothing after it is climbed" {
@@ -133,11 +185,15 @@ expect_climbed() {
   assert_equal "$RUNG_ERROR" "rung full_size: 1420-byte packets do not cross the wireguard tunnel; the largest that does is 1372: lower the tunnel MTU to 1372 or fix the path (the seed's Docker MTU blackhole)"
   assert_equal "$LADDER_PATH_MTU" 1372
   expect_climbed "interface ip route ping backend"
-  # no polling: a blackhole does not heal by waiting; a bisection, not a walk down
+  # no polling: a blackhole does not heal by waiting; a bisection, not a walk down (rung ping's
+  # full-size echo, rung full_size's own, then at most 11 halvings of 84..1420)
   assert_equal "${#PAUSES[@]}" 0
   local probes
   probes=$(grep -c -- '-M do' "$FAKE_STATE/calls.log")
-  ((probes <= 12)) || fail "$probes probes"
+  ((probes <= 13)) || fail "$probes probes"
+  # rung ping passed on the small echo after the full-size one got no reply
+  run grep -c '^ping -n -q -c 1 -w 1 -i 0.02 127.0.0.1$' "$FAKE_STATE/calls.log"
+  assert_output 1
 }
 
 @test "the search finds every path MTU between the ping rung's packet and the MTU" {
@@ -205,7 +261,11 @@ expect_climbed() {
     PAUSES+=("$1")
     sleep "$(printf '%d.%03d' "$(($1 / 1000))" "$(($1 % 1000))")"
   }
-  export FAKE_PING_DEFAULT=none
+  # a check that fails at once: the pauses' shape, not the fakes' speed
+  check_ping() {
+    CHECK_REASON="no reply from $2"
+    return 1
+  }
   if ladder_climb fake0 127.0.0.1 "$BACKEND" 1; then fail "passed"; fi
   local i n=${#PAUSES[@]}
   # an eighth of the wait so far, 2 ms at least: 2 unless the first failed check took 24 ms or more
@@ -229,9 +289,9 @@ expect_climbed() {
   # shellcheck disable=SC2154 # run --separate-stderr sets it
   mapfile -t lines <<<"$stderr"
   assert_equal "${#lines[@]}" 6
-  local i
+  local i proven=([2]=" (proven by rung ip)" [5]=" (proven by rung ping)")
   for i in 0 1 2 3 4 5; do
-    assert_equal "${lines[i]}" "$(iso_from_ms "${LADDER_PASS_MS[i]}") INFO  [wireguard] ladder: rung ${LADDER_RUNGS[i]} passed in $((LADDER_PASS_MS[i] - LADDER_START_MS[i])) ms"
+    assert_equal "${lines[i]}" "$(iso_from_ms "${LADDER_PASS_MS[i]}") INFO  [wireguard] ladder: rung ${LADDER_RUNGS[i]} passed in $((LADDER_PASS_MS[i] - LADDER_START_MS[i])) ms${proven[i]:-}"
   done
 }
 
@@ -372,6 +432,14 @@ PY
 @test "the checks pass on real iproute2 outputs of a wireguard-go tunnel" {
   ip() {
     case "$*" in
+      "-o -4 -force -batch -")
+        local command
+        while read -r command; do
+          # shellcheck disable=SC2086 # the batch's words
+          ip -o -4 $command || true
+        done
+        ;;
+      "-o -4 route get "*) ip -o "${@:3}" ;;
       "link show dev vlcwg-a") cat "$FIXTURES/ip/link_show.txt" ;;
       "-o -4 addr show dev vlcwg-a") cat "$FIXTURES/ip/addr_show.txt" ;;
       "-o route get 198.19.250.1") cat "$FIXTURES/ip/route_get.txt" ;;
@@ -382,7 +450,12 @@ PY
     esac
   }
   check_interface vlcwg-a
+  CHECK_ALSO=''
   check_ip vlcwg-a 198.19.250.1
+  assert_equal "$CHECK_ALSO" route
+  CHECK_ALSO=''
+  check_ip vlcwg-a 198.19.9.9
+  assert_equal "$CHECK_ALSO" ''
   check_route vlcwg-a 198.19.250.1
   if check_route vlcwg-b 198.19.250.1; then fail "passed"; fi
   assert_equal "$CHECK_REASON" "198.19.250.1 goes out via vlcwg-a, not via vlcwg-b"

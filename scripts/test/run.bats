@@ -177,16 +177,20 @@ ladder_events() {
   read -r phase up_started up_ended detail <<<"${events[0]}"
   assert_equal "$phase $detail" "bring_up wireguard up on vlwg-t1, peer 127.0.0.1"
   prev_end=$up_ended
+  # route is proven by rung ip's iproute2 process, full_size by rung ping's full-size echo
+  local -A proven=([route]=ip [full_size]=ping)
+  local by
   for rung in interface ip route ping backend full_size; do
     i=$((i + 1))
     read -r phase started ended detail <<<"${events[i]}"
     assert_equal "$phase" "rung_$rung"
     ((started >= prev_end && ended >= started)) || fail "rung_$rung: ${events[i]} (previous ended $prev_end)"
-    assert_equal "$detail" "$rung in $((ended - started)) ms"
-    assert_equal "$(results ".protocols[0].ladder[$((i - 1))] | \"\\(.rung) \\(.ms)\"")" "$rung $((ended - started))"
+    by=${proven[$rung]:+ (proven by rung ${proven[$rung]})}
+    assert_equal "$detail" "$rung in $((ended - started)) ms$by"
+    assert_equal "$(results ".protocols[0].ladder[$((i - 1))] | \"\\(.rung) \\(.ms) \\(.provenBy)\"")" "$rung $((ended - started)) ${proven[$rung]:-null}"
     # run.log: the rung's line, stamped with the time it passed
     line=$(grep -F "[wireguard] ladder: rung $rung passed in " "$RUNDIR/run.log")
-    assert_equal "$(iso_ms "${line%% *}") ${line##*passed in }" "$ended $((ended - started)) ms"
+    assert_equal "$(iso_ms "${line%% *}") ${line##*passed in }" "$ended $((ended - started)) ms$by"
     [[ "$rung" == ping ]] && ping_end=$ended
     prev_end=$ended
   done

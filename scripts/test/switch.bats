@@ -37,15 +37,19 @@ teardown() { teardown_fakes; }
   local -a lines
   mapfile -t lines < <(grep -F '[switch] ladder: rung ' "$BATS_TEST_TMPDIR/switch.log")
   assert_equal "${#lines[@]}" 6
-  local i rung ms at prev=0
+  local i rung ms by at prev=0
   for i in 0 1 2 3 4 5; do
     rung=$(jq -r ".ladder[$i].rung" <<<"$output")
     ms=$(jq -r ".ladder[$i].ms" <<<"$output")
-    assert_regex "${lines[i]}" "^[0-9T:.-]+Z INFO  \[switch\] ladder: rung $rung passed in $ms ms\$"
+    # a rung another rung's check proved says so: route by ip's, full_size by ping's
+    by=$(jq -r ".ladder[$i].provenBy // empty" <<<"$output")
+    [[ -z "$by" ]] || by=" \\(proven by rung $by\\)"
+    assert_regex "${lines[i]}" "^[0-9T:.-]+Z INFO  \[switch\] ladder: rung $rung passed in $ms ms$by\$"
     at=$(iso_ms "${lines[i]%% *}")
     ((at >= prev)) || fail "rung $rung passed before the one before it"
     prev=$at
   done
+  assert_equal "$(jq -c '[.ladder[] | select(.provenBy) | [.rung, .provenBy]]' <<<"$output")" '[["route","ip"],["full_size","ping"]]'
   # the lines come after the climb, stamped with the times the rungs passed
   local up ping finished
   up=$(log_line_ms "$BATS_TEST_TMPDIR/switch.log" "[switch] wireguard: wg-quick up")

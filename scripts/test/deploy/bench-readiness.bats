@@ -38,3 +38,17 @@ figure() {
   run figure
   assert_output '[31,3,"<= 30",false]'
 }
+
+@test "the ladder is ready when its last rung, the full-size path, passed: not at the backend rung" {
+  cat >"$W/switch.log" <<'LOG'
+2026-12-05T10:00:00.000Z INFO  [switch] wireguard: wg-quick up /etc/wg.conf
+2026-12-05T10:00:00.060Z INFO  [switch] ladder: rung ping passed in 5 ms
+2026-12-05T10:00:00.080Z INFO  [switch] ladder: rung backend passed in 20 ms
+2026-12-05T10:00:00.095Z INFO  [switch] ladder: rung full_size passed in 15 ms
+LOG
+  printf '{"firstReplyMs": %s}\n' "$(date -d 2026-12-05T10:00:00.040Z +%s%3N)" >"$W/probe.json"
+  run bash -c 'source "$1/bench/lib/common.sh" && source "$1/bench/lib/runs.sh" && readiness_json "$2/switch.log" switch wireguard "$2/probe.json"' \
+    _ "$REPO_DIR" "$W"
+  assert_success
+  assert_equal "$(jq -c '[.ladderMs, .pingRungMs, .trueMs]' <<<"$output")" "[95,60,40]"
+}
