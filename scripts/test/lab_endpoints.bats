@@ -13,7 +13,11 @@ setup() {
   export FAKE_CALLS="$BATS_TEST_TMPDIR/calls"
   mkdir -p "$BIN" "$VPNLENS_LAB_DIR/logs"
   printf '#!/bin/bash\necho 0\n' >"$BIN/id"
-  printf '#!/bin/bash\necho "ip $*" >>"$FAKE_CALLS"\nexit 1\n' >"$BIN/ip"
+  cat >"$BIN/ip" <<'FAKE'
+#!/bin/bash
+echo "ip $*" >>"$FAKE_CALLS"
+exit 1
+FAKE
   chmod +x "$BIN"/*
   export PATH="$BIN:$PATH"
 }

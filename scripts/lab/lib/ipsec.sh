@@ -100,9 +100,9 @@ ipsec_server_up() {
   )
   rm -f -- "$dir/charon.vici"
   lab_spawn "ipsec-$(ep_tag "$e")" "$ns" env STRONGSWAN_CONF="$dir/strongswan.conf" charon-systemd
-  wait_until 10 "the IPsec endpoint's TUN $LAB_IPSEC_IF in $ns" ip -n "$ns" link show dev "$LAB_IPSEC_IF"
-  run_cmd_fatal ip -n "$ns" addr add "$(ep_ipsec_net "$e").1/32" dev "$LAB_IPSEC_IF"
-  run_cmd_fatal ip -n "$ns" link set "$LAB_IPSEC_IF" mtu "$LAB_IPSEC_MTU" up
+  wait_until 10 "the IPsec endpoint's TUN $LAB_IPSEC_TUN_IF in $ns" ip -n "$ns" link show dev "$LAB_IPSEC_TUN_IF"
+  run_cmd_fatal ip -n "$ns" addr add "$(ep_ipsec_net "$e").1/32" dev "$LAB_IPSEC_TUN_IF"
+  run_cmd_fatal ip -n "$ns" link set "$LAB_IPSEC_TUN_IF" mtu "$LAB_IPSEC_MTU" up
   wait_until 10 "the IPsec endpoint's control socket in $ns" ipsec_ep_swanctl "$e" --stats
   # swanctl reports every credential directory it does not find: only a failure is shown
   out=$(ipsec_ep_swanctl "$e" --load-all --file "$dir/swanctl.conf" 2>&1) ||
@@ -154,5 +154,5 @@ ipsec_node_conf_write() {
     BACKEND_URL "http://$peer:$LAB_BACKEND_PORT/" \
     IPERF_PORT "$(node_iperf_port "$n")" \
     IPSEC_CONFIG "$dir/swanctl.conf" \
-    IPSEC_INTERFACE "$LAB_IPSEC_IF"
+    IPSEC_INTERFACE "$LAB_IPSEC_TUN_IF"
 }
