@@ -89,7 +89,7 @@ public sealed partial class EndpointLeaseTests : LabAppTests
 
         var span = runs.Max(r => r.FinishedAt!.Value) - runs.Min(r => r.StartedAt!.Value);
         var busy = runs.Sum(r => (r.FinishedAt!.Value - r.StartedAt!.Value).TotalSeconds);
-        TestContext.Current.SendDiagnosticMessage(
+        TestContext.Current.TestOutputHelper?.WriteLine(
             $"{RunCount} runs: first node1/node2 runs overlapped {overlap.TotalSeconds:0.0} s; all ended {span.TotalSeconds:0} s after the first started, {busy:0} run-seconds in all ({busy / span.TotalSeconds:0.00} runs at a time on average).");
     }
 
