@@ -19,15 +19,27 @@ public abstract class LabAppTests : IAsyncLifetime
 
     private Infrastructure.Lab lab = null!;
     private HttpClient client = null!;
-    private Guid nodeId;
+    private List<Guid> nodeIds = [];
 
     protected VpnLensApp App { get; private set; } = null!;
 
     /// <summary>The admin API client of the running app.</summary>
     protected HttpClient Api => client;
 
-    /// <summary>The lab node as the app registered it.</summary>
-    protected Guid NodeId => nodeId;
+    /// <summary>The lab's first node as the app registered it.</summary>
+    protected Guid NodeId => nodeIds[0];
+
+    /// <summary>Every lab node as the app registered it, node1 first.</summary>
+    protected IReadOnlyList<Guid> NodeIds => nodeIds;
+
+    /// <summary>Lab node <paramref name="index"/>'s $VPNLENS_HOME (node1 is 0).</summary>
+    protected string NodeHome(int index) => lab.Home(index);
+
+    /// <summary>How many nodes the lab has, all registered with the app.</summary>
+    protected virtual int LabNodes => 1;
+
+    /// <summary>How many VPN endpoint hosts the lab has; node N measures against endpoint ((N-1) % endpoints) + 1.</summary>
+    protected virtual int LabEndpoints => 1;
 
     /// <summary>The app's base address on the lab bridge.</summary>
     protected Uri BaseAddress { get; private set; } = null!;
@@ -47,7 +59,7 @@ public abstract class LabAppTests : IAsyncLifetime
         Assert.SkipWhen(
             IsLongScenario && Environment.GetEnvironmentVariable("VPNLENS_TEST_SCENARIOS") != "1",
             "A scenario of many real runs, too long for every test run: VPNLENS_TEST_SCENARIOS=1 sudo ./vpnlens test runs it.");
-        lab = await Infrastructure.Lab.UpAsync();
+        lab = await Infrastructure.Lab.UpAsync(LabNodes, LabEndpoints);
         var port = Sshd.FreePort();
         var url = $"http://{Infrastructure.Lab.GatewayAddress}:{port}";
         var configuration = new Dictionary<string, string?>
@@ -73,9 +85,12 @@ public abstract class LabAppTests : IAsyncLifetime
         App = new VpnLensApp(configuration, kestrelUrl: url);
         App.StartServer();
         client = App.CreateApiClient();
-        using var created = await client.PostAsJsonAsync("/api/nodes", lab.NodeInput(), TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        nodeId = (await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+        for (var index = 0; index < LabNodes; index++)
+        {
+            using var created = await client.PostAsJsonAsync("/api/nodes", lab.NodeInput(index), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            nodeIds.Add((await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid());
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -94,7 +109,9 @@ public abstract class LabAppTests : IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
-    protected async Task<Guid> QueueAsync(params string[] protocols)
+    protected Task<Guid> QueueAsync(params string[] protocols) => QueueOnAsync(NodeId, protocols);
+
+    protected async Task<Guid> QueueOnAsync(Guid nodeId, params string[] protocols)
     {
         using var response = await client.PostAsJsonAsync(
             "/api/runs",

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# VPNLens lab: a control-plane VPN endpoint and N Benchmark Nodes as network
-# namespaces on this machine, joined by veth to a bridge in the root namespace,
-# all in 198.18.0.0/15. See docs/lab.md.
+# VPNLens lab: E VPN endpoint hosts (the first is the control plane's, vl-cp) and N
+# Benchmark Nodes as network namespaces on this machine, joined by veth to a bridge in
+# the root namespace, all in 198.18.0.0/15. Node N measures against endpoint
+# ((N-1) % E) + 1. See docs/lab.md.
 #
-#   lab.sh up [--nodes N] [--recreate]   build it (a healthy lab of N nodes is left as is)
+#   lab.sh up [--nodes N] [--endpoints E] [--recreate]
+#                                        build it (default 1 node, 1 endpoint; a healthy
+#                                        lab of N nodes and E endpoints is left as is)
 #   lab.sh down [--keep-files]           remove everything; safe to repeat
 #   lab.sh status                        what is up; exit 1 when something is missing
 #   lab.sh blackhole on [MTU] | off      an MTU blackhole on the VPN endpoint's bridge port
 #                                        (default 1432): full-size tunnel packets vanish
 #   lab.sh throttle <RATE> | unthrottle  a tc tbf of RATE (e.g. 200mbit) each way on the VPN
 #                                        endpoint's underlay veth; unthrottle removes it
-#   lab.sh exec <host> <cmd...>          run a command on root | cp | node<N>
+#   lab.sh exec <host> <cmd...>          run a command on root | cp | ep<E> | node<N>
 #   lab.sh ssh <node> [cmd...]           ssh to a node as the control plane does
 #   lab.sh install-scripts [--node N] [--from DIR]
 #                                        copy scripts/ (without lab/, test/) to
@@ -57,9 +60,9 @@ lab_lock() {
 
 # --- up -------------------------------------------------------------------------
 lab_is_healthy() {
-  local want=$1 n name
-  [[ -f "$LAB_MARKER" && "$(lab_node_count)" == "$want" ]] || return 1
-  netns_exists "$LAB_CP_NS" || return 1
+  local want=$1 endpoints=$2 n e name
+  [[ -f "$LAB_MARKER" && "$(lab_node_count)" == "$want" && "$(lab_endpoint_count)" == "$endpoints" ]] || return 1
+  for ((e = 1; e <= endpoints; e++)); do netns_exists "$(ep_ns "$e")" || return 1; done
   for ((n = 1; n <= want; n++)); do netns_exists "$(node_ns "$n")" || return 1; done
   for name in $(lab_proc_names); do lab_proc_running "$name" || return 1; done
   return 0
@@ -73,9 +76,9 @@ lab_dirs_create() {
 }
 
 lab_build_network() {
-  local count=$1 n
+  local count=$1 n e
   net_bridge_up
-  net_cp_up
+  for ((e = 1; e <= LAB_ENDPOINT_COUNT; e++)); do net_endpoint_up "$e"; done
   for ((n = 1; n <= count; n++)); do net_node_up "$n"; done
 }
 
@@ -88,14 +91,15 @@ lab_build_keys() {
   ipsec_keys_create "$count"
 }
 
-lab_build_cp() {
-  local count=$1 n
-  wg_server_up "$count"
-  neb_lighthouse_up
-  ovpn_server_up
-  ipsec_server_up "$count"
-  backend_up
-  for ((n = 1; n <= count; n++)); do iperf_up "$n"; done
+# lab_build_endpoint E COUNT: what endpoint E serves its nodes of COUNT.
+lab_build_endpoint() {
+  local e=$1 count=$2 n
+  wg_server_up "$e" "$count"
+  neb_lighthouse_up "$e"
+  ovpn_server_up "$e"
+  ipsec_server_up "$e" "$count"
+  backend_up "$e"
+  for n in $(ep_nodes "$e" "$count"); do iperf_up "$n"; done
 }
 
 lab_build_node() {
@@ -109,20 +113,28 @@ lab_build_node() {
   sshd_node_up "$n"
 }
 
-underlay_reachable() { ip netns exec "$(node_ns "$1")" ping -c 1 -W 1 "$LAB_CP_IP"; }
+underlay_reachable() { ip netns exec "$(node_ns "$1")" ping -c 1 -W 1 "$(ep_ip "$(node_ep "$1")")"; }
 
 lab_check_nodes() {
   local count=$1 n
   for ((n = 1; n <= count; n++)); do
     sshd_node_wait "$n"
-    wait_until 5 "$(node_name "$n") to reach $LAB_CP_IP" underlay_reachable "$n"
+    wait_until 5 "$(node_name "$n") to reach its endpoint $(ep_ip "$(node_ep "$n")")" underlay_reachable "$n"
   done
 }
 
 lab_up() {
-  local count=1 recreate=0 n
+  local count=1 endpoints=1 recreate=0 n e
   while (($#)); do
     case $1 in
+      --endpoints)
+        endpoints=${2:-}
+        shift 2 || die "--endpoints needs a number"
+        ;;
+      --endpoints=*)
+        endpoints=${1#*=}
+        shift
+        ;;
       --nodes)
         count=${2:-}
         shift 2 || die "--nodes needs a number"
@@ -140,28 +152,44 @@ lab_up() {
   done
   validate_node_count "$count"
   count=$((10#$count))
+  validate_endpoint_count "$endpoints"
+  endpoints=$((10#$endpoints))
   validate_root
   validate_lab_dir
   validate_tools
   lab_lock
-  if ((!recreate)) && lab_is_healthy "$count"; then
-    log_info "lab already up with $count node(s); nothing to do (--recreate builds a fresh one)"
+  if ((!recreate)) && lab_is_healthy "$count" "$endpoints"; then
+    log_info "lab already up with $count node(s) and $endpoints endpoint(s); nothing to do (--recreate builds a fresh one)"
     return 0
   fi
   lab_teardown 0
   UP_IN_PROGRESS=1
+  LAB_ENDPOINT_COUNT=$endpoints
   lab_dirs_create
-  log_info "building the lab in $LAB_DIR with $count node(s)"
+  log_info "building the lab in $LAB_DIR with $count node(s) and $endpoints VPN endpoint(s)"
   sshd_privsep_dir
   lab_build_network "$count"
   lab_build_keys "$count"
-  lab_build_cp "$count"
+  for ((e = 1; e <= endpoints; e++)); do lab_build_endpoint "$e" "$count"; done
   for ((n = 1; n <= count; n++)); do lab_build_node "$n"; done
   lab_check_nodes "$count"
   ssh_write_nodes_json "$count"
-  printf 'LAB_NODES=%s\n' "$count" >"$LAB_STATE"
+  printf 'LAB_NODES=%s\nLAB_ENDPOINTS=%s\n' "$count" "$endpoints" >"$LAB_STATE"
   UP_IN_PROGRESS=0
-  log_info "lab up: control plane at $LAB_GW_IP (bridge $LAB_BRIDGE), VPN endpoint $LAB_CP_NS at $LAB_CP_IP, nodes in $LAB_NODES_JSON"
+  log_info "lab up: control plane at $LAB_GW_IP (bridge $LAB_BRIDGE), VPN endpoint(s) $(lab_endpoints_line), nodes in $LAB_NODES_JSON"
+}
+
+# "vl-cp 198.18.0.2 (node1 node3), vl-ep2 198.18.0.3 (node2)"
+lab_endpoints_line() {
+  local count e n names line=""
+  count=$(lab_node_count)
+  ((count > 0)) || count=$(jq -r '.nodes | length' "$LAB_NODES_JSON" 2>/dev/null || echo 0)
+  for ((e = 1; e <= LAB_ENDPOINT_COUNT; e++)); do
+    names=""
+    for n in $(ep_nodes "$e" "$count"); do names+="${names:+ }$(node_name "$n")"; done
+    line+="${line:+, }$(ep_ns "$e") $(ep_ip "$e") (${names:-no node})"
+  done
+  printf '%s' "$line"
 }
 
 # --- down -------------------------------------------------------------------------
@@ -200,17 +228,24 @@ lab_down() {
 
 # --- status -----------------------------------------------------------------------
 lab_status() {
-  local ok=0 count n name ns state
+  local ok=0 count n e name ns state
   count=$(lab_node_count)
   printf 'lab dir     %s (%s)\n' "$LAB_DIR" "$([[ -f "$LAB_MARKER" ]] && echo present || echo absent)"
   printf 'nodes       %s\n' "$count"
+  printf 'endpoints   %s\n' "$LAB_ENDPOINT_COUNT"
+  for ((e = 1; e <= LAB_ENDPOINT_COUNT; e++)); do
+    printf 'endpoint    %-10s %-12s %-14s serves' "$(ep_ns "$e")" "$(ep_ip "$e")" "$(ep_app_name "$e")"
+    for n in $(ep_nodes "$e" "$count"); do printf ' %s' "$(node_name "$n")"; done
+    printf '\n'
+  done
   if link_exists "$LAB_BRIDGE"; then
     printf 'bridge      %s %s\n' "$LAB_BRIDGE" "$(ip -4 -o addr show dev "$LAB_BRIDGE" | awk '{print $4}' | head -n1)"
   else
     printf 'bridge      %s missing\n' "$LAB_BRIDGE"
     ok=1
   fi
-  local namespaces=("$LAB_CP_NS")
+  local namespaces=()
+  for ((e = 1; e <= LAB_ENDPOINT_COUNT; e++)); do namespaces+=("$(ep_ns "$e")"); done
   for ((n = 1; n <= count; n++)); do namespaces+=("$(node_ns "$n")"); done
   for ns in "${namespaces[@]}"; do
     if netns_exists "$ns"; then state=present; else
@@ -226,11 +261,13 @@ lab_status() {
     fi
     printf 'process     %-16s %s\n' "$name" "$state"
   done
-  if netns_exists "$LAB_CP_NS"; then
-    printf 'wireguard   %s peers, %s with a handshake\n' \
-      "$(ip netns exec "$LAB_CP_NS" wg show "$LAB_WG_IF_CP" peers 2>/dev/null | wc -l)" \
-      "$(ip netns exec "$LAB_CP_NS" wg show "$LAB_WG_IF_CP" latest-handshakes 2>/dev/null | awk '$2 > 0' | wc -l)"
-  fi
+  for ((e = 1; e <= LAB_ENDPOINT_COUNT; e++)); do
+    ns=$(ep_ns "$e")
+    netns_exists "$ns" || continue
+    printf 'wireguard   %-10s %s peers, %s with a handshake\n' "$ns" \
+      "$(ip netns exec "$ns" wg show "$(ep_wg_if "$e")" peers 2>/dev/null | wc -l)" \
+      "$(ip netns exec "$ns" wg show "$(ep_wg_if "$e")" latest-handshakes 2>/dev/null | awk '$2 > 0' | wc -l)"
+  done
   link_exists "$LAB_CP_VETH" && printf 'blackhole   %s\n' "$(blackhole_state)"
   link_exists "$LAB_CP_VETH" && printf 'throttle    %s\n' "$(throttle_state)"
   [[ -f "$LAB_NODES_JSON" ]] && printf 'nodes.json  %s\n' "$LAB_NODES_JSON"
@@ -275,14 +312,19 @@ validate_node_exists() {
 
 lab_exec() {
   local host=${1:-} n
-  (($# >= 2)) || die "usage: lab.sh exec <root|cp|node<N>> <cmd...>"
+  (($# >= 2)) || die "usage: lab.sh exec <root|cp|ep<E>|node<N>> <cmd...>"
   shift
   validate_root
   case $host in
     root) exec "$@" ;;
     cp | "$LAB_CP_NS") exec ip netns exec "$LAB_CP_NS" "$@" ;;
   esac
-  n=$(host_node_number "$host") || die "unknown host '$host' (root, cp, node<N>)"
+  if [[ "$host" =~ ^(vl-)?ep([0-9]+)$ ]]; then
+    n=$((10#${BASH_REMATCH[2]}))
+    ((n >= 1 && n <= LAB_ENDPOINT_COUNT)) || die "endpoint $host is not up (the lab has $LAB_ENDPOINT_COUNT)"
+    exec ip netns exec "$(ep_ns "$n")" "$@"
+  fi
+  n=$(host_node_number "$host") || die "unknown host '$host' (root, cp, ep<E>, node<N>)"
   validate_node_exists "$n"
   exec ip netns exec "$(node_ns "$n")" env \
     "VPNLENS_HOME=$(node_dir "$n")/home" "VPNLENS_CONF_DIR=$(node_dir "$n")/conf" \
@@ -362,6 +404,7 @@ main() {
   trap 'exit 143' TERM
   local cmd=${1:-help}
   (($#)) && shift
+  LAB_ENDPOINT_COUNT=$(lab_endpoint_count)
   case $cmd in
     up) lab_up "$@" ;;
     down) lab_down "$@" ;;

@@ -20,6 +20,7 @@ readonly LAB_PYTHON="${VPNLENS_LAB_PYTHON:-python3}"
 
 # Addresses and names are fixed on purpose: everything lives in 198.18.0.0/15.
 readonly LAB_MAX_NODES=50
+readonly LAB_MAX_ENDPOINTS=8
 readonly LAB_SAFETY_NET=198.18.0.0/15
 readonly LAB_BRIDGE=vl-br0
 readonly LAB_GW_IP=198.18.0.1
@@ -27,28 +28,43 @@ readonly LAB_CP_NS=vl-cp
 readonly LAB_CP_IP=198.18.0.2
 readonly LAB_CP_VETH=vl-cp0
 readonly LAB_NODE_UNDERLAY_IF=eth0
-readonly LAB_WG_IF_CP=vlwg-cp
-readonly LAB_WG_NET=198.19.1
 readonly LAB_WG_PORT=51820
 readonly LAB_WG_MTU=1420
-readonly LAB_NEB_IF_CP=vlneb-cp
-readonly LAB_NEB_NET=198.19.2
 readonly LAB_NEB_PORT=4242
 readonly LAB_NEB_MTU=1300
-readonly LAB_OVPN_IF_CP=vlovpn-cp
-readonly LAB_OVPN_NET=198.19.3
 readonly LAB_OVPN_PORT=1194
 readonly LAB_OVPN_MTU=1420
-readonly LAB_IPSEC_IF_CP=ipsec0
-readonly LAB_IPSEC_NET=198.19.4
+readonly LAB_IPSEC_TUN_IF=ipsec0
 readonly LAB_IPSEC_MTU=1400
 readonly LAB_BACKEND_PORT=8088
 readonly LAB_IPERF_BASE_PORT=5200
 
 # Patterns that recognise lab objects even when the lab dir is gone.
-readonly LAB_NS_RE='^vl-(cp|node[0-9]+)$'
-readonly LAB_LINK_RE='^vl-(br0|cp0|n[0-9]+)$'
-readonly LAB_WG_SOCK_RE='^vlwg-(cp|n[0-9]+)\.sock$'
+readonly LAB_NS_RE='^vl-(cp|ep[0-9]+|node[0-9]+)$'
+readonly LAB_LINK_RE='^vl-(br0|cp0|e[0-9]+|n[0-9]+)$'
+readonly LAB_WG_SOCK_RE='^vlwg-(cp|ep[0-9]+|n[0-9]+)\.sock$'
+
+# VPN endpoints the lab has; lab.sh sets it from `up --endpoints` or the lab's state.
+LAB_ENDPOINT_COUNT=1
+
+# --- names and addresses of VPN endpoint E (endpoint 1 is vl-cp) ------------------
+# Endpoint E sits at 198.18.0.(1+E) and owns the tunnel subnets 198.19.(10(E-1)+K).0/24,
+# K = 1 WireGuard, 2 Nebula, 3 OpenVPN, 4 IPsec: endpoint 1 keeps 198.19.1-4.
+ep_tag() { if (($1 == 1)); then printf cp; else printf 'ep%s' "$1"; fi; }
+ep_ns() { printf 'vl-%s' "$(ep_tag "$1")"; }
+ep_ip() { printf '198.18.0.%s' "$((1 + $1))"; }
+ep_veth() { if (($1 == 1)); then printf '%s' "$LAB_CP_VETH"; else printf 'vl-e%s' "$1"; fi; }
+ep_dir() { printf '%s/%s' "$LAB_DIR" "$(ep_tag "$1")"; }
+ep_net() { printf '198.19.%s' "$((10 * ($1 - 1) + $2))"; }
+ep_wg_net() { ep_net "$1" 1; }
+ep_neb_net() { ep_net "$1" 2; }
+ep_ovpn_net() { ep_net "$1" 3; }
+ep_ipsec_net() { ep_net "$1" 4; }
+ep_wg_if() { printf 'vlwg-%s' "$(ep_tag "$1")"; }
+ep_neb_if() { printf 'vlneb-%s' "$(ep_tag "$1")"; }
+ep_ovpn_if() { printf 'vlovpn-%s' "$(ep_tag "$1")"; }
+# The endpoint's name for the control plane: the seed's layout calls vl-cp "control-plane".
+ep_app_name() { if (($1 == 1)); then printf control-plane; else ep_ns "$1"; fi; }
 
 # --- names and addresses of node N --------------------------------------------
 node_ns() { printf 'vl-node%s' "$1"; }
@@ -57,12 +73,14 @@ node_ip() { printf '198.18.0.%s' "$((10 + $1))"; }
 node_veth() { printf 'vl-n%s' "$1"; }
 node_dir() { printf '%s/node%s' "$LAB_DIR" "$1"; }
 node_wg_if() { printf 'vlwg-n%s' "$1"; }
-node_wg_ip() { printf '%s.%s' "$LAB_WG_NET" "$((10 + $1))"; }
+# node_ep N: the endpoint node N measures against, round robin over the endpoints.
+node_ep() { printf '%s' "$((($1 - 1) % LAB_ENDPOINT_COUNT + 1))"; }
+node_wg_ip() { printf '%s.%s' "$(ep_wg_net "$(node_ep "$1")")" "$((10 + $1))"; }
 node_neb_if() { printf 'vlneb-n%s' "$1"; }
-node_neb_ip() { printf '%s.%s' "$LAB_NEB_NET" "$((10 + $1))"; }
+node_neb_ip() { printf '%s.%s' "$(ep_neb_net "$(node_ep "$1")")" "$((10 + $1))"; }
 node_ovpn_if() { printf 'vlovpn-n%s' "$1"; }
-node_ovpn_ip() { printf '%s.%s' "$LAB_OVPN_NET" "$((10 + $1))"; }
-node_ipsec_ip() { printf '%s.%s' "$LAB_IPSEC_NET" "$((10 + $1))"; }
+node_ovpn_ip() { printf '%s.%s' "$(ep_ovpn_net "$(node_ep "$1")")" "$((10 + $1))"; }
+node_ipsec_ip() { printf '%s.%s' "$(ep_ipsec_net "$(node_ep "$1")")" "$((10 + $1))"; }
 node_iperf_port() { printf '%s' "$((LAB_IPERF_BASE_PORT + $1))"; }
 
 # --- logging: the project's one logger, with a copy of each line in the lab's log --
@@ -75,6 +93,11 @@ VPNLENS_LOG_COPY="$LAB_LOG_DIR/lab.log"
 is_valid_node_count() { [[ "$1" =~ ^[0-9]+$ ]] && ((10#$1 >= 1 && 10#$1 <= LAB_MAX_NODES)); }
 validate_node_count() {
   is_valid_node_count "$1" || die "--nodes must be a whole number from 1 to ${LAB_MAX_NODES}, got '$1'"
+}
+
+is_valid_endpoint_count() { [[ "$1" =~ ^[0-9]+$ ]] && ((10#$1 >= 1 && 10#$1 <= LAB_MAX_ENDPOINTS)); }
+validate_endpoint_count() {
+  is_valid_endpoint_count "$1" || die "--endpoints must be a whole number from 1 to ${LAB_MAX_ENDPOINTS}, got '$1'"
 }
 
 is_valid_lab_dir() { [[ "$LAB_DIR" == /* && "$LAB_DIR" != / && "$LAB_DIR" =~ ^[A-Za-z0-9._/-]+$ ]]; }
@@ -220,11 +243,21 @@ protocol_env_write() {
   } >"$file"
 }
 
-# Nodes recorded by the last (or current) `up`.
-lab_node_count() {
-  local n=0
+# lab_state_value KEY DEFAULT: a number the last (or current) `up` recorded.
+lab_state_value() {
+  local v=""
   if [[ -r "$LAB_STATE" ]]; then
-    n=$(sed -n 's/^LAB_NODES=\([0-9][0-9]*\)$/\1/p' "$LAB_STATE")
+    v=$(sed -n "s/^$1=\([0-9][0-9]*\)\$/\1/p" "$LAB_STATE")
   fi
-  printf '%s' "${n:-0}"
+  printf '%s' "${v:-$2}"
+}
+
+# Nodes and endpoints recorded by the last (or current) `up`.
+lab_node_count() { lab_state_value LAB_NODES 0; }
+lab_endpoint_count() { lab_state_value LAB_ENDPOINTS 1; }
+
+# ep_nodes E COUNT: the nodes of COUNT that measure against endpoint E.
+ep_nodes() {
+  local e=$1 count=$2 n
+  for ((n = e; n <= count; n += LAB_ENDPOINT_COUNT)); do printf '%s\n' "$n"; done
 }

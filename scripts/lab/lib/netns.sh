@@ -50,11 +50,14 @@ netns_wire() {
   run_cmd_fatal ip -n "$ns" link set "$ns_if" up
 }
 
-net_cp_up() {
-  netns_create "$LAB_CP_NS"
-  netns_wire "$LAB_CP_NS" "$LAB_CP_VETH" "$LAB_NODE_UNDERLAY_IF" "$LAB_CP_IP"
+# net_endpoint_up E: VPN endpoint E's namespace on the bridge.
+net_endpoint_up() {
+  local e=$1 ns
+  ns=$(ep_ns "$e")
+  netns_create "$ns"
+  netns_wire "$ns" "$(ep_veth "$e")" "$LAB_NODE_UNDERLAY_IF" "$(ep_ip "$e")"
   # The VPN endpoint routes between its tunnels and its other interfaces.
-  ip netns exec "$LAB_CP_NS" sysctl -qw net.ipv4.ip_forward=1 >/dev/null
+  ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 >/dev/null
 }
 
 net_node_up() {

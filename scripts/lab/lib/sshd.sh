@@ -84,8 +84,11 @@ ssh_write_nodes_json() {
       --arg key "$LAB_SSH_KEY" --arg fp "$(node_fingerprint "$n")" \
       --arg home "$(node_dir "$n")/home" --arg conf "$(node_dir "$n")/conf" \
       --arg state "$(node_dir "$n")/state" --arg ns "$(node_ns "$n")" \
+      --arg ep "$(ep_app_name "$(node_ep "$n")")" --arg ep_ns "$(ep_ns "$(node_ep "$n")")" \
+      --arg ep_ip "$(ep_ip "$(node_ep "$n")")" \
       '{name: $name, host: $host, port: 22, user: "root", privateKeyPath: $key,
         hostKeyFingerprint: $fp, netns: $ns,
+        endpoint: $ep, endpointNetns: $ep_ns, endpointHost: $ep_ip,
         env: {VPNLENS_HOME: $home, VPNLENS_CONF_DIR: $conf, VPNLENS_STATE_DIR: $state}}')")
   done
   printf '%s\n' "${entries[@]}" | jq -s --arg cb "http://$LAB_GW_IP:5080" --arg kh "$LAB_KNOWN_HOSTS" \

@@ -221,9 +221,7 @@ link_gone_on() { ! ip -n "vl-node$1" link show dev "$2" >/dev/null 2>&1; }
 }
 
 @test "nebula: node2 joins the lighthouse and reaches 198.19.2.1" {
-  setsid ip netns exec vl-node2 nebula -config "$LAB_DIR/node2/conf/nebula/config.yml" \
-    </dev/null >"$BATS_TEST_TMPDIR/nebula.log" 2>&1 3>&- &
-  NEBULA_PID=$!
+  nebula_on 2
   run poll 10 on_node 2 ip -4 -o addr show dev vlneb-n2
   assert_success
   run poll 10 on_node 2 ping -c 1 -W 1 198.19.2.1
@@ -233,14 +231,6 @@ link_gone_on() { ! ip -n "vl-node$1" link show dev "$2" >/dev/null 2>&1; }
   kill "$NEBULA_PID"
   run poll 5 link_gone_on 2 vlneb-n2
   assert_success
-}
-
-# openvpn_on NODE [CONFIG]: the node's client (or CONFIG) in the foreground of its namespace, as the driver runs it.
-openvpn_on() {
-  local n=$1 config=${2:-$LAB_DIR/node$1/conf/openvpn/client.conf}
-  setsid ip netns exec "vl-node$n" openvpn --config "$config" --dev "vlovpn-n$n" --dev-type tun --verb 3 \
-    </dev/null >"$BATS_TEST_TMPDIR/openvpn.log" 2>&1 3>&- &
-  OPENVPN_PID=$!
 }
 
 @test "openvpn: node1 connects with its certificate, gets 198.19.3.11 and reaches 198.19.3.1 at MTU 1420" {
@@ -274,20 +264,6 @@ openvpn_on() {
   run on_node 2 ip -4 -o addr show dev vlovpn-n2
   refute_output --partial '198.19.3.'
   kill "$OPENVPN_PID"
-}
-
-# ipsec_on NODE [CONFIG]: charon-systemd in the node's namespace as the driver starts it, then
-# its connections loaded; the child comes up on its own (start_action = start).
-ipsec_on() {
-  local n=$1 config=${2:-$LAB_DIR/node$1/conf/ipsec/swanctl.conf} dir="$BATS_TEST_TMPDIR/ipsec-n$1"
-  mkdir -p "$dir"
-  strongswan_conf "random nonce openssl aes sha2 hmac gcm kdf vici kernel-libipsec kernel-netlink socket-default" \
-    "$dir/charon.vici" "$dir/charon.log" "openssl random nonce" >"$dir/strongswan.conf"
-  setsid ip netns exec "vl-node$n" env STRONGSWAN_CONF="$dir/strongswan.conf" charon-systemd \
-    </dev/null >"$dir/out.log" 2>&1 3>&- &
-  IPSEC_PID=$!
-  poll 10 on_node "$n" env STRONGSWAN_CONF="$dir/strongswan.conf" swanctl --stats --uri "unix://$dir/charon.vici"
-  on_node "$n" env STRONGSWAN_CONF="$dir/strongswan.conf" swanctl --load-all --file "$config" --uri "unix://$dir/charon.vici" >/dev/null 2>&1
 }
 
 @test "ipsec: node1 gets 198.19.4.11 over IKEv2 and reaches 198.19.4.1 through kernel-libipsec at MTU 1400" {

@@ -82,3 +82,37 @@ poll() {
     sleep 0.2
   done
 }
+
+# --- tunnels by hand, as the drivers bring them up ---------------------------------------
+
+# nebula_on NODE: the node's nebula in the background of its namespace (NEBULA_PID).
+nebula_on() {
+  setsid ip netns exec "vl-node$1" nebula -config "$LAB_DIR/node$1/conf/nebula/config.yml" \
+    </dev/null >"$BATS_TEST_TMPDIR/nebula.log" 2>&1 3>&- &
+  # shellcheck disable=SC2034 # the tests kill it
+  NEBULA_PID=$!
+}
+
+# openvpn_on NODE [CONFIG]: the node's client (or CONFIG) in the foreground of its namespace, as the driver runs it.
+openvpn_on() {
+  local n=$1 config=${2:-$LAB_DIR/node$1/conf/openvpn/client.conf}
+  setsid ip netns exec "vl-node$n" openvpn --config "$config" --dev "vlovpn-n$n" --dev-type tun --verb 3 \
+    </dev/null >"$BATS_TEST_TMPDIR/openvpn.log" 2>&1 3>&- &
+  # shellcheck disable=SC2034 # the tests kill it
+  OPENVPN_PID=$!
+}
+
+# ipsec_on NODE [CONFIG]: charon-systemd in the node's namespace as the driver starts it, then
+# its connections loaded; the child comes up on its own (start_action = start).
+ipsec_on() {
+  local n=$1 config=${2:-$LAB_DIR/node$1/conf/ipsec/swanctl.conf} dir="$BATS_TEST_TMPDIR/ipsec-n$1"
+  mkdir -p "$dir"
+  strongswan_conf "random nonce openssl aes sha2 hmac gcm kdf vici kernel-libipsec kernel-netlink socket-default" \
+    "$dir/charon.vici" "$dir/charon.log" "openssl random nonce" >"$dir/strongswan.conf"
+  setsid ip netns exec "vl-node$n" env STRONGSWAN_CONF="$dir/strongswan.conf" charon-systemd \
+    </dev/null >"$dir/out.log" 2>&1 3>&- &
+  # shellcheck disable=SC2034 # the tests kill it
+  IPSEC_PID=$!
+  poll 10 on_node "$n" env STRONGSWAN_CONF="$dir/strongswan.conf" swanctl --stats --uri "unix://$dir/charon.vici"
+  on_node "$n" env STRONGSWAN_CONF="$dir/strongswan.conf" swanctl --load-all --file "$config" --uri "unix://$dir/charon.vici" >/dev/null 2>&1
+}
