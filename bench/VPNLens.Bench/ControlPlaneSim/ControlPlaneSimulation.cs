@@ -71,10 +71,19 @@ internal static class ControlPlaneSimulation
             {
                 var nodeIds = await RegisterNodesAsync(apis, nodeCount, work, concurrency, cancellationToken);
                 var queueing = Stopwatch.StartNew();
+                var refusals = new ConcurrentDictionary<int, int>();
                 for (var round = 0; round < runsPerNode; round++)
                 {
-                    await QueueRoundAsync(apis, nodeIds, protocols, concurrency, cancellationToken);
+                    await QueueRoundAsync(apis, nodeIds, protocols, concurrency, refusals, cancellationToken);
                 }
+
+                var queued = new
+                {
+                    runs = nodeCount * runsPerNode,
+                    seconds = Stats.Round(queueing.Elapsed.TotalSeconds),
+                    refusedThenRepeated = refusals.Values.Sum(),
+                    refusals = refusals.ToDictionary(r => r.Key.ToString(CultureInfo.InvariantCulture), r => r.Value),
+                };
 
                 await Console.Error.WriteLineAsync($"cp-sim: {nodeCount * runsPerNode} runs queued in {queueing.Elapsed.TotalSeconds:F1} s");
                 await using var database = AppDatabase.Connect(postgres ? "Postgres" : "Sqlite", connectionString, keys, connectionString);
@@ -97,6 +106,7 @@ internal static class ControlPlaneSimulation
                     protocols,
                     phaseMs = phaseInterval.TotalMilliseconds,
                     offeredPerSecond = Stats.Round(nodeCount / phaseInterval.TotalSeconds),
+                    queued,
                     allEnded = waited,
                     measured,
                     cpu,
@@ -176,13 +186,28 @@ internal static class ControlPlaneSimulation
         return [.. ids];
     }
 
-    private static Task QueueRoundAsync(HttpClient[] apis, List<Guid> nodeIds, string[] protocols, int concurrency, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Queues one run on every node. A 5xx is counted and the POST repeated, as an automation client would (the app
+    /// stores nothing for a request it answers 5xx); any other refusal stops the simulation.
+    /// </summary>
+    private static Task QueueRoundAsync(HttpClient[] apis, List<Guid> nodeIds, string[] protocols, int concurrency, ConcurrentDictionary<int, int> refusals, CancellationToken cancellationToken) =>
         Parallel.ForAsync(0, nodeIds.Count, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (i, ct) =>
         {
-            using var response = await apis[i % apis.Length].PostAsJsonAsync("api/runs", new { nodeId = nodeIds[i], protocols, email = Email }, ct);
-            if (response.StatusCode != HttpStatusCode.Accepted)
+            for (var attempt = 1; ; attempt++)
             {
-                throw new BenchException($"POST /api/runs answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+                using var response = await apis[(i + attempt) % apis.Length].PostAsJsonAsync("api/runs", new { nodeId = nodeIds[i], protocols, email = Email }, ct);
+                if (response.StatusCode == HttpStatusCode.Accepted)
+                {
+                    return;
+                }
+
+                if ((int)response.StatusCode < 500 || attempt == 10)
+                {
+                    throw new BenchException($"POST /api/runs answered {(int)response.StatusCode} (attempt {attempt}): {await response.Content.ReadAsStringAsync(ct)}");
+                }
+
+                refusals.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), ct);
             }
         });
 
