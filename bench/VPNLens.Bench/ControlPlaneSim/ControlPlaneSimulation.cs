@@ -31,7 +31,7 @@ internal static class ControlPlaneSimulation
         var runsPerNode = options.Int("runs-per-node", 3);
         var protocols = options.Text("protocols", "wireguard").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var phaseInterval = TimeSpan.FromMilliseconds(options.Int("phase-ms", 500));
-        var concurrency = options.Int("concurrency", 16);
+        var concurrency = options.Int("concurrency", 4);
         var work = Directory.CreateDirectory(options.Required("work")).FullName;
         var fixture = Path.GetFullPath(options.Required("results"));
         // run.sh measures the direct path too, so a run of one VPN posts two protocols' phases
@@ -67,6 +67,11 @@ internal static class ControlPlaneSimulation
             instances.AddRange(await Task.WhenAll(ports.Skip(1).Select((p, i) =>
                 InstanceProcess.StartAsync(p, Args(), Path.Combine(work, $"instance-{i + 2}.log"), cancellationToken))));
             var apis = uris.Select(u => ApiClient.Create(u, apiToken)).ToArray();
+            foreach (var api in apis)
+            {
+                api.Timeout = TimeSpan.FromSeconds(120);
+            }
+
             try
             {
                 var nodeIds = await RegisterNodesAsync(apis, nodeCount, work, concurrency, cancellationToken);
@@ -166,7 +171,7 @@ internal static class ControlPlaneSimulation
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var fingerprint = "SHA256:" + Convert.ToBase64String(SHA256.HashData(BitConverter.GetBytes(i))).TrimEnd('=');
-            using var response = await apis[i % apis.Length].PostAsJsonAsync("api/nodes", new
+            using var response = await SendAsync(apis[i % apis.Length], "api/nodes", new
             {
                 name = $"sim-node-{i:D5}",
                 host = $"198.19.{i / 250}.{(i % 250) + 1}",
@@ -195,7 +200,7 @@ internal static class ControlPlaneSimulation
         {
             for (var attempt = 1; ; attempt++)
             {
-                using var response = await apis[(i + attempt) % apis.Length].PostAsJsonAsync("api/runs", new { nodeId = nodeIds[i], protocols, email = Email }, ct);
+                using var response = await SendAsync(apis[(i + attempt) % apis.Length], "api/runs", new { nodeId = nodeIds[i], protocols, email = Email }, ct);
                 if (response.StatusCode == HttpStatusCode.Accepted)
                 {
                     return;
@@ -309,6 +314,22 @@ internal static class ControlPlaneSimulation
             endedTwice,
             stopsAsked = farm.Stops,
         };
+    }
+
+    /// <summary>
+    /// A POST to the API; no answer is a failed measurement, never repeated (the app may have stored it, and a second
+    /// POST would queue a second run).
+    /// </summary>
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient api, string path, object body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await api.PostAsJsonAsync(path, body, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new BenchException($"POST /{path} got no answer within {api.Timeout.TotalSeconds} s: {ex.Message}", ex);
+        }
     }
 
     private static double[] LoadAverage() =>
