@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/bench.sh: the VPNLens benchmark suite. Builds the lab, measures VPNLens itself
-# (fidelity, readiness, overhead, cost per protocol, the control plane, a year of history, the
+# (fidelity, readiness, overhead, cost per protocol, the control plane, the control plane with
+# 1,000 simulated nodes on PostgreSQL and SQLite, a year of history, the
 # regression detector), prints a table and writes
 # bench/results/<date>-<shortcommit>.json. Needs root; `sudo ./vpnlens bench` installs what is
 # missing and runs this.
@@ -36,6 +37,8 @@ source "$BENCH_DIR/lib/bare.sh"
 source "$BENCH_DIR/lib/control_plane.sh"
 # shellcheck source=lib/history.sh
 source "$BENCH_DIR/lib/history.sh"
+# shellcheck source=lib/cp_sim.sh
+source "$BENCH_DIR/lib/cp_sim.sh"
 # shellcheck source=lib/profile.sh
 source "$BENCH_DIR/lib/profile.sh"
 # shellcheck source=lib/report.sh
@@ -63,6 +66,7 @@ profile_settings() {
       BENCH_HISTORY_NODES=10 BENCH_HISTORY_HOURS=8760 BENCH_HISTORY_REQUESTS=200 BENCH_HISTORY_SECONDS=300
       BENCH_HISTORY_PROFILE_SECONDS=30 BENCH_RETENTION_DAYS=30
       BENCH_DETECTOR_STEP_SERIES=100 BENCH_DETECTOR_NOISE_SERIES=5 BENCH_DETECTOR_NOISE_RUNS=1000
+      BENCH_CPSIM_NODES=1000 BENCH_CPSIM_RUNS_PER_NODE=3 BENCH_CPSIM_PHASE_MS=500
       ;;
     smoke)
       BENCH_PAIRS=${BENCH_PAIRS:-1} BENCH_TCP_SECONDS=2 BENCH_UDP_SECONDS=2 BENCH_REPEATS=${BENCH_REPEATS:-1} BENCH_PING_COUNT=5
@@ -73,6 +77,7 @@ profile_settings() {
       BENCH_HISTORY_NODES=2 BENCH_HISTORY_HOURS=336 BENCH_HISTORY_REQUESTS=20 BENCH_HISTORY_SECONDS=30
       BENCH_HISTORY_PROFILE_SECONDS=3 BENCH_RETENTION_DAYS=7
       BENCH_DETECTOR_STEP_SERIES=5 BENCH_DETECTOR_NOISE_SERIES=1 BENCH_DETECTOR_NOISE_RUNS=100
+      BENCH_CPSIM_NODES=50 BENCH_CPSIM_RUNS_PER_NODE=2 BENCH_CPSIM_PHASE_MS=100
       ;;
     *) die "--profile must be full or smoke, got '$1'" ;;
   esac
@@ -120,6 +125,7 @@ teardown() {
   set +e
   trap '' INT TERM
   bench_stop_all
+  cp_sim_postgres stop >/dev/null 2>&1
   bench_lab_down
   bench_lab_release
   return "$rc"
@@ -242,6 +248,7 @@ main() {
   bench_publish
   # no lab needed: measured before the lab is taken, so the lab is not held for it
   part_history
+  part_cp_sim
 
   bench_lab_acquire "${VPNLENS_BENCH_LAB_WAIT:-1800}"
   bench_lab_up

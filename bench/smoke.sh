@@ -37,6 +37,9 @@ readonly FIGURES=(
   controlPlane.callbackIntake
   controlPlane.permalink.p99 controlPlane.permalink.p99.small controlPlane.permalink.p99.large
   controlPlane.permalink.growth controlPlane.permalinkLive.p99 controlPlane.permalinkLive.push.p95
+  controlPlane.sim.postgres.dispatchP95 controlPlane.sim.postgres.intake controlPlane.sim.postgres.lost
+  controlPlane.sim.postgres.duplicates controlPlane.sim.sqlite.dispatchP95 controlPlane.sim.sqlite.intake
+  controlPlane.sim.sqlite.lost controlPlane.sim.sqlite.duplicates
   memory.idle memory.circuits
   verdict.falseDifference
   history.query.p95 history.query.p50 history.query.p99 history.databaseSize history.databaseSizeAfterRetention

@@ -23,7 +23,7 @@ internal sealed class AppDatabase : IAsyncDisposable
         Contexts = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
     }
 
-    /// <summary>The SQLite file.</summary>
+    /// <summary>The SQLite file, or what names the database.</summary>
     public string Path { get; }
 
     public IDbContextFactory<AppDbContext> Contexts { get; }
@@ -43,10 +43,17 @@ internal sealed class AppDatabase : IAsyncDisposable
             throw new BenchException($"no Data Protection key ring in {keys} (the app's DataProtection:KeysPath; pass --keys)");
         }
 
+        return Connect("Sqlite", $"Data Source={path}", keys, path);
+    }
+
+    /// <summary>An app database on either provider (Database:Provider, ConnectionStrings:App, DataProtection:KeysPath).</summary>
+    public static AppDatabase Connect(string provider, string connectionString, string keys, string label)
+    {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["ConnectionStrings:App"] = $"Data Source={path}",
+                ["Database:Provider"] = provider,
+                ["ConnectionStrings:App"] = connectionString,
                 ["DataProtection:KeysPath"] = keys,
             })
             .Build();
@@ -55,7 +62,7 @@ internal sealed class AppDatabase : IAsyncDisposable
             .AddPersistence(configuration)
             .AddPersistentDataProtection(configuration)
             .BuildServiceProvider();
-        return new AppDatabase(services, path);
+        return new AppDatabase(services, label);
     }
 
     /// <summary>

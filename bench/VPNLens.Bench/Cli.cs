@@ -21,6 +21,8 @@ internal static class Cli
         ["detector"] = ("[--step-series 100] [--before 37] [--after 25] [--noise-series 5] [--noise-runs 1000] [--seed 1]", DetectorFigures.RunAsync),
         ["dashboard-push"] = ("--base URL --api-token T --run-id GUID --secret whsec_... --email ADMIN --password P [--dashboards 100] [--rate 20] [--count 300]", DashboardPush.RunAsync),
         ["live-push"] = ("--base URL --token T --run-id GUID --secret whsec_... [--readers 200] [--count 20] [--interval-ms 500]", LivePush.RunAsync),
+        ["cp-sim"] = ("--provider Sqlite|Postgres [--connection-string PG_SERVER] --work DIR --results RESULTS.json [--instances 1|2] [--nodes 1000] [--runs-per-node 3] [--protocols wireguard] [--phase-ms 500] [--concurrency 4] [--timeout-seconds N]", ControlPlaneSim.ControlPlaneSimulation.RunAsync),
+        ["sim-instance"] = ("--port P --farm URL --provider Sqlite|Postgres --connection-string CS [--hangfire FILE] --keys DIR --api-token T --admin-password P [--endpoints N]", ControlPlaneSim.SimInstance.RunAsync),
         ["circuits"] = ("--base URL --path /r/TOKEN --app-pid PID --run-id GUID --secret whsec_... [--count 100] [--hold-seconds 20] [--email E --password P]", Circuits.RunAsync),
     };
 

@@ -29,13 +29,7 @@ internal sealed class PhasePoster(HttpClient http, Guid runId, string secret, st
             endedAt = now.ToString("O", CultureInfo.InvariantCulture),
             detail,
         });
-        var timestamp = now.ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/runs/{runId}/phases");
-        request.Headers.Add(WebhookSignature.IdHeader, messageId);
-        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(key, messageId, timestamp, body));
-        request.Content = new ByteArrayContent(body);
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = SignedRequest(key, $"api/runs/{runId}/phases", messageId, body, now);
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
@@ -45,5 +39,18 @@ internal sealed class PhasePoster(HttpClient http, Guid runId, string secret, st
         {
             return 0;
         }
+    }
+
+    /// <summary>A POST of <paramref name="body"/> to <paramref name="path"/> with the Standard Webhooks headers, signed now.</summary>
+    public static HttpRequestMessage SignedRequest(WebhookSecret key, string path, string messageId, byte[] body, DateTimeOffset now)
+    {
+        var timestamp = now.ToUnixTimeSeconds();
+        var request = new HttpRequestMessage(HttpMethod.Post, path);
+        request.Headers.Add(WebhookSignature.IdHeader, messageId);
+        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(key, messageId, timestamp, body));
+        request.Content = new ByteArrayContent(body);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return request;
     }
 }

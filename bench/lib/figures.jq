@@ -1,6 +1,6 @@
 # The figures of the suite from its evidence (bench/lib/*.sh write it; bench.sh calls this).
 # Inputs (--slurpfile): $runs $bare $switch $idle $first $push $pushDashboards $intake $locked $circuits $permalink $missing $profile
-#   $verdicts $history $historySeed $historyRetention $detector;
+#   $verdicts $history $historySeed $historyRetention $detector $cpSim;
 # (--argjson) $cfg. Output: an array of figures
 #   {id, figure, unit, value, spread: {min, max} | null, n, target, pass: true | false | null, note}
 # where pass null means "no target, shown for information" or "not measured" (the note says which).
@@ -275,6 +275,40 @@ def history:
         note: "the app's retention (raw samples kept \($ret.days) days) thinned \($ret.runsThinned) of \($seed.runs) runs in \($ret.seconds) s: \($ret.before.databaseMb) MB before, \(($ret.after.databaseMb * 100 / $ret.before.databaseMb) | round) % of it left; file \($ret.after.fileMb) MB, \($ret.after.freeMb) MB free inside it (auto_vacuum \($ret.after.autoVacuum))"}
      end);
 
+# The control plane with many simulated nodes (vpnlens-bench cp-sim), one set of figures per
+# provider: PostgreSQL with two instances, SQLite with one, side by side.
+def cp_sim:
+  ({postgres: {provider: "Postgres", title: "PostgreSQL, 2 instances"}, sqlite: {provider: "Sqlite", title: "SQLite, 1 instance"}}) as $kinds
+  | ("postgres", "sqlite") as $k
+  | $kinds[$k] as $kind
+  | ($cpSim | map(select(.provider == $kind.provider)) | first) as $s
+  | "Control plane sim (\($kind.title))" as $what
+  | if $s == null then
+      (missing_reason("cpSim.\($k)") // "no data") as $why
+      | unmeasured("controlPlane.sim.\($k).dispatchP95"; "\($what): freed lease to the next run's start, p95"; "ms"; "<= 2000"; $why),
+        unmeasured("controlPlane.sim.\($k).intake"; "\($what): signed callbacks accepted per second at the peak"; "/s"; ">= 1000"; $why),
+        unmeasured("controlPlane.sim.\($k).lost"; "\($what): callbacks lost or runs not Succeeded"; "count"; "0"; $why),
+        unmeasured("controlPlane.sim.\($k).duplicates"; "\($what): callbacks stored twice or runs ended twice"; "count"; "0"; $why)
+    else $s.measured as $m
+      | "\($s.nodes) nodes x \($s.runsPerNode) runs, \($m.callbacksPerRun) callbacks per run \($s.phaseMs) ms apart (\($s.offeredPerSecond)/s offered at most); load average \($s.loadAverage.before[0]) before, \($s.loadAverage.after[0]) after; CPU seconds: instances \($s.cpu.instanceSeconds | map(r(0)) | join(" + ")), simulated nodes \($s.cpu.benchProcessSeconds | r(0)), in \($s.cpu.wallSeconds | r(0)) s" as $context
+      | {id: "controlPlane.sim.\($k).dispatchP95", figure: "\($what): freed lease to the next run's start, p95", unit: "ms",
+         value: $m.dispatch.fromLeaseFreeMs.p95, spread: {min: $m.dispatch.fromLeaseFreeMs.min, max: $m.dispatch.fromLeaseFreeMs.max},
+         n: $m.dispatch.fromLeaseFreeMs.n, target: "<= 2000",
+         pass: ($m.dispatch.fromLeaseFreeMs.n > 0 and $m.dispatch.fromLeaseFreeMs.p95 <= 2000 and $s.allEnded),
+         note: "stored times: the previous run's end on the node to the next run's start; p50 \($m.dispatch.fromLeaseFreeMs.p50) ms; queue to start of each node's first run p95 \($m.dispatch.firstFromQueueMs.p95) ms\(if $s.allEnded then "" else "; NOT every run ended in time" end); \($context)"},
+        {id: "controlPlane.sim.\($k).intake", figure: "\($what): signed callbacks accepted per second at the peak", unit: "/s",
+         value: $m.intake.peak10sPerSecond, spread: {min: $m.intake.meanPerSecond, max: $m.intake.peakPerSecond},
+         n: $m.intake.accepted, target: ">= 1000", pass: ($m.intake.peak10sPerSecond >= 1000),
+         note: "the best 10 s, answered 200 as the nodes saw them, posted in turn to each instance; best second \($m.intake.peakPerSecond)/s, mean \($m.intake.meanPerSecond)/s over \($m.intake.seconds) s; \($m.intake.retried) posts retried; \($context)"},
+        ($m.lost + $m.intake.refused + ($m.runs - $m.succeeded)) as $lost
+        | {id: "controlPlane.sim.\($k).lost", figure: "\($what): callbacks lost or runs not Succeeded", unit: "count",
+           value: $lost, spread: null, n: $m.intake.posted, target: "0", pass: ($lost == 0),
+           note: "accepted but not stored \($m.lost), refused after retries \($m.intake.refused) (\($m.intake.statuses | to_entries | map("\(.key): \(.value)") | join(", "))), runs \($m.succeeded) of \($m.runs) Succeeded (\($m.states | to_entries | map("\(.key) \(.value)") | join(", "))); POST /api/runs answered 5xx and repeated \($s.queued.refusedThenRepeated) times"},
+        {id: "controlPlane.sim.\($k).duplicates", figure: "\($what): callbacks stored twice or runs ended twice", unit: "count",
+         value: $m.duplicates, spread: null, n: $m.stored.deliveries, target: "0", pass: ($m.duplicates == 0),
+         note: "\($m.stored.phaseEvents) phase events stored for the phase callbacks accepted; \($m.endedTwice) runs with two results applied; \($m.intake.answeredDuplicate) retries answered \"duplicate\""}
+    end;
+
 def detector:
   ({normal: "normal noise, RSD 10 %", heavyTailed: "heavy-tailed noise (Student's t, 3 df, same scale)", bimodal: "bimodal noise (modes 16 % apart, 70/30)"}) as $what
   | if ($detector | length) == 0 then
@@ -294,4 +328,4 @@ def detector:
          note: "\($k.noise.alerts) alerts over \($k.noise.series) seeded series of \($k.noise.runs / $k.noise.series | round) results each, \($d.m) of \($d.n)"}
     end;
 
-[fidelity, readiness, overhead, cost, control_plane, false_differences, history, detector]
+[fidelity, readiness, overhead, cost, control_plane, cp_sim, false_differences, history, detector]

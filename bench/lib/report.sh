@@ -57,7 +57,7 @@ report_figures() {
     --slurpfile verdicts "$(_slurp "$w/verdicts.jsonl")" \
     --slurpfile history "$(_slurp "$w/history.json")" --slurpfile historySeed "$(_slurp "$w/history-seed.json")" \
     --slurpfile historyRetention "$(_slurp "$w/history-retention.json")" \
-    --slurpfile detector "$(_slurp "$w/detector.json")"
+    --slurpfile detector "$(_slurp "$w/detector.json")" --slurpfile cpSim "$(_slurp "$w/cp-sim.jsonl")"
 }
 
 # report_write OUT CFG_JSON MACHINE_BEFORE STARTED_ISO: the results JSON.
@@ -76,7 +76,7 @@ report_write() {
     --slurpfile profile "$(_slurp "$BENCH_WORK/profile.json")" \
     --slurpfile switch "$(_slurp "$BENCH_WORK/switch.jsonl")" \
     --slurpfile history "$(_slurp "$BENCH_WORK/history.json")" --slurpfile historySeed "$(_slurp "$BENCH_WORK/history-seed.json")" \
-    --slurpfile detector "$(_slurp "$BENCH_WORK/detector.json")" \
+    --slurpfile detector "$(_slurp "$BENCH_WORK/detector.json")" --slurpfile cpSim "$(_slurp "$BENCH_WORK/cp-sim.jsonl")" \
     --slurpfile runs "$(_slurp "$BENCH_WORK/runs.jsonl")" --slurpfile bare "$(_slurp "$BENCH_WORK/bare.jsonl")" \
     --slurpfile verdicts "$(_slurp "$BENCH_WORK/verdicts.jsonl")" '
     {date: $date, finished: $finished, commit: $commit, shortCommit: $short, ref: $ref,
@@ -94,7 +94,7 @@ report_write() {
            udp: [.udp[]? | {bitsPerSecond, jitterMs, lostPercent}], latencyIdleRttMs: .latencyIdle.rttMs, cpu, recovery}]}],
        bare: $bare, switchLadder: $switch, firstPhase: $first, push: $push, pushDashboards: $pushDashboards, intake: $intake, circuits: [$circuits[] | .rssMb.samples |= length],
        permalink: $permalink, profile: $profile, history: $history, historySeed: $historySeed,
-       detector: $detector, verdicts: $verdicts}}' >"$out.tmp"
+       detector: $detector, verdicts: $verdicts, cpSim: $cpSim}}' >"$out.tmp"
   mv -f "$out.tmp" "$out"
 }
 
