@@ -23,33 +23,41 @@ public sealed class RunDispatcher(
     [Queue(RunQueue.QueueName)]
     public async Task DispatchAsync(CancellationToken cancellationToken)
     {
-        // Each round starts at most one run and looks again, so a lost race only costs a round.
+        // Each round starts every run it found startable, then looks again: a run that lost its leases to another
+        // dispatcher, or a lease freed meanwhile, only costs a round.
         for (var round = 0; round < 10_000; round++)
         {
-            var next = await NextStartableAsync(cancellationToken);
-            if (next is null)
+            var startable = await StartableAsync(cancellationToken);
+            if (startable.Count == 0)
             {
                 return;
             }
 
-            if (await TryStartAsync(next.Value.RunId, next.Value.Resources, cancellationToken))
+            foreach (var (runId, resources) in startable)
             {
-                jobs.Create<BenchmarkJob>(job => job.ExecuteAsync(next.Value.RunId, CancellationToken.None), new EnqueuedState(RunQueue.QueueName));
+                if (await TryStartAsync(runId, resources, cancellationToken))
+                {
+                    jobs.Create<BenchmarkJob>(job => job.ExecuteAsync(runId, CancellationToken.None), new EnqueuedState(RunQueue.QueueName));
+                }
             }
         }
     }
 
-    /// <summary>The oldest queued run none of whose resources is leased or wanted by a run queued before it.</summary>
-    internal async Task<(Guid RunId, IReadOnlyList<string> Resources)?> NextStartableAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Every queued run, oldest first, none of whose resources is leased or wanted by a run queued before it (or by
+    /// one this list starts): one read of the leases, the queue and the nodes for all the runs a round can start.
+    /// </summary>
+    internal async Task<List<(Guid RunId, IReadOnlyList<string> Resources)>> StartableAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var taken = (await db.RunLeases.AsNoTracking().Select(l => l.Resource).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
         var queued = await RunQueue.InQueueOrder(db.Runs.AsNoTracking().Where(r => r.State == RunState.Queued))
             .Select(r => new { r.Id, r.NodeId })
             .ToListAsync(cancellationToken);
+        var startable = new List<(Guid RunId, IReadOnlyList<string> Resources)>();
         if (queued.Count == 0)
         {
-            return null;
+            return startable;
         }
 
         var nodes = await db.Nodes.AsNoTracking().ToDictionaryAsync(n => n.Id, cancellationToken);
@@ -59,13 +67,13 @@ public sealed class RunDispatcher(
             IReadOnlyList<string> resources = nodes.TryGetValue(run.NodeId, out var node) ? RunResources.Of(node) : [$"node:{run.NodeId}"];
             if (resources.All(r => !taken.Contains(r)))
             {
-                return (run.Id, resources);
+                startable.Add((run.Id, resources));
             }
 
             taken.UnionWith(resources);
         }
 
-        return null;
+        return startable;
     }
 
     private async Task<bool> TryStartAsync(Guid runId, IReadOnlyList<string> resources, CancellationToken cancellationToken)
