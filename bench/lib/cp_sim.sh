@@ -7,8 +7,9 @@
 [[ -n "${_BENCH_CP_SIM_SH:-}" ]] && return 0
 _BENCH_CP_SIM_SH=1
 
-# The bench's own PostgreSQL folder, apart from the test suite's cluster.
-cp_sim_postgres() { VPNLENS_TEST_POSTGRES_DIR="$BENCH_STATE/postgres" "$REPO_DIR/scripts/test/postgres.sh" "$@"; }
+# The bench's own PostgreSQL folder, apart from the test suite's cluster; under the temporary directory,
+# because the server's OS user cannot reach into the checkout's state folder (0700, root's).
+cp_sim_postgres() { VPNLENS_TEST_POSTGRES_DIR="${TMPDIR:-/tmp}/vpnlens-bench-postgres-$(id -u)" "$REPO_DIR/scripts/test/postgres.sh" "$@"; }
 
 # cp_sim_run KEY ARGS...: one simulation; its JSON joins cp-sim.jsonl, a failure is recorded as not measured.
 cp_sim_run() {

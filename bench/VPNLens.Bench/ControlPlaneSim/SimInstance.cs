@@ -62,6 +62,8 @@ internal static class SimInstance
         {
             this.settings = settings;
             this.farm = farm;
+            // A published tool has no solution around it to find the app's content root in; its own folder serves.
+            Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_VPNLENS_WEB", AppContext.BaseDirectory);
             UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         }
 
