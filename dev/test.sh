@@ -90,7 +90,7 @@ run_dotnet_tests() {
   log_info "== dotnet test, the app on PostgreSQL"
   CI=true VPNLENS_TEST_DATABASE=Postgres dotnet test --project "$REPO_DIR/VPNLens.Tests" --no-build -- \
     --filter-namespace 'VPNLens.Tests.Web.Api*' --filter-namespace 'VPNLens.Tests.Web.Callbacks*' \
-    --filter-namespace 'VPNLens.Tests.Web.ScaleOut*' --filter-namespace 'VPNLens.Tests.Web.Monitoring*' 2>&1 | tee "$pg_log" || status=$?
+    --filter-namespace 'VPNLens.Tests.Web.ScaleOut*' --filter-namespace 'VPNLens.Tests.Web.Monitoring*' --filter-namespace 'VPNLens.Tests.Web.Schedules*' 2>&1 | tee "$pg_log" || status=$?
   record_dotnet_log "dotnet-test-postgres" "$status" "$pg_log"
   "$REPO_DIR/scripts/test/postgres.sh" stop
 }

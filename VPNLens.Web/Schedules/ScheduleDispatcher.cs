@@ -21,7 +21,7 @@ public sealed class ScheduleDispatcher(
     {
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var schedules = await db.Schedules.Where(s => !s.Paused).ToListAsync(cancellationToken);
+        var schedules = await db.Schedules.AsNoTracking().Where(s => !s.Paused).ToListAsync(cancellationToken);
         foreach (var schedule in schedules)
         {
             var cron = ScheduleClock.TryParse(schedule.Cron, out _);
@@ -36,11 +36,14 @@ public sealed class ScheduleDispatcher(
                 continue;
             }
 
-            schedule.LastOccurrence = occurrence;
+            if (!await ClaimAsync(db, schedule, occurrence, cancellationToken))
+            {
+                continue;
+            }
+
             if (await PreviousRunActiveAsync(db, schedule.Id, cancellationToken))
             {
                 logger.LogInformation("Schedule {ScheduleId} skips {Occurrence}: its previous run has not ended", schedule.Id, occurrence);
-                await db.SaveChangesAsync(cancellationToken);
                 continue;
             }
 
@@ -56,6 +59,19 @@ public sealed class ScheduleDispatcher(
 
             await db.SaveChangesAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Moves the schedule's last occurrence on in one conditional update, so of the passes that found the same
+    /// occurrence due (one per app instance), exactly one goes on to queue its run.
+    /// </summary>
+    private static async Task<bool> ClaimAsync(AppDbContext db, Schedule schedule, DateTimeOffset occurrence, CancellationToken cancellationToken)
+    {
+        var seen = schedule.LastOccurrence;
+        var claimed = await db.Schedules
+            .Where(s => s.Id == schedule.Id && s.LastOccurrence == seen)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastOccurrence, occurrence), cancellationToken);
+        return claimed == 1;
     }
 
     private static Task<bool> PreviousRunActiveAsync(AppDbContext db, Guid scheduleId, CancellationToken cancellationToken) =>

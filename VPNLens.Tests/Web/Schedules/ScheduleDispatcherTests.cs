@@ -105,6 +105,18 @@ public sealed class ScheduleDispatcherTests : IAsyncLifetime
         Assert.Equal(2, (await ScheduledRunsAsync()).Count);
     }
 
+    /// <summary>Each app instance runs its own ticker: passes that overlap (two instances on one database) queue one run.</summary>
+    [Fact]
+    public async Task Overlapping_passes_queue_one_run_for_an_occurrence()
+    {
+        time.Advance(TimeSpan.FromHours(1));
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken)));
+
+        Assert.Single(await ScheduledRunsAsync());
+        Assert.Equal(1, await app.WithDbAsync(db => db.Runs.CountAsync()));
+    }
+
     [Fact]
     public async Task A_paused_schedule_queues_nothing()
     {
