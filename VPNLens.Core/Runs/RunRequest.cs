@@ -27,7 +27,11 @@ public sealed record RunRequest(Guid? NodeId, IReadOnlyList<string>? Protocols, 
             }
         }
 
-        if (!IsValidEmail(Email))
+        if (string.IsNullOrWhiteSpace(Email))
+        {
+            errors["email"] = ["email is required: the run's link is sent to it."];
+        }
+        else if (!IsValidEmail(Email))
         {
             errors["email"] = ["email must be a valid address."];
         }

@@ -19,6 +19,12 @@ public sealed class RunRequestTests
     public void Bad_emails_are_refused(string? email) =>
         Assert.Contains("email", new RunRequest(Node, ["wireguard"], email).Validate().Keys);
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(" ")]
+    public void A_missing_email_is_called_required_not_invalid(string? email) =>
+        Assert.Equal(["email is required: the run's link is sent to it."], new RunRequest(Node, ["wireguard"], email).Validate()["email"]);
+
     [Fact]
     public void Unknown_protocols_are_named_in_the_error()
     {
