@@ -31,6 +31,9 @@ public sealed class Node
 
     public DateTimeOffset? ProbedAt { get; set; }
 
+    /// <summary>Whether the last successful probe found IPv6 on (null: never probed, or not known); a run over IPv6 needs it.</summary>
+    public bool? ProbedIpv6 { get; set; }
+
     /// <summary>When the node was deleted: it is gone from lists and cannot be measured, while its runs keep its name.</summary>
     public DateTimeOffset? DeletedAt { get; set; }
 }

@@ -41,4 +41,8 @@ public sealed record RunSettings
     /// <summary>TCP streams at once (iperf3 -P) for the parallel and bidirectional tests and the load under which latency is measured.</summary>
     [Range(1, 16)]
     public int ParallelStreams { get; init; } = 4;
+
+    /// <summary>The address family the ladder and the measurements use: 4, or 6 to each protocol's IPv6 peer (docs/node-protocol.md).</summary>
+    [AllowedValues(4, 6, ErrorMessage = "{0} must be 4 or 6.")]
+    public int IpVersion { get; init; } = 4;
 }

@@ -1,7 +1,7 @@
 namespace VPNLens.Core.Runs;
 
 /// <summary>The settings a request may choose for one run; what it leaves out comes from the configured defaults.</summary>
-public sealed record RunSettingsRequest(int? TcpSeconds, int? UdpSeconds, int? Repeats, int? MaxRepeats, int? UdpTargetMbps, int? PingCount)
+public sealed record RunSettingsRequest(int? TcpSeconds, int? UdpSeconds, int? Repeats, int? MaxRepeats, int? UdpTargetMbps, int? PingCount, int? IpVersion = null)
 {
     /// <summary>Chooses nothing: every setting comes from the configured defaults.</summary>
     public static RunSettingsRequest Empty { get; } = new(null, null, null, null, null, null);
@@ -17,6 +17,7 @@ public sealed record RunSettingsRequest(int? TcpSeconds, int? UdpSeconds, int? R
             MaxRepeats = MaxRepeats ?? defaults.MaxRepeats,
             UdpTargetMbps = UdpTargetMbps ?? defaults.UdpTargetMbps,
             PingCount = PingCount ?? defaults.PingCount,
+            IpVersion = IpVersion ?? defaults.IpVersion,
         };
     }
 }

@@ -12,7 +12,7 @@ namespace VPNLens.Web.Figures;
 public static class ResultsCsv
 {
     public static readonly IReadOnlyList<string> Headers =
-        ["run_id", "node", "finished_at", "protocol", "metric", "unit", "median", "min", "max", "n", "share_of_direct", "verdict"];
+        ["run_id", "node", "finished_at", "protocol", "metric", "unit", "median", "min", "max", "n", "share_of_direct", "verdict", "ip_version"];
 
     /// <returns>UTF-8 CSV (RFC 4180, with formula injection guarded by CsvHelper's defaults).</returns>
     public static byte[] Write(RunSnapshot snapshot, ResultsView results)
@@ -33,7 +33,7 @@ public static class ResultsCsv
                     Row(csv, run.Id, snapshot.NodeName, finishedAt, protocol.Protocol, "status", string.Empty);
                     EmptyFields(csv, 5);
                     csv.WriteField($"failed at {protocol.Error?.Phase ?? "?"}: {protocol.Error?.Message}");
-                    csv.EndRecord();
+                    EndRow(csv, run.Settings.IpVersion);
                 }
 
                 foreach (var (metric, value) in rows)
@@ -46,7 +46,7 @@ public static class ResultsCsv
                     csv.WriteField(samples?.Count, string.Empty);
                     csv.WriteField(results.ShareOfBaseline(metric, protocol), string.Empty);
                     csv.WriteField(Verdict(results.Verdict, metric.Key, protocol.Protocol));
-                    csv.EndRecord();
+                    EndRow(csv, run.Settings.IpVersion);
                 }
 
                 if (results.Raw(protocol.Protocol) is { PathMtu: { } pathMtu })
@@ -54,7 +54,7 @@ public static class ResultsCsv
                     Row(csv, run.Id, snapshot.NodeName, finishedAt, protocol.Protocol, "path_mtu", "bytes");
                     csv.WriteField(pathMtu);
                     EmptyFields(csv, 5);
-                    csv.EndRecord();
+                    EndRow(csv, run.Settings.IpVersion);
                 }
             }
         }
@@ -86,6 +86,13 @@ public static class ResultsCsv
         csv.WriteField(protocol);
         csv.WriteField(metric);
         csv.WriteField(unit);
+    }
+
+    /// <summary>The run's IP version, last on every row, and the row's end.</summary>
+    private static void EndRow(CsvWriter csv, int ipVersion)
+    {
+        csv.WriteField(ipVersion);
+        csv.EndRecord();
     }
 
     private static void EmptyFields(CsvWriter csv, int count)

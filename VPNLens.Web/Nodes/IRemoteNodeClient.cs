@@ -18,11 +18,12 @@ public interface IRemoteNodeClient
     /// </summary>
     Task<byte[]?> FetchResultsAsync(Node node, Guid runId, CancellationToken cancellationToken);
 
-    /// <summary>Connects, checks the host key and reports which tools the node has.</summary>
+    /// <summary>Connects, checks the host key and reports which tools the node has and whether it has IPv6.</summary>
     Task<NodeProbe> ProbeAsync(Node node, CancellationToken cancellationToken);
 }
 
-public sealed record NodeProbe(bool Reachable, string? Error, string? PresentedFingerprint, IReadOnlyDictionary<string, string?> Tools);
+/// <param name="Ipv6">Whether the node has IPv6 on (/proc/net/if_inet6 and net.ipv6.conf.all.disable_ipv6 = 0); null: not known.</param>
+public sealed record NodeProbe(bool Reachable, string? Error, string? PresentedFingerprint, IReadOnlyDictionary<string, string?> Tools, bool? Ipv6 = null);
 
 /// <summary>A node could not be reached or refused us; the message says why in words a person can act on.</summary>
 public sealed class RemoteNodeException(string message, Exception? inner = null) : Exception(message, inner);

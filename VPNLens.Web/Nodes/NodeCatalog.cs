@@ -24,11 +24,13 @@ public sealed class NodeCatalog(IDbContextFactory<AppDbContext> dbFactory, TimeP
             {
                 stored.ProbedTools = tools;
                 stored.ProbedAt = at;
+                stored.ProbedIpv6 = probe.Ipv6;
                 await db.SaveChangesAsync(cancellationToken);
             }
 
             node.ProbedTools = tools;
             node.ProbedAt = at;
+            node.ProbedIpv6 = probe.Ipv6;
         }
 
         return probe;

@@ -67,11 +67,16 @@ internal static class RemoteCommands
                $"if {prefix}test -s \"$f\"; then {prefix}cat \"$f\" | base64 | tr -d '\\n'; fi; exit 0";
     }
 
-    /// <summary>Where each tool is, or nothing; sbin is searched too, where charon-systemd lives, as an unprivileged login's PATH may not.</summary>
+    /// <summary>
+    /// Where each tool is, or nothing; sbin is searched too, where charon-systemd lives, as an unprivileged login's PATH may
+    /// not. Then "ipv6=on" when the kernel has IPv6 and it is not switched off, else "ipv6=off" (<see cref="ProbeOutput"/>).
+    /// </summary>
     public static string ProbeTools =>
         "PATH=\"$PATH:/usr/sbin:/sbin\"; " +
         "for t in bash curl jq openssl iperf3 ping ip wg wg-quick wireguard-go tailscale tailscaled nebula openvpn charon-systemd swanctl; do " +
-        "p=$(command -v \"$t\" 2>/dev/null || true); printf '%s=%s\\n' \"$t\" \"$p\"; done";
+        "p=$(command -v \"$t\" 2>/dev/null || true); printf '%s=%s\\n' \"$t\" \"$p\"; done; " +
+        "if [ -e /proc/net/if_inet6 ] && [ \"$(cat /proc/sys/net/ipv6/conf/all/disable_ipv6 2>/dev/null)\" = 0 ]; " +
+        "then echo ipv6=on; else echo ipv6=off; fi";
 
     /// <summary>Single-quotes a value for POSIX sh.</summary>
     public static string Quote(string value)

@@ -80,11 +80,8 @@ public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<Scrip
             return await WithConnectionAsync(node, async (ssh, _) =>
             {
                 var output = await ExecuteAsync(ssh, RemoteCommands.ProbeTools, cancellationToken);
-                var tools = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                    .Select(line => line.Split('=', 2))
-                    .Where(parts => parts.Length == 2)
-                    .ToDictionary(parts => parts[0], parts => string.IsNullOrEmpty(parts[1]) ? null : parts[1]);
-                return new NodeProbe(true, null, node.HostKeyFingerprint, tools);
+                var (tools, ipv6) = ProbeOutput.Parse(output);
+                return new NodeProbe(true, null, node.HostKeyFingerprint, tools, ipv6);
             }, cancellationToken, needsSftp: false, onHostKey: fp => presented = fp);
         }
         catch (RemoteNodeException ex)

@@ -50,9 +50,18 @@ public sealed class RunQueue(
             {
                 errors["nodeId"] = [$"There is no node {request.NodeId}."];
             }
-            else if (!errors.ContainsKey("protocols") && ToolsMissing(node, request.Protocols!) is { Length: > 0 } missing)
+            else
             {
-                errors["protocols"] = missing;
+                if (!errors.ContainsKey("protocols") && ToolsMissing(node, request.Protocols!) is { Length: > 0 } missing)
+                {
+                    errors["protocols"] = missing;
+                }
+
+                var ipVersionField = RunSettingsValidation.ApiField(nameof(RunSettings.IpVersion));
+                if (settings.IpVersion == 6 && node.ProbedIpv6 == false && !errors.ContainsKey(ipVersionField))
+                {
+                    errors[ipVersionField] = [$"{ipVersionField} is 6 but the node's last probe ({node.ProbedAt:u}) found IPv6 off on it (no /proc/net/if_inet6, or net.ipv6.conf.all.disable_ipv6 set); turn IPv6 on and probe it again, or run over IPv4."];
+                }
             }
         }
 

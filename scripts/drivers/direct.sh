@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # direct: the underlay itself, no VPN. The baseline every run measures first.
-# protocol.env: UNDERLAY_IF (e.g. eth0).
+# protocol.env: UNDERLAY_IF (e.g. eth0); PEER_IP6, the endpoint's IPv6 address, for IPv6.
 
 driver_check() {
   validate_common_keys direct

@@ -8,7 +8,8 @@
 # follows it. charon-systemd, not charon: charon keeps a pidfile in /var/run that only one
 # charon on the machine may hold, which a lab of several nodes cannot share.
 # protocol.env: IPSEC_CONFIG (a swanctl.conf: connections and secrets), IPSEC_INTERFACE
-# (the TUN kernel-libipsec makes, ipsec0 unless another exists).
+# (the TUN kernel-libipsec makes, ipsec0 unless another exists). Over IPv6: PEER_IP6, inside
+# traffic selectors of IPSEC_CONFIG that cover it (and a virtual IPv6 address for this side).
 
 # kernel-libipsec makes its TUN with MTU 1400 and reads packets into buffers of that size
 # for the daemon's life: raising the MTU makes larger packets vanish (a blackhole the

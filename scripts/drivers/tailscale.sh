@@ -3,7 +3,10 @@
 # Headscale with a pre-auth key. Never interactive: the key is read from a 0600 file
 # (--auth-key=file:..., so it is not in any process's argv), stdin is /dev/null, and a
 # login URL in the output is a failure, not a prompt.
-# protocol.env: TS_LOGIN_SERVER, TS_HOSTNAME, TS_INTERFACE (default tailscale0).
+# Over IPv6: every tailnet node has an IPv6 address (fd7a:115c:a1e0::/48; Headscale gives one
+# when its prefixes.v6 is set), PEER_IP6 the endpoint's.
+# protocol.env: TS_LOGIN_SERVER, TS_HOSTNAME, TS_INTERFACE (default tailscale0), PEER_IP6
+# for IPv6.
 # Per run: TS_AUTH_KEY_FILE names the file holding the key (run.sh writes it from
 # params.secrets.tailscaleAuthKey).
 

@@ -3,7 +3,11 @@
 # when the kernel has none and wireguard-go is on PATH (or WG_QUICK_USERSPACE_IMPLEMENTATION
 # names it). The MTU is always 1420 (1500 underlay - 80 bytes of WireGuard overhead):
 # forced in the config wg-quick reads and checked on the interface afterwards.
-# protocol.env: WG_INTERFACE, WG_CONFIG, optional WG_QUICK_USERSPACE_IMPLEMENTATION.
+# Over IPv6 (settings.ipVersion 6) the copy also gives the tunnel TUNNEL_IP6 (Address) and
+# routes PEER_IP6 into it (AllowedIPs), so wg-quick sets both up; without TUNNEL_IP6 the
+# config's own Address must hold an IPv6 one.
+# protocol.env: WG_INTERFACE, WG_CONFIG, optional WG_QUICK_USERSPACE_IMPLEMENTATION,
+# PEER_IP6 and TUNNEL_IP6 for IPv6.
 
 WG_MTU=1420
 
@@ -28,17 +32,33 @@ driver_check() {
   fi
 }
 
-# wg_write_config SOURCE DEST: copy with "MTU = 1420" in [Interface], whatever SOURCE says.
+# An IPv6 run needs an IPv6 address on the tunnel: TUNNEL_IP6, or one in the config's Address.
+driver_ipv6() {
+  [[ -n "${TUNNEL_IP6:-}" ]] && return 0
+  grep -Eiq '^[[:space:]]*Address[[:space:]]*=.*:' "$WG_CONFIG" ||
+    ipv6_refuse wireguard "WG_CONFIG $WG_CONFIG gives the tunnel no IPv6 Address and $(protocol_env_file wireguard) does not set TUNNEL_IP6"
+}
+
+# wg_write_config SOURCE DEST: copy with "MTU = 1420" in [Interface], whatever SOURCE says;
+# over IPv6, with TUNNEL_IP6 as an Address too, and PEER_IP6 allowed to the first peer.
 wg_write_config() {
-  local src=$1 dest=$2
+  local src=$1 dest=$2 address6='' allowed6=''
+  if [[ "${S_IP_VERSION:-4}" == 6 ]]; then
+    address6=${TUNNEL_IP6:-}
+    allowed6=${PEER_IP6:+$PEER_IP6/128}
+  fi
   install -d -m 0700 "$(dirname "$dest")"
   (
     umask 077
-    awk -v mtu="$WG_MTU" '
+    awk -v mtu="$WG_MTU" -v address6="$address6" -v allowed6="$allowed6" '
       /^[[:space:]]*\[/ { in_if = ($0 ~ /^[[:space:]]*\[Interface\]/) }
       in_if && /^[[:space:]]*[Mm][Tt][Uu][[:space:]]*=/ { next }
       { print }
-      /^[[:space:]]*\[Interface\]/ { print "MTU = " mtu }
+      /^[[:space:]]*\[Interface\]/ {
+        print "MTU = " mtu
+        if (address6 != "") print "Address = " address6
+      }
+      /^[[:space:]]*\[Peer\]/ && allowed6 != "" && !peered { print "AllowedIPs = " allowed6; peered = 1 }
     ' "$src" >"$dest.tmp"
     mv -f "$dest.tmp" "$dest"
   )

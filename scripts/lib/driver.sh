@@ -13,8 +13,11 @@
 #   driver_restart     restart the tunnel's daemon for the recovery phase; return
 #                      $DRIVER_NOT_APPLICABLE where there is nothing to restart (direct)
 #
+# and may define driver_ipv6 (lib/ipversion.sh), for runs over IPv6.
+#
 # Settings come from $VPNLENS_CONF_DIR/<protocol>/protocol.env (KEY=value lines). Every
-# protocol has PEER_IP, BACKEND_URL and IPERF_PORT; drivers read their own keys.
+# protocol has PEER_IP, BACKEND_URL and IPERF_PORT, and PEER_IP6 for runs over IPv6; drivers
+# read their own keys.
 [[ -n "${_VPNLENS_DRIVER_SH:-}" ]] && return 0
 _VPNLENS_DRIVER_SH=1
 
@@ -84,8 +87,8 @@ load_protocol_env() {
 load_driver() {
   local protocol=$1 required=${2:-} fn
   validate_known_protocol "$protocol"
-  unset -f "${DRIVER_FUNCTIONS[@]}" daemon_args daemon_driver_start daemon_configure daemon_driver_configure
-  unset PEER_IP BACKEND_URL IPERF_PORT DRIVER_DAEMON DRIVER_DAEMON_INTERFACE_KEY
+  unset -f "${DRIVER_FUNCTIONS[@]}" driver_ipv6 daemon_args daemon_driver_start daemon_configure daemon_driver_configure
+  unset PEER_IP PEER_IP6 TUNNEL_IP6 BACKEND_URL BACKEND_URL6 IPERF_PORT DRIVER_DAEMON DRIVER_DAEMON_INTERFACE_KEY
   load_protocol_env "$protocol" "$required"
   # shellcheck source=/dev/null
   source "$(driver_file "$protocol")"

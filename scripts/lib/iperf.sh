@@ -82,6 +82,8 @@ iperf_udp_sample() {
 iperf_run() {
   local mode=$1 peer=$2 port=$3 seconds=$4 omit=$5 mbps=$6 prefix=$7 streams=${8:-1} rc=0 kind=tcp
   local args=(-J -c "$peer" -p "$port" -t "$seconds" -O "$omit" --connect-timeout 5000)
+  ip_family_args "$peer"
+  args+=(${IP_FAMILY_ARGS[@]+"${IP_FAMILY_ARGS[@]}"})
   ((streams == 1)) || args+=(-P "$streams")
   case "$mode" in
     upload) ;;

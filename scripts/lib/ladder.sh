@@ -101,7 +101,8 @@ check_ping() {
     LADDER_PATH_MTU=$mtu CHECK_ALSO=full_size
     return 0
   fi
-  ping -n -q -c 1 -w 1 -i 0.02 "$2" >/dev/null 2>&1 && return 0
+  ip_family_args "$2"
+  ping ${IP_FAMILY_ARGS[@]+"${IP_FAMILY_ARGS[@]}"} -n -q -c 1 -w 1 -i 0.02 "$2" >/dev/null 2>&1 && return 0
   CHECK_REASON="no reply from $2"
   return 1
 }

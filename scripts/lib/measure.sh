@@ -30,14 +30,14 @@ measure_bring_up() {
   load_driver "$PROTOCOL" required
   driver_check
   PROTO_IFACE=$(driver_interface)
-  PROTO_PEER=$PEER_IP
+  ip_version_peer "$PROTOCOL"
   PROTO_PORT=$IPERF_PORT
-  PROTO_BACKEND=$BACKEND_URL
+  ip_version_backend
   result_update '.interface = $i | .peer = $p' --arg i "$PROTO_IFACE" --arg p "$PROTO_PEER"
   clock_ms PROTO_UP_STARTED_MS
   driver_up
   clock_ms PROTO_UP_ENDED_MS
-  phase_detail "$PROTOCOL up on $PROTO_IFACE, peer $PROTO_PEER"
+  phase_detail "$PROTOCOL up on $PROTO_IFACE, peer $PROTO_PEER${PROTO_BACKEND_NOTE:+ ($PROTO_BACKEND_NOTE)}"
 }
 
 # phases_bring_up_and_ladder: the bring_up phase and the ladder's rung_* phases. The up
@@ -250,7 +250,10 @@ measure_cpu() {
   phase_detail "$(jq -r '"\(.daemon // "kernel/none"): \(.daemonCpuSeconds // 0) s daemon, \(.systemCpuSeconds) s system CPU for \(.bytesMoved) bytes"' <<<"$report")"
 }
 
-_probe_ping() { ping -n -c 1 -W 0.2 "$1" >/dev/null 2>&1; }
+_probe_ping() {
+  ip_family_args "$1"
+  ping ${IP_FAMILY_ARGS[@]+"${IP_FAMILY_ARGS[@]}"} -n -c 1 -W 0.2 "$1" >/dev/null 2>&1
+}
 
 # Recovery: restart the VPN daemon, then time until a reply comes back through the tunnel
 # (a tight probe: one ping with a 200 ms timeout after another).

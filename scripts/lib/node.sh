@@ -27,6 +27,8 @@ source "$_vpnlens_lib_dir/driver.sh"
 source "$_vpnlens_lib_dir/strongswan.sh"
 # shellcheck source=stop.sh
 source "$_vpnlens_lib_dir/stop.sh"
+# shellcheck source=ipversion.sh
+source "$_vpnlens_lib_dir/ipversion.sh"
 # shellcheck source=pmtu.sh
 source "$_vpnlens_lib_dir/pmtu.sh"
 # shellcheck source=ladder.sh

@@ -16,7 +16,7 @@ validate_private_file() {
 }
 
 # The params in one jq, as shell assignments quoted by @sh for eval: a jq costs ~10 ms of a
-# run's start-up, and there are 19 values. A value is its tostring, DEFAULT when it is absent
+# run's start-up, and there are 20 values. A value is its tostring, DEFAULT when it is absent
 # or null (or where settings or secrets is not an object); the protocols are the array's
 # entries, each its tostring. Settings have no default here: the control plane sends every one, and
 # each absent (or null) one is named in SETTINGS_MISSING.
@@ -36,6 +36,7 @@ readonly _PARAMS_JQ='
     s("S_LADDER_TIMEOUT"; "ladderTimeoutSeconds"),
     s("S_RECOVERY_TIMEOUT"; "recoveryTimeoutSeconds"),
     s("S_PARALLEL_STREAMS"; "parallelStreams"),
+    s("S_IP_VERSION"; "ipVersion"),
     v("TAILSCALE_AUTH_KEY"; .secrets | objects | .tailscaleAuthKey; "")
   end'
 
@@ -84,4 +85,5 @@ read_params() {
   validate_positive_int settings.ladderTimeoutSeconds "$S_LADDER_TIMEOUT"
   validate_positive_int settings.recoveryTimeoutSeconds "$S_RECOVERY_TIMEOUT"
   validate_stream_count settings.parallelStreams "$S_PARALLEL_STREAMS"
+  validate_ip_version settings.ipVersion "$S_IP_VERSION"
 }

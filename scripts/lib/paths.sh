@@ -10,6 +10,8 @@ readonly VPNLENS_CONF_DIR="${VPNLENS_CONF_DIR:-/etc/vpnlens}"
 # Only tests point these elsewhere (fixtures for /proc and /sys).
 readonly VPNLENS_PROC="${VPNLENS_PROC:-/proc}"
 readonly VPNLENS_SYS_NET="${VPNLENS_SYS_NET:-/sys/class/net}"
+# Where the IPv6 check reads net/if_inet6 and sys/net/ipv6 (a fixture apart from the processes).
+readonly VPNLENS_IPV6_PROC="${VPNLENS_IPV6_PROC:-$VPNLENS_PROC}"
 export VPNLENS_HOME VPNLENS_STATE_DIR VPNLENS_CONF_DIR
 
 # The directory holding run.sh, switch.sh, lib/ and drivers/.

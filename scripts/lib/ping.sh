@@ -29,7 +29,8 @@ ping_measure() {
   raw="${out_json%.json}.txt"
   # ping stops by itself after COUNT packets; the deadline only bounds a stuck one
   deadline=$(awk -v c="$count" -v i="$interval" 'BEGIN { printf "%d", c * i + 10 }')
-  timeout --foreground -k 2 "$deadline" ping -n -c "$count" -i "$interval" -W 2 "$peer" >"$raw" 2>&1 || rc=$?
+  ip_family_args "$peer"
+  timeout --foreground -k 2 "$deadline" ping ${IP_FAMILY_ARGS[@]+"${IP_FAMILY_ARGS[@]}"} -n -c "$count" -i "$interval" -W 2 "$peer" >"$raw" 2>&1 || rc=$?
   PING_ERROR=''
   if ! ping_parse "$raw" >"$out_json"; then
     PING_ERROR="ping ${peer} failed (exit $rc): $(grep -v '^[[:space:]]*$' "$raw" | tail -n 1)"

@@ -19,7 +19,8 @@ pmtu_header() {
 pmtu_probe() {
   local peer=$1 size=$2 header=28
   [[ "$peer" == *:* ]] && header=48
-  ping -n -q -c 1 -w 1 -i 0.02 -M "do" -s "$((size - header))" "$peer" >/dev/null 2>&1
+  ip_family_args "$peer"
+  ping ${IP_FAMILY_ARGS[@]+"${IP_FAMILY_ARGS[@]}"} -n -q -c 1 -w 1 -i 0.02 -M "do" -s "$((size - header))" "$peer" >/dev/null 2>&1
 }
 
 # pmtu_search PEER LOW HIGH: the largest size in [LOW, HIGH) that crosses, by bisection,

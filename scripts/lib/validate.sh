@@ -30,8 +30,22 @@ is_valid_ipv4() {
   done
 }
 
+is_valid_ipv6() {
+  [[ "$1" =~ ^[0-9a-fA-F:]+$ && "$1" == *:*:* ]]
+}
+
 is_valid_ip() {
-  is_valid_ipv4 "$1" || [[ "$1" =~ ^[0-9a-fA-F:]+$ && "$1" == *:*:* ]]
+  is_valid_ipv4 "$1" || is_valid_ipv6 "$1"
+}
+
+# An IPv6 address with its prefix length (2001:db8::2/64), as ip -6 addr takes it.
+is_valid_ipv6_cidr() {
+  [[ "$1" =~ ^[^/]+/[0-9]{1,3}$ ]] && is_valid_ipv6 "${1%/*}" && ((10#${1##*/} <= 128))
+}
+
+# settings.ipVersion: the address family a run measures over.
+is_valid_ip_version() {
+  [[ "$1" == 4 || "$1" == 6 ]]
 }
 
 # Linux interface names: 1-15 characters, no slash, colon or whitespace.
@@ -69,6 +83,9 @@ validate_uuid() { is_valid_uuid "$2" || die "$1 is not a UUID: '$2'"; }
 validate_http_url() { is_valid_http_url "$2" || die "$1 is not an http(s) URL: '$2'"; }
 validate_webhook_secret() { is_valid_webhook_secret "$2" || die "$1 is not a whsec_<base64> secret"; }
 validate_ip() { is_valid_ip "$2" || die "$1 is not an IP address: '$2'"; }
+validate_ipv6() { is_valid_ipv6 "$2" || die "$1 is not an IPv6 address: '$2'"; }
+validate_ipv6_cidr() { is_valid_ipv6_cidr "$2" || die "$1 is not an IPv6 address with a prefix length (2001:db8::2/64): '$2'"; }
+validate_ip_version() { is_valid_ip_version "$2" || die "$1 must be 4 or 6, not '$2'"; }
 validate_interface() { is_valid_interface "$2" || die "$1 is not a valid interface name: '$2'"; }
 validate_port() { is_valid_port "$2" || die "$1 is not a port number: '$2'"; }
 validate_positive_int() { is_valid_positive_int "$2" || die "$1 must be a whole number of at least 1, not '$2'"; }

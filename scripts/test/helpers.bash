@@ -97,7 +97,7 @@ write_params() {
     protocols: $p,
     settings: ({tcpSeconds: 1, udpSeconds: 1, omitSeconds: 0, repeats: 1, maxRepeats: 2,
       rsdThresholdPercent: 5, udpTargetMbps: 10, pingCount: 3, pingIntervalSeconds: 0.2,
-      ladderTimeoutSeconds: 2, recoveryTimeoutSeconds: 2, parallelStreams: 4} + $o),
+      ladderTimeoutSeconds: 2, recoveryTimeoutSeconds: 2, parallelStreams: 4, ipVersion: 4} + $o),
     secrets: {tailscaleAuthKey: "hskey-auth-TESTKEY-do-not-leak"}}' >"$file"
   chmod 600 "$file"
 }

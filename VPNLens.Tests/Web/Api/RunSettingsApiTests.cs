@@ -67,7 +67,66 @@ public sealed class RunSettingsApiTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(5)]
+    [InlineData(0)]
+    [InlineData(46)]
+    public async Task An_ip_version_other_than_4_or_6_is_a_400_naming_the_field(int ipVersion)
+    {
+        using var client = app.CreateApiClient();
+        using var response = await client.PostAsJsonAsync("/api/runs", new { nodeId, protocols = new[] { "wireguard" }, email = "ops@example.com", settings = new { ipVersion } }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("errors");
+        Assert.Equal(["settings.ipVersion"], errors.EnumerateObject().Select(e => e.Name));
+        Assert.Equal("settings.ipVersion must be 4 or 6.", errors.GetProperty("settings.ipVersion")[0].GetString());
+        Assert.Equal(0, await app.WithDbAsync(db => db.Runs.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Ip_version_6_is_the_runs_and_goes_to_the_node_while_4_stays_the_default()
+    {
+        using var client = app.CreateApiClient();
+        using var six = await client.PostAsJsonAsync("/api/runs", new { nodeId, protocols = new[] { "wireguard" }, email = "ops@example.com", settings = new { ipVersion = 6 } }, TestContext.Current.CancellationToken);
+        using var plain = await client.PostAsJsonAsync("/api/runs", new { nodeId, protocols = new[] { "wireguard" }, email = "ops@example.com" }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Accepted, six.StatusCode);
+        var id = (await six.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+        var run = await app.WithDbAsync(db => db.Runs.SingleAsync(r => r.Id == id));
+        Assert.Equal(6, run.Settings.IpVersion);
+        var sent = JsonDocument.Parse(global::VPNLens.Core.Runs.RunParameters.For(run, new Uri("http://198.18.0.1:5080/")).ToJson());
+        Assert.Equal(6, sent.RootElement.GetProperty("settings").GetProperty("ipVersion").GetInt32());
+        Assert.Equal(HttpStatusCode.Accepted, plain.StatusCode);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Runs.CountAsync(r => r.Id != id)));
+        Assert.Equal(4, (await app.WithDbAsync(db => db.Runs.SingleAsync(r => r.Id != id))).Settings.IpVersion);
+    }
+
+    [Fact]
+    public async Task Ip_version_6_on_a_node_whose_last_probe_found_no_ipv6_is_a_400_saying_why()
+    {
+        await app.WithDbAsync(async db =>
+        {
+            var node = await db.Nodes.SingleAsync(n => n.Id == nodeId);
+            node.ProbedTools = ["bash", "curl", "jq", "openssl", "iperf3", "ping", "ip", "wg", "wg-quick"];
+            node.ProbedAt = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+            node.ProbedIpv6 = false;
+            await db.SaveChangesAsync();
+        });
+        using var client = app.CreateApiClient();
+        using var six = await client.PostAsJsonAsync("/api/runs", new { nodeId, protocols = new[] { "wireguard" }, email = "ops@example.com", settings = new { ipVersion = 6 } }, TestContext.Current.CancellationToken);
+        using var four = await client.PostAsJsonAsync("/api/runs", new { nodeId, protocols = new[] { "wireguard" }, email = "ops@example.com", settings = new { ipVersion = 4 } }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, six.StatusCode);
+        var errors = (await six.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("errors");
+        Assert.Equal(["settings.ipVersion"], errors.EnumerateObject().Select(e => e.Name));
+        Assert.Equal(
+            "settings.ipVersion is 6 but the node's last probe (2026-12-01 10:00:00Z) found IPv6 off on it (no /proc/net/if_inet6, or net.ipv6.conf.all.disable_ipv6 set); turn IPv6 on and probe it again, or run over IPv4.",
+            errors.GetProperty("settings.ipVersion")[0].GetString());
+        Assert.Equal(HttpStatusCode.Accepted, four.StatusCode);
+    }
+
+    [Theory]
     [InlineData("Runs:Settings:Repeats", "0", "Runs:Settings:Repeats")]
+    [InlineData("Runs:Settings:IpVersion", "5", "Runs:Settings:IpVersion must be 4 or 6")]
     [InlineData("Runs:Settings:TcpSeconds", "301", "Runs:Settings:TcpSeconds")]
     [InlineData("Runs:Settings:MaxRepeats", "2", "Runs:Settings:MaxRepeats must be at least Runs:Settings:Repeats")]
     public async Task Configured_settings_out_of_range_stop_the_app_at_start(string key, string value, string named)

@@ -23,6 +23,7 @@ public sealed class ResultsDownloadsTests : IAsyncLifetime
         finished = Seed.Run(node.Id, RunState.Succeeded, protocols: ["wireguard", "tailscale", "nebula"]);
         finished.ResultsJson = Fixtures.FourProtocols();
         finished.FinishedAt = new DateTimeOffset(2026, 11, 25, 8, 30, 0, TimeSpan.Zero);
+        finished.Settings = new RunSettings { IpVersion = 6 };
         queued = Seed.Run(node.Id, RunState.Queued);
         await app.WithDbAsync(async db =>
         {
@@ -51,6 +52,7 @@ public sealed class ResultsDownloadsTests : IAsyncLifetime
         Assert.Equal(finished.Id, root.GetProperty("runId").GetGuid());
         Assert.Equal("node 1", root.GetProperty("node").GetProperty("name").GetString());
         Assert.Equal(finished.FinishedAt, root.GetProperty("finishedAt").GetDateTimeOffset());
+        Assert.Equal(6, root.GetProperty("settings").GetProperty("ipVersion").GetInt32());
         var upload = root.GetProperty("verdict").GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "tcp_upload");
         Assert.Equal(["wireguard", "nebula"], upload.GetProperty("ranking").EnumerateArray().Select(r => r.GetProperty("protocol").GetString()));
         Assert.Equal("different", upload.GetProperty("gaps")[0].GetProperty("call").GetString());
@@ -70,7 +72,7 @@ public sealed class ResultsDownloadsTests : IAsyncLifetime
         var header = lines[0].Split(',');
         Assert.Equal(ResultsCsv.Headers, header);
         var rows = lines.Skip(1).Select(l => header.Zip(SplitCsv(l)).ToDictionary(p => p.First, p => p.Second)).ToList();
-        Assert.All(rows, r => Assert.Equal((finished.Id.ToString(), "node 1", "2026-11-25T08:30:00Z"), (r["run_id"], r["node"], r["finished_at"])));
+        Assert.All(rows, r => Assert.Equal((finished.Id.ToString(), "node 1", "2026-11-25T08:30:00Z", "6"), (r["run_id"], r["node"], r["finished_at"], r["ip_version"])));
         var upload = rows.Single(r => r["protocol"] == "wireguard" && r["metric"] == "tcp_upload");
         Assert.Equal(("bit/s", "812300000", "798100000", "825000000", "5"), (upload["unit"], upload["median"], upload["min"], upload["max"], upload["n"]));
         Assert.StartsWith("0.8641489361", upload["share_of_direct"], StringComparison.Ordinal);

@@ -17,6 +17,8 @@ public sealed class RunSettingsDraft
 
     public int? PingCount { get; set; }
 
+    public int? IpVersion { get; set; }
+
     /// <summary>The fields as a stored choice fills them; null: every field empty.</summary>
     public static RunSettingsDraft From(RunSettingsRequest? chosen) => new()
     {
@@ -26,11 +28,12 @@ public sealed class RunSettingsDraft
         MaxRepeats = chosen?.MaxRepeats,
         UdpTargetMbps = chosen?.UdpTargetMbps,
         PingCount = chosen?.PingCount,
+        IpVersion = chosen?.IpVersion,
     };
 
     /// <summary>Null when every field is left at its default, so the run keeps the configured deadline.</summary>
     public RunSettingsRequest? ToRequest() =>
-        TcpSeconds is null && UdpSeconds is null && Repeats is null && MaxRepeats is null && UdpTargetMbps is null && PingCount is null
+        TcpSeconds is null && UdpSeconds is null && Repeats is null && MaxRepeats is null && UdpTargetMbps is null && PingCount is null && IpVersion is null
             ? null
-            : new RunSettingsRequest(TcpSeconds, UdpSeconds, Repeats, MaxRepeats, UdpTargetMbps, PingCount);
+            : new RunSettingsRequest(TcpSeconds, UdpSeconds, Repeats, MaxRepeats, UdpTargetMbps, PingCount, IpVersion);
 }

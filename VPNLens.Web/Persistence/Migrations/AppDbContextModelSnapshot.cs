@@ -254,6 +254,9 @@ namespace VPNLens.Web.Persistence.Migrations
                     b.Property<long?>("ProbedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool?>("ProbedIpv6")
+                        .HasColumnType("INTEGER");
+
                     b.PrimitiveCollection<string>("ProbedTools")
                         .HasColumnType("TEXT");
 

@@ -88,12 +88,17 @@ _ip_to_int() {
   echo $(((a << 24) + (b << 16) + (c << 8) + d))
 }
 
-# fake_route_dev IP: the device of the first route whose prefix holds IP
+# fake_route_dev IP: the device of the first route whose prefix holds IP (an IPv6 one: the
+# first route to exactly IP, IP/128 or ::/0)
 fake_route_dev() {
   local ip cidr dev net bits mask
+  if [[ "$1" == *:* ]]; then
+    awk -v a="$1" '$1 == a || $1 == a "/128" || $1 == "::/0" { print $2; found = 1; exit } END { exit !found }' "$FAKE_NET/routes"
+    return
+  fi
   ip=$(_ip_to_int "$1")
   while read -r cidr dev; do
-    [[ -n "$cidr" ]] || continue
+    [[ -n "$cidr" && "$cidr" != *:* ]] || continue
     net=${cidr%/*} bits=${cidr#*/}
     [[ "$cidr" == */* ]] || bits=32
     mask=$(((0xffffffff << (32 - bits)) & 0xffffffff))

@@ -40,7 +40,7 @@ setup_file() {
     '{runId: $runId, callbackUrl: $cb, secret: $secret, protocols: ["direct", "wireguard", "nebula"],
       settings: {tcpSeconds: 2, udpSeconds: 2, omitSeconds: 1, repeats: 1, maxRepeats: 1,
         rsdThresholdPercent: 5, udpTargetMbps: 50, pingCount: 5, pingIntervalSeconds: 0.2,
-        ladderTimeoutSeconds: 10, recoveryTimeoutSeconds: 30, parallelStreams: 4}}' >"$OUT/params.json"
+        ladderTimeoutSeconds: 10, recoveryTimeoutSeconds: 30, parallelStreams: 4, ipVersion: 4}}' >"$OUT/params.json"
   "$LAB_SH" install-scripts --node 1 --from "$SCRIPTS_SRC" 3>&-
   # shellcheck disable=SC2016 # expanded on the node
   "$LAB_SH" ssh node1 "set -e; d=\"\$VPNLENS_HOME/runs/$RUN_ID\"; install -d -m 0700 \"\$d\";

@@ -46,7 +46,7 @@ write_params() {
       protocols: ["direct", "wireguard", "nebula", "openvpn", "ipsec"],
       settings: {tcpSeconds: 2, udpSeconds: 2, omitSeconds: 1, repeats: 1, maxRepeats: 1,
         rsdThresholdPercent: 5, udpTargetMbps: 50, pingCount: 5, pingIntervalSeconds: 0.2,
-        ladderTimeoutSeconds: 30, recoveryTimeoutSeconds: 30, parallelStreams: 4}}' >"$OUT/params.json"
+        ladderTimeoutSeconds: 30, recoveryTimeoutSeconds: 30, parallelStreams: 4, ipVersion: 4}}' >"$OUT/params.json"
 }
 
 results_posted() { compgen -G "$CALLBACKS/*.json" >/dev/null && grep -lq '"path": ".*/results"' "$CALLBACKS"/*.json; }

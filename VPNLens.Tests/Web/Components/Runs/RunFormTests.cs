@@ -89,6 +89,43 @@ public sealed class RunFormTests : MudTestContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_ip_version_other_than_4_or_6_is_named_on_its_field_and_nothing_is_queued()
+    {
+        var form = Render<RunForm>(p => p.Add(x => x.Nodes, [node1]).Add(x => x.DefaultEmail, "ops@example.com"));
+        OpenSettings(form);
+
+        form.Find("input[data-testid=setting-ipVersion]").Change("5");
+        form.Find("[data-testid=queue-run]").Click();
+
+        Assert.Equal("true", form.Find("input[data-testid=setting-ipVersion]").GetAttribute("aria-invalid"));
+        Assert.Contains("IP version (4 or 6) must be 4 or 6.", form.Markup, StringComparison.Ordinal);
+        Assert.Equal(0, await Database.WithDbAsync(db => db.Runs.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Ipv6_for_a_node_whose_last_probe_found_it_off_is_refused_on_the_field_saying_why()
+    {
+        node1.ProbedAt = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+        node1.ProbedIpv6 = false;
+        await Database.WithDbAsync(async db =>
+        {
+            var stored = await db.Nodes.SingleAsync(n => n.Id == node1.Id);
+            stored.ProbedAt = node1.ProbedAt;
+            stored.ProbedIpv6 = false;
+            await db.SaveChangesAsync();
+        });
+        var form = Render<RunForm>(p => p.Add(x => x.Nodes, [node1]).Add(x => x.DefaultEmail, "ops@example.com"));
+        OpenSettings(form);
+
+        form.Find("input[data-testid=setting-ipVersion]").Change("6");
+        form.Find("[data-testid=queue-run]").Click();
+
+        form.WaitForAssertion(() => Assert.Contains("IP version (4 or 6) is 6 but the node", form.Markup, StringComparison.Ordinal));
+        Assert.Equal("true", form.Find("input[data-testid=setting-ipVersion]").GetAttribute("aria-invalid"));
+        Assert.Equal(0, await Database.WithDbAsync(db => db.Runs.CountAsync()));
+    }
+
+    [Fact]
     public async Task Chosen_settings_change_the_estimate_and_go_with_the_run()
     {
         var form = Render<RunForm>(p => p.Add(x => x.Nodes, [node1]).Add(x => x.DefaultEmail, "ops@example.com"));

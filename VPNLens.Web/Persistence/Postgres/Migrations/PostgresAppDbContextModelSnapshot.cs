@@ -283,6 +283,9 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                     b.Property<long?>("ProbedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<bool?>("ProbedIpv6")
+                        .HasColumnType("boolean");
+
                     b.PrimitiveCollection<List<string>>("ProbedTools")
                         .HasColumnType("text[]");
 
