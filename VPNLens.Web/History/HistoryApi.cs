@@ -1,9 +1,9 @@
 using System.Globalization;
-using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using VPNLens.Core.Regressions;
 using VPNLens.Core.Runs;
+using VPNLens.Core.Statistics;
 using VPNLens.Web.Api;
 using VPNLens.Web.Persistence;
 
@@ -13,11 +13,21 @@ public sealed record HistoryPoint(Guid RunId, DateTimeOffset At, string State, d
 
 public sealed record HistoryChangePoint(DateTimeOffset At, double Before, double After, double ShiftLow, double ShiftHigh, double PValue);
 
-public sealed record HistoryDto(Guid NodeId, string Protocol, string Metric, string Unit, bool HigherIsBetter, IReadOnlyList<HistoryPoint> Points, IReadOnlyList<HistoryChangePoint> ChangePoints);
+/// <summary>A series run by run (<see cref="Points"/>, resolution raw) or day by day (<see cref="Days"/>, resolution day; no points).</summary>
+public sealed record HistoryDto(
+    Guid NodeId, string Protocol, string Metric, string Unit, bool HigherIsBetter, IReadOnlyList<HistoryPoint> Points, IReadOnlyList<HistoryChangePoint> ChangePoints,
+    string Resolution = HistoryApi.Raw, IReadOnlyList<DailyBand>? Days = null);
 
 /// <summary>GET /api/history: one node × protocol × metric over time, with the change points E-Divisive finds; JSON or CSV.</summary>
 public static class HistoryApi
 {
+    public const string Raw = "raw";
+    public const string Day = "day";
+    public const string Auto = "auto";
+
+    /// <summary>The most runs resolution=auto answers one by one: past it, a chart cannot show them apart, and the answer is one point a day.</summary>
+    public const int MaxRawPoints = 1000;
+
     public static IEndpointRouteBuilder MapHistoryApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/history", GetAsync).RequireAuthorization(Authorization.ApiPolicy).WithTags("History");
@@ -25,7 +35,7 @@ public static class HistoryApi
     }
 
     private static async Task<Results<Ok<HistoryDto>, FileContentHttpResult, ValidationProblem>> GetAsync(
-        string? node, string? protocol, string? metric, string? from, string? to, string? format,
+        string? node, string? protocol, string? metric, string? from, string? to, string? format, string? resolution,
         IDbContextFactory<AppDbContext> dbFactory, SeriesReader reader, SeriesChangePoints changePoints, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -57,6 +67,11 @@ public static class HistoryApi
             errors["format"] = ["format must be json or csv."];
         }
 
+        if (resolution is not null and not Raw and not Day and not Auto)
+        {
+            errors["resolution"] = [$"resolution must be {Raw}, {Day} or {Auto}."];
+        }
+
         if (errors.Count == 0)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -72,43 +87,37 @@ public static class HistoryApi
         }
 
         var entries = await reader.ReadAsync(nodeId, protocol!, start, end, null, withSettings: false, cancellationToken);
-        var dto = Build(nodeId, protocol!, tracked!, entries, changePoints);
-        return format == "csv"
-            ? TypedResults.File(Csv(dto), "text/csv", $"vpnlens-{protocol}-{tracked!.Key}.csv")
+        var csv = format == "csv";
+        // auto: a chart's answer is one point a day past what it can show; a CSV export stays run by run unless asked
+        var daily = resolution == Day || (resolution is null or Auto && !csv && entries.Count > MaxRawPoints);
+        var dto = daily ? BuildDaily(nodeId, protocol!, tracked!, entries, changePoints) : Build(nodeId, protocol!, tracked!, entries, changePoints);
+        return csv
+            ? TypedResults.File(daily ? HistoryCsv.Days(dto) : HistoryCsv.Points(dto), "text/csv", $"vpnlens-{protocol}-{tracked!.Key}.csv")
             : TypedResults.Ok(dto);
     }
 
     internal static HistoryDto Build(Guid nodeId, string protocol, TrackedMetric metric, IReadOnlyList<HistoryEntry> entries, SeriesChangePoints changePoints)
     {
         var points = entries
-            .Select(e => new HistoryPoint(e.RunId, e.At, StateOf(e), e.Succeeded && e.Result is not null ? metric.Value(e.Result) : null))
+            .Select(e => new HistoryPoint(e.RunId, e.At, StateOf(e), ValueOf(e, metric)))
             .ToList();
         var changes = changePoints.Of(SeriesReader.Points(entries, metric));
         return new HistoryDto(nodeId, protocol, metric.Key, metric.Unit, metric.HigherIsBetter, points, changes);
     }
 
+    /// <summary>The series as one point per UTC day (median, lowest, highest, runs, failed); change points from every run, as raw.</summary>
+    internal static HistoryDto BuildDaily(Guid nodeId, string protocol, TrackedMetric metric, IReadOnlyList<HistoryEntry> entries, SeriesChangePoints changePoints)
+    {
+        var days = DailyBands.Of(entries.Select(e => new RunFigure(e.At, StateOf(e) != nameof(RunState.Succeeded), ValueOf(e, metric))));
+        var changes = changePoints.Of(SeriesReader.Points(entries, metric));
+        return new HistoryDto(nodeId, protocol, metric.Key, metric.Unit, metric.HigherIsBetter, [], changes, Day, days);
+    }
+
+    private static double? ValueOf(HistoryEntry entry, TrackedMetric metric) => entry.Succeeded && entry.Result is not null ? metric.Value(entry.Result) : null;
+
     /// <summary>The run's state, or Failed when the run succeeded but this protocol did not.</summary>
     private static string StateOf(HistoryEntry entry) =>
         !entry.Succeeded && entry.State == RunState.Succeeded ? nameof(RunState.Failed) : entry.State.ToString();
-
-    private static byte[] Csv(HistoryDto dto)
-    {
-        using var buffer = new MemoryStream();
-        using (var csv = CsvWriter.Create(buffer, CsvWriterOptions.Default, leaveOpen: true))
-        {
-            csv.WriteHeader(["run_id", "finished_at", "state", $"{dto.Metric}_{dto.Unit}"]);
-            foreach (var point in dto.Points)
-            {
-                csv.WriteField(point.RunId.ToString());
-                csv.WriteField(point.At.ToString("O", CultureInfo.InvariantCulture));
-                csv.WriteField(point.State);
-                csv.WriteField(point.Value, string.Empty);
-                csv.EndRecord();
-            }
-        }
-
-        return buffer.ToArray();
-    }
 
     private static DateTimeOffset? ParseInstant(string? value, string field, Dictionary<string, string[]> errors)
     {

@@ -246,13 +246,15 @@ def history:
          unmeasured("history.query.p50"; "History: GET /api/history over a year, p50"; "ms"; "—"; $why),
          unmeasured("history.query.p99"; "History: GET /api/history over a year, p99"; "ms"; "—"; $why)
      else $history[0] as $h
-       | def over: "\($h.pointsPerSeries) runs per series";
+       | def over: if ($h.daysPerSeries // 0) > 0 then "\($seed.hours) runs per series, answered as \($h.daysPerSeries) days"
+           else "\($h.pointsPerSeries) runs per series" end;
          def q($q; $target; $pass; $note):
            {id: "history.query.\($q)", figure: "History: GET /api/history over \(over), \($q)", unit: "ms",
             value: $h.latencyMs[$q], spread: {min: $h.latencyMs.min, max: $h.latencyMs.max}, n: $h.requests,
             target: $target, pass: (if $h.requests == 0 then null else $pass end), note: $note};
        q("p95"; "<= 50"; $h.latencyMs.p95 <= 50;
          "one node x protocol x metric over the whole range, one request at a time, nodes, protocols and metrics taken in turn; \($seed.nodes | length) nodes x \($seed.hours) hourly runs x 4 protocols seeded; median \($h.changePointsMedian) change points per series"
+         + (if $h.answerKbMedian then "; answer \($h.answerKbMedian) KB (median), resolution \($h.resolutions | join(", "))" else "" end)
          + (if $h.stoppedEarly then "; stopped after \($h.requests) of \($h.asked) requests at the time limit (\($h.seconds) s)" else "" end)
          + prof_note("history")),
        q("p50"; "—"; null; "as the p95"),
