@@ -25,6 +25,8 @@ public static class HangfireStorageExtensions
                 {
                     SchemaName = "hangfire",
                     QueuePollInterval = QueuePollInterval,
+                    // enqueueing NOTIFYs the workers of every instance, which then fetch at once instead of at their next poll
+                    EnableLongPolling = true,
                     PrepareSchemaIfNecessary = true,
                 });
         }
