@@ -114,7 +114,7 @@ config_json() {
     --argjson historyNodes "$BENCH_HISTORY_NODES" --argjson historyHours "$BENCH_HISTORY_HOURS" \
     --argjson historyRequests "$BENCH_HISTORY_REQUESTS" --argjson stepSeries "$BENCH_DETECTOR_STEP_SERIES" \
     --argjson noiseSeries "$BENCH_DETECTOR_NOISE_SERIES" --argjson noiseRuns "$BENCH_DETECTOR_NOISE_RUNS" \
-    --argjson pairCounts "$(jq -cn '$ARGS.positional | map(tonumber)' --args $BENCH_PAIR_COUNTS)" \
+    --arg pairCounts "$BENCH_PAIR_COUNTS" \
     --argjson pairsRunsPerNode "$BENCH_PAIRS_RUNS_PER_NODE" --arg only "$ONLY" \
     '{profile: $profile, pairs: $pairs, vpns: $ARGS.positional,
       runSettings: {tcpSeconds: $tcp, udpSeconds: $udp, omitSeconds: $omit, repeats: $repeats, maxRepeats: $repeats,
@@ -126,7 +126,7 @@ config_json() {
       wrkSeconds: $wrkSeconds, wrkReps: $wrkReps, wrkConnections: $conns,
       historyNodes: $historyNodes, historyHours: $historyHours, historyRequests: $historyRequests,
       detectorStepSeries: $stepSeries, detectorNoiseSeries: $noiseSeries, detectorNoiseRuns: $noiseRuns,
-      pairCounts: $pairCounts, pairsRunsPerNode: $pairsRunsPerNode, only: (if $only == "" then null else $only end)}' --args "${BENCH_VPNS[@]}"
+      pairCounts: ($pairCounts | split(" ") | map(tonumber)), pairsRunsPerNode: $pairsRunsPerNode, only: (if $only == "" then null else $only end)}' --args "${BENCH_VPNS[@]}"
 }
 
 # Safe to call twice: stops what the suite started, takes the lab down, lets the lab go.
