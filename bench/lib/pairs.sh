@@ -61,7 +61,7 @@ pairs_measure() {
   cpu0=$(cpu_snapshot "$(app_pid "$name")")
   for ((i = 1; i <= k; i++)); do
     for n in "${node_ids[@]}"; do
-      request=$(jq -cn --arg n "$n" '{nodeId: $n, protocols: $ARGS.positional}' --args "${PAIRS_PROTOCOLS[@]}")
+      request=$(jq -cn --arg n "$n" '{nodeId: $n, protocols: $ARGS.positional, email: "bench@vpnlens.test"}' --args "${PAIRS_PROTOCOLS[@]}")
       ids+=("$(app_api "$port" POST /api/runs "$request" | jq -r .id)")
     done
   done
