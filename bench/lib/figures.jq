@@ -360,7 +360,7 @@ def throughput:
      else
        {id: "throughput.runsPerHour.pairs\($p)", figure: $what, unit: "runs/h", value: ($s.perHour | r(1)), spread: null,
         n: $s.ok, target: "—", pass: null,
-        note: "\($s.runsPerNode) runs per node of direct + \($s.protocols | map(title) | join(" + ")) at the shortest settings, all queued at once; \($s.ok) of \($s.runs | length) Succeeded (\($s.states))\(if $s.allEnded then "" else ", NOT every run ended in time" end); first start to last finish \($s.span / 1000 | r(1)) s, first start \($s.firstStartSeconds | r(1)) s after the first queued; \($s.overlap | r(2)) runs at once on average; a run \($s.runSeconds | median | r(1)) s start to finish [\($s.runSeconds | min | r(1))–\($s.runSeconds | max | r(1))]; \(busy($s)); \(load($s))"}
+        note: "\($s.runsPerNode) run\(if $s.runsPerNode == 1 then "" else "s" end) per node of direct + \($s.protocols | map(title) | join(" + ")) at the shortest settings, all queued at once; \($s.ok) of \($s.runs | length) Succeeded (\($s.states))\(if $s.allEnded then "" else ", NOT every run ended in time" end); first start to last finish \($s.span / 1000 | r(1)) s, first start \($s.firstStartSeconds | r(1)) s after the first queued; runs at once on average \($s.overlap | r(2)); a run \($s.runSeconds | median | r(1)) s start to finish [\($s.runSeconds | min | r(1))–\($s.runSeconds | max | r(1))]; \(busy($s)); \(load($s))"}
      end),
     (select($p > 1)
      | "Throughput: speedup of \($p) disjoint pairs over 1 (runs per hour)" as $what
@@ -373,9 +373,11 @@ def throughput:
          | (($s.runSeconds | median) / ($one.runSeconds | median)) as $slower
          | {id: "throughput.scaling.pairs\($p)", figure: $what, unit: "ratio", value: ($x | r(2)), spread: null, n: $s.ok,
             target: "—", pass: null,
-            note: ("\($s.perHour | r(1)) against \($one.perHour | r(1)) runs/h: \($x / $p * 100 | round) % of linear; \($s.overlap | r(2)) runs at once on average, each \($slower | r(2))x as long as alone (\($s.runSeconds | median | r(1)) s against \($one.runSeconds | median | r(1)) s); what limits it: "
-              + (if $s.cpuDuring.machineBusy >= 0.9 then "the CPU (\(busy($s)))"
-                 else "not a saturated CPU (\(busy($s)))" end)
+            note: ("\($s.perHour | r(1)) against \($one.perHour | r(1)) runs/h: \($x / $p * 100 | round) % of linear; runs at once on average \($s.overlap | r(2)), each \($slower | r(2))x as long as alone (\($s.runSeconds | median | r(1)) s against \($one.runSeconds | median | r(1)) s); what limits it: "
+              + (if $slower > 1.1 and $s.cpuDuring.machineBusy >= 0.9 then "CPU contention: each run took longer, on a saturated CPU (\(busy($s)))"
+                 elif $slower > 1.1 then "each run took longer, the CPU not saturated (\(busy($s)))"
+                 elif $s.overlap < 0.9 * $p then "not the runs, which took as long as alone, but the dispatch: fewer than \($p) ran at once (\(busy($s)))"
+                 else "the length of a run itself (its waits): each took as long as alone, \($p) at once (\(busy($s)))" end)
               + "; \(load($s))")}
        end);
 

@@ -33,7 +33,7 @@ figure() {
   assert_output '[120,"runs/h",3,null]'
   run figure "$W/pairs.jsonl" throughput.runsPerHour.pairs1 .note
   assert_output --partial 'first start to last finish 90 s, first start 10 s after the first queued'
-  assert_output --partial '1 runs at once on average'
+  assert_output --partial 'runs at once on average 1;'
   assert_output --partial 'load average 1.5 before, up to 3.5 during, 3.25 after on 2 cores'
 }
 
@@ -44,7 +44,7 @@ figure() {
   run figure "$W/pairs.jsonl" throughput.runsPerHour.pairs2 '[.value, .n]'
   assert_output '[160,4]'
   run figure "$W/pairs.jsonl" throughput.runsPerHour.pairs2 .note
-  assert_output --partial '1.67 runs at once on average'
+  assert_output --partial 'runs at once on average 1.67;'
   assert_output --partial 'Failed 1, Queued 1, Succeeded 4'
   assert_output --partial 'NOT every run ended in time'
 }
@@ -61,10 +61,10 @@ figure() {
   run figure "$W/pairs.jsonl" throughput.scaling.pairs2 .note
   assert_output --partial '67 % of linear'
   assert_output --partial 'each 1.5x as long as alone (45 s against 30 s)'
-  assert_output --partial 'what limits it: the CPU (machine CPU busy 95 %'
+  assert_output --partial 'what limits it: CPU contention: each run took longer, on a saturated CPU (machine CPU busy 95 %'
   run figure "$W/pairs.jsonl" throughput.scaling.pairs4 '[.value, .note]'
   assert_output --partial '[1.33,"160 against 120 runs/h: 33 % of linear;'
-  assert_output --partial 'what limits it: not a saturated CPU (machine CPU busy 50 %'
+  assert_output --partial 'what limits it: each run took longer, the CPU not saturated (machine CPU busy 50 %'
 }
 
 @test "a pair count the profile leaves out stays in the table, not measured, and so does its speedup" {
@@ -79,6 +79,22 @@ figure() {
   assert_output 'not measured: the smoke profile measures 1, 2 pair(s) only'
   run figure "$W/pairs.jsonl" throughput.scaling.pairs2 '[.value, .n]' "$W/missing.jsonl"
   assert_output '[2,2]'
+}
+
+@test "runs as long as alone: the limit is the run's own length, or the dispatch when fewer ran at once" {
+  {
+    pairs_line 1 2 30 1
+    pairs_line 2 2 31 1
+  } >"$W/pairs.jsonl"
+  run figure "$W/pairs.jsonl" throughput.scaling.pairs2 .note
+  assert_output --partial "what limits it: the length of a run itself (its waits): each took as long as alone, 2 at once"
+  # node 1's runs start 40 s late: 1.6 at once on average over the 102 s span
+  {
+    pairs_line 1 2 30 1
+    pairs_line 2 2 31 1 | jq -c '(.runs[] | select(.nodeId == "n1") | .startedAtMs, .finishedAtMs) += 40000'
+  } >"$W/pairs.jsonl"
+  run figure "$W/pairs.jsonl" throughput.scaling.pairs2 .note
+  assert_output --partial 'what limits it: not the runs, which took as long as alone, but the dispatch: fewer than 2 ran at once'
 }
 
 @test "no run Succeeded: runs per hour and the speedup are not measured, with why" {
