@@ -377,7 +377,7 @@ def throughput:
               + (if $slower > 1.1 and $s.cpuDuring.machineBusy >= 0.9 then "CPU contention: each run took longer, on a saturated CPU (\(busy($s)))"
                  elif $slower > 1.1 then "each run took longer, the CPU not saturated (\(busy($s)))"
                  elif $s.overlap < 0.9 * $p then "not the runs, which took as long as alone, but the dispatch: fewer than \($p) ran at once (\(busy($s)))"
-                 else "the length of a run itself (its waits): each took as long as alone, \($p) at once (\(busy($s)))" end)
+                 else "the length of a run itself: each took as long as alone, \($p) at once (\(busy($s)))" end)
               + "; \(load($s))")}
        end);
 

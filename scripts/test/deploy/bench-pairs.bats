@@ -87,7 +87,7 @@ figure() {
     pairs_line 2 2 31 1
   } >"$W/pairs.jsonl"
   run figure "$W/pairs.jsonl" throughput.scaling.pairs2 .note
-  assert_output --partial "what limits it: the length of a run itself (its waits): each took as long as alone, 2 at once"
+  assert_output --partial "what limits it: the length of a run itself: each took as long as alone, 2 at once"
   # node 1's runs start 40 s late: 1.6 at once on average over the 102 s span
   {
     pairs_line 1 2 30 1
