@@ -107,3 +107,9 @@ figure() {
   run figure "$W/pairs.jsonl" throughput.scaling.pairs2 .note
   assert_output 'not measured: no run Succeeded over 2 pairs'
 }
+
+@test "bench.sh --only takes the suite's parts and refuses any other" {
+  run "$REPO_DIR/bench/bench.sh" --only pairs,bogus
+  assert_failure
+  assert_output --partial "--only takes history, cp-sim, pairs, lab; got 'bogus'"
+}
