@@ -2,17 +2,20 @@
 # bench/bench.sh: the VPNLens benchmark suite. Builds the lab, measures VPNLens itself
 # (fidelity, readiness, overhead, cost per protocol, the control plane, the control plane with
 # 1,000 simulated nodes on PostgreSQL and SQLite, a year of history, the
-# regression detector), prints a table and writes
+# regression detector, runs per hour over 1, 2 and 4 disjoint lab node pairs), prints a table and writes
 # bench/results/<date>-<shortcommit>.json. Needs root; `sudo ./vpnlens bench` installs what is
 # missing and runs this.
 #
-#   sudo bench/bench.sh [--pairs N] [--repeats N] [--profile full|smoke] [--ref REF] [--out FILE]
+#   sudo bench/bench.sh [--pairs N] [--repeats N] [--profile full|smoke] [--only PARTS] [--ref REF] [--out FILE]
 #
 #   --pairs N      rounds of interleaved VPNLens/bare pairs, one pair per VPN (default 5; the issue
 #                  asks for at least 5)
 #   --repeats N    each TCP and UDP test of a pair, on both sides, N times; the figures are the
 #                  medians, as a run reports them (default 4, the product's; smoke 1)
 #   --profile      full (default) or smoke: one short pass with tiny sizes, for bench/smoke.sh
+#   --only PARTS   only these parts, comma-separated: history, cp-sim, pairs (runs per hour over
+#                  disjoint lab node pairs), lab (the one-node lab: pairs of runs and bare tunnels,
+#                  verdicts, control plane); the others' figures are reported as not measured
 #   --ref REF      the commit to measure (default HEAD), exported clean from git
 #   --out FILE     where the JSON goes (default bench/results/<date>-<shortcommit>.json)
 #
@@ -39,6 +42,8 @@ source "$BENCH_DIR/lib/control_plane.sh"
 source "$BENCH_DIR/lib/history.sh"
 # shellcheck source=lib/cp_sim.sh
 source "$BENCH_DIR/lib/cp_sim.sh"
+# shellcheck source=lib/pairs.sh
+source "$BENCH_DIR/lib/pairs.sh"
 # shellcheck source=lib/profile.sh
 source "$BENCH_DIR/lib/profile.sh"
 # shellcheck source=lib/report.sh
@@ -67,6 +72,7 @@ profile_settings() {
       BENCH_HISTORY_PROFILE_SECONDS=30 BENCH_RETENTION_DAYS=30
       BENCH_DETECTOR_STEP_SERIES=100 BENCH_DETECTOR_NOISE_SERIES=5 BENCH_DETECTOR_NOISE_RUNS=1000
       BENCH_CPSIM_NODES=1000 BENCH_CPSIM_RUNS_PER_NODE=3 BENCH_CPSIM_PHASE_MS=500
+      BENCH_PAIR_COUNTS="1 2 4" BENCH_PAIRS_RUNS_PER_NODE=4
       ;;
     smoke)
       BENCH_PAIRS=${BENCH_PAIRS:-1} BENCH_TCP_SECONDS=2 BENCH_UDP_SECONDS=2 BENCH_REPEATS=${BENCH_REPEATS:-1} BENCH_PING_COUNT=5
@@ -78,6 +84,7 @@ profile_settings() {
       BENCH_HISTORY_PROFILE_SECONDS=3 BENCH_RETENTION_DAYS=7
       BENCH_DETECTOR_STEP_SERIES=5 BENCH_DETECTOR_NOISE_SERIES=1 BENCH_DETECTOR_NOISE_RUNS=100
       BENCH_CPSIM_NODES=50 BENCH_CPSIM_RUNS_PER_NODE=2 BENCH_CPSIM_PHASE_MS=100
+      BENCH_PAIR_COUNTS="1 2" BENCH_PAIRS_RUNS_PER_NODE=1
       ;;
     *) die "--profile must be full or smoke, got '$1'" ;;
   esac
@@ -107,6 +114,8 @@ config_json() {
     --argjson historyNodes "$BENCH_HISTORY_NODES" --argjson historyHours "$BENCH_HISTORY_HOURS" \
     --argjson historyRequests "$BENCH_HISTORY_REQUESTS" --argjson stepSeries "$BENCH_DETECTOR_STEP_SERIES" \
     --argjson noiseSeries "$BENCH_DETECTOR_NOISE_SERIES" --argjson noiseRuns "$BENCH_DETECTOR_NOISE_RUNS" \
+    --arg pairCounts "$BENCH_PAIR_COUNTS" \
+    --argjson pairsRunsPerNode "$BENCH_PAIRS_RUNS_PER_NODE" --arg only "$ONLY" \
     '{profile: $profile, pairs: $pairs, vpns: $ARGS.positional,
       runSettings: {tcpSeconds: $tcp, udpSeconds: $udp, omitSeconds: $omit, repeats: $repeats, maxRepeats: $repeats,
                     pingCount: $pings, pingIntervalSeconds: $interval, udpTargetMbps: $mbps},
@@ -116,7 +125,8 @@ config_json() {
       seedSmall: $seedSmall, seedMain: $seedMain, seedLarge: $seedLarge,
       wrkSeconds: $wrkSeconds, wrkReps: $wrkReps, wrkConnections: $conns,
       historyNodes: $historyNodes, historyHours: $historyHours, historyRequests: $historyRequests,
-      detectorStepSeries: $stepSeries, detectorNoiseSeries: $noiseSeries, detectorNoiseRuns: $noiseRuns}' --args "${BENCH_VPNS[@]}"
+      detectorStepSeries: $stepSeries, detectorNoiseSeries: $noiseSeries, detectorNoiseRuns: $noiseRuns,
+      pairCounts: ($pairCounts | split(" ") | map(tonumber)), pairsRunsPerNode: $pairsRunsPerNode, only: (if $only == "" then null else $only end)}' --args "${BENCH_VPNS[@]}"
 }
 
 # Safe to call twice: stops what the suite started, takes the lab down, lets the lab go.
@@ -192,9 +202,35 @@ part_history() {
   history_detector
 }
 
+# want PART: PART is measured (every part is, without --only).
+want() { [[ -z "$ONLY" || ",$ONLY," == *",$1,"* ]]; }
+
+# not_measured_part KEY...: figures of a part --only left out.
+not_measured_part() {
+  local key
+  for key in "$@"; do not_measured "$key" "left out (--only $ONLY)"; done
+}
+
+# part_main_lab: the one-node lab: the main app, interleaved pairs, verdicts, the control plane.
+part_main_lab() {
+  local node_id settings
+  bench_lab_up
+  mapfile -t settings < <(run_settings_env)
+  app_start main "$BENCH_PORT" "${settings[@]}"
+  node_id=$(app_register_lab_node "$BENCH_PORT")
+  log_info "seeding $BENCH_SEED_MAIN stored runs into the main app"
+  bench_tool seed --db "$(app_db main)" --runs "$BENCH_SEED_MAIN" --template "$BENCH_TEMPLATE" \
+    --tokens-out "$BENCH_WORK/tokens-main.txt" >"$BENCH_WORK/seed-main.json" || die "seeding the main app failed"
+  cp_idle_memory main
+
+  part_lab "$node_id"
+  measure_false_differences "$BENCH_PORT"
+  part_control_plane "$node_id"
+}
+
 main() {
-  local out='' ref=HEAD node_id machine started cfg
-  PROFILE=full
+  local out='' ref=HEAD machine started cfg part
+  PROFILE=full ONLY=
   while (($#)); do
     case "$1" in
       --pairs)
@@ -208,6 +244,10 @@ main() {
       --profile)
         PROFILE=${2:-}
         shift 2 || die "--profile needs full or smoke"
+        ;;
+      --only)
+        ONLY=${2:-}
+        shift 2 || die "--only needs parts: history, cp-sim, pairs, lab"
         ;;
       --ref)
         ref=${2:-}
@@ -230,6 +270,9 @@ main() {
   profile_settings "$PROFILE"
   validate_positive_int --pairs "$BENCH_PAIRS"
   validate_positive_int --repeats "$BENCH_REPEATS"
+  for part in ${ONLY//,/ }; do
+    [[ "$part" =~ ^(history|cp-sim|pairs|lab)$ ]] || die "--only takes history, cp-sim, pairs, lab; got '$part'"
+  done
   validate_root
   validate_tools
   started=$(date -u +%FT%TZ)
@@ -247,23 +290,12 @@ main() {
   out=${out:-$BENCH_DIR/results/$(date -u +%Y-%m-%d)-$(repo_git rev-parse --short "$BENCH_COMMIT").json}
   bench_publish
   # no lab needed: measured before the lab is taken, so the lab is not held for it
-  part_history
-  part_cp_sim
+  if want history; then part_history; else not_measured_part history detector historyRetention; fi
+  if want cp-sim; then part_cp_sim; else not_measured_part cpSim.postgres cpSim.sqlite; fi
 
-  bench_lab_acquire "${VPNLENS_BENCH_LAB_WAIT:-1800}"
-  bench_lab_up
-  local settings
-  mapfile -t settings < <(run_settings_env)
-  app_start main "$BENCH_PORT" "${settings[@]}"
-  node_id=$(app_register_lab_node "$BENCH_PORT")
-  log_info "seeding $BENCH_SEED_MAIN stored runs into the main app"
-  bench_tool seed --db "$(app_db main)" --runs "$BENCH_SEED_MAIN" --template "$BENCH_TEMPLATE" \
-    --tokens-out "$BENCH_WORK/tokens-main.txt" >"$BENCH_WORK/seed-main.json" || die "seeding the main app failed"
-  cp_idle_memory main
-
-  part_lab "$node_id"
-  measure_false_differences "$BENCH_PORT"
-  part_control_plane "$node_id"
+  if want pairs || want lab; then bench_lab_acquire "${VPNLENS_BENCH_LAB_WAIT:-1800}"; fi
+  if want pairs; then part_pairs; else not_measured_part "${PAIRS_DECLARED[@]/#/pairs.}"; fi
+  if want lab; then part_main_lab; fi
 
   cfg=$(config_json)
   # mkdir -p, not install -d: that resets the mode of a directory that exists (/tmp, for --out /tmp/x)

@@ -45,6 +45,8 @@ readonly FIGURES=(
   history.query.p95 history.query.p50 history.query.p99 history.databaseSize history.databaseSizeAfterRetention
   detector.delay.normal detector.falseAlarms.normal detector.delay.heavyTailed detector.falseAlarms.heavyTailed
   detector.delay.bimodal detector.falseAlarms.bimodal
+  throughput.runsPerHour.pairs1 throughput.runsPerHour.pairs2 throughput.scaling.pairs2
+  throughput.runsPerHour.pairs4 throughput.scaling.pairs4
 )
 
 # tap_line N ID RESULTS_JSON: one TAP line for one figure.

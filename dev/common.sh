@@ -8,11 +8,12 @@ readonly STATE_DIR="${VPNLENS_STATE:-$REPO_DIR/.vpnlens}"
 
 # What the app, the lab, the tests and the benchmark suite need from Debian (wrk: the permalink
 # page under load, in the suite and its smoke; postgresql: the tests' own PostgreSQL cluster; prometheus: its promtool
-# parses /metrics and checks deploy/prometheus in the tests). Installed only when missing.
+# parses /metrics and checks deploy/prometheus in the tests; libstrongswan-standard-plugins: the openssl and gcm
+# plugins the lab's and the ipsec driver's charon load, only a Recommends of libstrongswan). Installed only when missing.
 readonly DEBIAN_PACKAGES=(
   ca-certificates curl jq openssl python3 python3-yaml iproute2 iputils-ping procps psmisc ethtool sudo
   openssh-server openssh-client iperf3 wireguard-tools wireguard-go nebula openvpn
-  charon-systemd strongswan-swanctl libcharon-extra-plugins
+  charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins
   caddy docker-compose shellcheck shfmt bats bats-assert bats-support bats-file chromium tini wrk
   postgresql
   prometheus

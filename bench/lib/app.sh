@@ -114,10 +114,12 @@ app_api() {
     -H 'Content-Type: application/json' ${body:+--data "$body"}
 }
 
-# app_register_lab_node PORT: the lab node as dev/up.sh registers it; prints its id.
+# app_register_lab_node PORT [INDEX]: a lab node (the first by default) as dev/up.sh registers it, with
+# the VPN endpoint it measures against where the lab names one; prints its id.
 app_register_lab_node() {
   local port=$1 node
-  node=$(jq -c '.nodes[0] | {name, host, port, user, hostKeyFingerprint, privateKeyPath}' "$BENCH_LAB_DIR/nodes.json")
+  node=$(jq -c --argjson i "${2:-0}" '.nodes[$i] | {name, host, port, user, hostKeyFingerprint, privateKeyPath}
+    + (if .endpoint then {endpoint} else {} end)' "$BENCH_LAB_DIR/nodes.json")
   app_api "$port" POST /api/nodes "$node" | jq -r .id
 }
 

@@ -1,6 +1,6 @@
 # The figures of the suite from its evidence (bench/lib/*.sh write it; bench.sh calls this).
 # Inputs (--slurpfile): $runs $bare $switch $idle $first $push $pushDashboards $intake $locked $circuits $permalink $missing $profile
-#   $verdicts $history $historySeed $historyRetention $detector $cpSim;
+#   $verdicts $history $historySeed $historyRetention $detector $cpSim $pairs;
 # (--argjson) $cfg. Output: an array of figures
 #   {id, figure, unit, value, spread: {min, max} | null, n, target, pass: true | false | null, note}
 # where pass null means "no target, shown for information" or "not measured" (the note says which).
@@ -330,4 +330,57 @@ def detector:
          note: "\($k.noise.alerts) alerts over \($k.noise.series) seeded series of \($k.noise.runs / $k.noise.series | round) results each, \($d.m) of \($d.n)"}
     end;
 
-[fidelity, readiness, overhead, cost, control_plane, cp_sim, false_differences, history, detector]
+# Runs per hour over P disjoint node/endpoint pairs (bench/lib/pairs.sh), from the stored times: the
+# runs that Succeeded over the first start to the last finish; how many ran at once on average (the
+# runs' start-to-finish time over that span); and, beside 1 pair, the speedup and what limited it.
+def pair_stats($p):
+  ($pairs | map(select(.pairs == $p)) | first) as $e
+  | if $e == null then null else
+      ($e.runs | map(select(.startedAtMs != null and .finishedAtMs != null))) as $ran
+      | (($ran | map(.finishedAtMs) | max) - ($ran | map(.startedAtMs) | min)) as $span
+      | ($ran | map(select(.state == "Succeeded")) | length) as $ok
+      | $e + {span: $span, ok: $ok, ran: ($ran | length),
+          perHour: (if $span > 0 and $ok > 0 then $ok * 3600000 / $span else null end),
+          overlap: (if $span > 0 then ($ran | map(.finishedAtMs - .startedAtMs) | add) / $span else null end),
+          runSeconds: ($ran | map((.finishedAtMs - .startedAtMs) / 1000)),
+          firstStartSeconds: (if ($ran | length) == 0 then null
+            else (($ran | map(.startedAtMs) | min) - ($e.runs | map(.queuedAtMs) | min)) / 1000 end),
+          states: ($e.runs | group_by(.state) | map("\(.[0].state) \(length)") | join(", "))}
+    end;
+
+def throughput:
+  def load($s): "load average \($s.loadAverage.before[0]) before, up to \($s.loadAverage.max1m) during, \($s.loadAverage.after[0]) after on \($s.cores) cores";
+  def busy($s): "machine CPU busy \($s.cpuDuring.machineBusy * 100 | round) % of the time, the app \($s.cpuDuring.appCores) cores";
+  pair_stats(1) as $one
+  | (1, 2, 4) as $p
+  | pair_stats($p) as $s
+  | (missing_reason("pairs.\($p)") // "no data") as $why
+  | "Throughput: runs per hour over \($p) disjoint node/endpoint pair\(if $p == 1 then "" else "s" end)" as $what
+  | (if $s == null or $s.perHour == null then
+       unmeasured("throughput.runsPerHour.pairs\($p)"; $what; "runs/h"; "—";
+         if $s == null then $why else "no run Succeeded (\($s.states))" end)
+     else
+       {id: "throughput.runsPerHour.pairs\($p)", figure: $what, unit: "runs/h", value: ($s.perHour | r(1)), spread: null,
+        n: $s.ok, target: "—", pass: null,
+        note: "\($s.runsPerNode) run\(if $s.runsPerNode == 1 then "" else "s" end) per node of direct + \($s.protocols | map(title) | join(" + ")) at the shortest settings, all queued at once; \($s.ok) of \($s.runs | length) Succeeded (\($s.states))\(if $s.allEnded then "" else ", NOT every run ended in time" end); first start to last finish \($s.span / 1000 | r(1)) s, first start \($s.firstStartSeconds | r(1)) s after the first queued; runs at once on average \($s.overlap | r(2)); a run \($s.runSeconds | median | r(1)) s start to finish [\($s.runSeconds | min | r(1))–\($s.runSeconds | max | r(1))]; \(busy($s)); \(load($s))"}
+     end),
+    (select($p > 1)
+     | "Throughput: speedup of \($p) disjoint pairs over 1 (runs per hour)" as $what
+     | if $s == null or $s.perHour == null or $one == null or $one.perHour == null then
+         unmeasured("throughput.scaling.pairs\($p)"; $what; "ratio"; "—";
+           if $s == null or $s.perHour == null then (if $s == null then $why else "no run Succeeded over \($p) pairs" end)
+           else missing_reason("pairs.1") // "1 pair measured nothing" end)
+       else
+         ($s.perHour / $one.perHour) as $x
+         | (($s.runSeconds | median) / ($one.runSeconds | median)) as $slower
+         | {id: "throughput.scaling.pairs\($p)", figure: $what, unit: "ratio", value: ($x | r(2)), spread: null, n: $s.ok,
+            target: "—", pass: null,
+            note: ("\($s.perHour | r(1)) against \($one.perHour | r(1)) runs/h: \($x / $p * 100 | round) % of linear; runs at once on average \($s.overlap | r(2)), each \($slower | r(2))x as long as alone (\($s.runSeconds | median | r(1)) s against \($one.runSeconds | median | r(1)) s); what limits it: "
+              + (if $slower > 1.1 and $s.cpuDuring.machineBusy >= 0.9 then "CPU contention: each run took longer, on a saturated CPU (\(busy($s)))"
+                 elif $slower > 1.1 then "each run took longer, the CPU not saturated (\(busy($s)))"
+                 elif $s.overlap < 0.9 * $p then "not the runs, which took as long as alone, but the dispatch: fewer than \($p) ran at once (\(busy($s)))"
+                 else "the length of a run itself: each took as long as alone, \($p) at once (\(busy($s)))" end)
+              + "; \(load($s))")}
+       end);
+
+[fidelity, readiness, overhead, cost, control_plane, cp_sim, false_differences, history, detector, throughput]

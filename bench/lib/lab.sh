@@ -47,9 +47,13 @@ without_lock() {
 
 bench_lab() { VPNLENS_LAB_LOCK="$BENCH_INNER_LAB_LOCK" VPNLENS_LAB_DIR="$BENCH_LAB_DIR" without_lock "$LAB_SH" "$@"; }
 
+# bench_lab_up [NODES [ENDPOINTS]]: a fresh lab (default 1 node, 1 endpoint); node N measures against
+# endpoint ((N-1) % ENDPOINTS) + 1.
 bench_lab_up() {
-  log_info "building the lab (1 node)"
-  bench_lab up --nodes 1 --recreate >>"$BENCH_WORK/logs/lab.log" 2>&1 || die "lab.sh up failed; see $BENCH_WORK/logs/lab.log"
+  local nodes=${1:-1} endpoints=${2:-1}
+  log_info "building the lab ($nodes node(s), $endpoints endpoint(s))"
+  bench_lab up --nodes "$nodes" --endpoints "$endpoints" --recreate >>"$BENCH_WORK/logs/lab.log" 2>&1 ||
+    die "lab.sh up failed; see $BENCH_WORK/logs/lab.log"
 }
 
 bench_lab_down() {

@@ -57,7 +57,8 @@ report_figures() {
     --slurpfile verdicts "$(_slurp "$w/verdicts.jsonl")" \
     --slurpfile history "$(_slurp "$w/history.json")" --slurpfile historySeed "$(_slurp "$w/history-seed.json")" \
     --slurpfile historyRetention "$(_slurp "$w/history-retention.json")" \
-    --slurpfile detector "$(_slurp "$w/detector.json")" --slurpfile cpSim "$(_slurp "$w/cp-sim.jsonl")"
+    --slurpfile detector "$(_slurp "$w/detector.json")" --slurpfile cpSim "$(_slurp "$w/cp-sim.jsonl")" \
+    --slurpfile pairs "$(_slurp "$w/pairs.jsonl")"
 }
 
 # report_write OUT CFG_JSON MACHINE_BEFORE STARTED_ISO: the results JSON.
@@ -78,7 +79,7 @@ report_write() {
     --slurpfile history "$(_slurp "$BENCH_WORK/history.json")" --slurpfile historySeed "$(_slurp "$BENCH_WORK/history-seed.json")" \
     --slurpfile detector "$(_slurp "$BENCH_WORK/detector.json")" --slurpfile cpSim "$(_slurp "$BENCH_WORK/cp-sim.jsonl")" \
     --slurpfile runs "$(_slurp "$BENCH_WORK/runs.jsonl")" --slurpfile bare "$(_slurp "$BENCH_WORK/bare.jsonl")" \
-    --slurpfile verdicts "$(_slurp "$BENCH_WORK/verdicts.jsonl")" '
+    --slurpfile pairs "$(_slurp "$BENCH_WORK/pairs.jsonl")" --slurpfile verdicts "$(_slurp "$BENCH_WORK/verdicts.jsonl")" '
     {date: $date, finished: $finished, commit: $commit, shortCommit: $short, ref: $ref,
      machine: ($machine + {loadAverageAfter: $loadAfter}), settings: $cfg,
      summary: {pass: ($figures | map(select(.pass == true)) | length),
@@ -94,7 +95,7 @@ report_write() {
            udp: [.udp[]? | {bitsPerSecond, jitterMs, lostPercent}], latencyIdleRttMs: .latencyIdle.rttMs, cpu, recovery}]}],
        bare: $bare, switchLadder: $switch, firstPhase: $first, push: $push, pushDashboards: $pushDashboards, intake: $intake, circuits: [$circuits[] | .rssMb.samples |= length],
        permalink: $permalink, profile: $profile, history: $history, historySeed: $historySeed,
-       detector: $detector, verdicts: $verdicts, cpSim: $cpSim}}' >"$out.tmp"
+       detector: $detector, verdicts: $verdicts, cpSim: $cpSim, pairs: $pairs}}' >"$out.tmp"
   mv -f "$out.tmp" "$out"
 }
 

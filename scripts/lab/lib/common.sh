@@ -133,7 +133,7 @@ validate_tools() {
   log_error "missing tools:"
   local line
   while IFS= read -r line; do printf '  %s\n' "$line" >&2; done <<<"$missing"
-  die "install them, e.g.: apt-get install -y wireguard-go wireguard-tools iperf3 openssh-server nebula openvpn charon-systemd strongswan-swanctl libcharon-extra-plugins openssl curl jq python3 iproute2 iputils-ping"
+  die "install them, e.g.: apt-get install -y wireguard-go wireguard-tools iperf3 openssh-server nebula openvpn charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins openssl curl jq python3 iproute2 iputils-ping"
 }
 
 # --- waiting --------------------------------------------------------------------
