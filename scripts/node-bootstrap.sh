@@ -443,6 +443,12 @@ Keys every protocol has:
   BACKEND_URL  an HTTP URL on the control-plane endpoint, reached through the tunnel (ladder rung 5)
   IPERF_PORT   iperf3 server port on the peer (default 5201)
 
+Keys for runs over IPv6 (settings.ipVersion 6; without them such a run fails saying why):
+  PEER_IP6     the peer's IPv6 address through this protocol (for direct: the endpoint's on the underlay)
+  TUNNEL_IP6   this node's IPv6 address inside the tunnel, with its prefix length, for drivers that set it
+               (wireguard, openvpn)
+  BACKEND_URL6 the backend URL over IPv6 (ladder rung 5); without it rung 5 asks BACKEND_URL
+
 Driver keys:
   direct     UNDERLAY_IF (e.g. eth0)
   wireguard  WG_INTERFACE (e.g. $WG_INTERFACE), WG_CONFIG (a wg-quick config with MTU = $WG_MTU);
@@ -455,7 +461,7 @@ Driver keys:
   ipsec      IPSEC_CONFIG (a swanctl.conf: connections and secrets, a child with
              start_action = start), IPSEC_INTERFACE (ipsec0: the TUN of strongSwan's
              kernel-libipsec, MTU 1400); apt-get install charon-systemd strongswan-swanctl
-             libcharon-extra-plugins where you want that driver
+             libcharon-extra-plugins libstrongswan-standard-plugins where you want that driver
 
 With the compose.yaml deployment (docs/deployment.md):
 
