@@ -7,6 +7,12 @@ public sealed class ProtocolResult
 
     public Guid RunId { get; set; }
 
+    /// <summary>The run's node, copied from the run when its results are stored, so a node's series is one range of an index.</summary>
+    public Guid NodeId { get; set; }
+
+    /// <summary>When the run ended, copied with <see cref="NodeId"/>: results are stored once the run has ended, and that time never moves.</summary>
+    public DateTimeOffset FinishedAt { get; set; }
+
     public required string Protocol { get; set; }
 
     public bool Succeeded { get; set; }

@@ -23,16 +23,18 @@ public static class HistorySeed
             run.FinishedAt = at;
             run.DeadlineAt = at.AddMinutes(10);
             rows.Add(run);
-            rows.Add(Result(run.Id, Protocols.Direct, mbps is null ? null : 940));
-            rows.Add(Result(run.Id, Protocols.WireGuard, mbps));
+            rows.Add(Result(run, Protocols.Direct, mbps is null ? null : 940));
+            rows.Add(Result(run, Protocols.WireGuard, mbps));
         }
 
         return rows;
     }
 
-    private static ProtocolResult Result(Guid runId, string protocol, double? downloadMbps) => new()
+    private static ProtocolResult Result(Run run, string protocol, double? downloadMbps) => new()
     {
-        RunId = runId,
+        RunId = run.Id,
+        NodeId = run.NodeId,
+        FinishedAt = run.FinishedAt!.Value,
         Protocol = protocol,
         Succeeded = downloadMbps is not null,
         ErrorMessage = downloadMbps is null ? "tunnel did not come up" : null,

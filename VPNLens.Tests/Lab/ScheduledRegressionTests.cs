@@ -318,6 +318,8 @@ public sealed partial class ScheduledRegressionTests : LabAppTests
                 rows.Add(new ProtocolResult
                 {
                     RunId = run.Id,
+                    NodeId = run.NodeId,
+                    FinishedAt = at,
                     Protocol = protocol,
                     Succeeded = true,
                     UploadMedianBitsPerSecond = Around(measured.Select(r => r.UploadMedianBitsPerSecond!.Value).ToList(), random),

@@ -118,7 +118,7 @@ public sealed class CallbackIntake(
         }
 
         var (trigger, reason) = ResultsOutcome.Of(report);
-        var rows = ResultsOutcome.Rows(runId, report);
+        var rows = ResultsOutcome.Rows(runId, report).ToList();
         RunTransition? transition = null;
         var outcome = await ApplyOnceAsync(db, runId, messageId, "results", requireRunning: false, async () =>
         {
@@ -129,6 +129,11 @@ public sealed class CallbackIntake(
             }
 
             await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.ResultsJson, System.Text.Encoding.UTF8.GetString(body)), cancellationToken);
+
+            // The move has ended the run (or found it ended): each row takes the run's node and end, which never change again.
+            var finishedAt = await db.Runs.Where(r => r.Id == runId).Select(r => r.FinishedAt).SingleAsync(cancellationToken)
+                ?? throw new InvalidOperationException($"Run {runId} has results but no end time.");
+            rows.ForEach(r => (r.NodeId, r.FinishedAt) = (run.NodeId, finishedAt));
             db.ProtocolResults.AddRange(rows);
             await db.SaveChangesAsync(cancellationToken);
         }, cancellationToken);

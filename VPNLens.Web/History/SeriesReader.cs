@@ -11,9 +11,11 @@ namespace VPNLens.Web.History;
 public sealed record HistoryEntry(Guid RunId, DateTimeOffset At, RunState State, bool Succeeded, RunSettings? Settings, ProtocolResult? Result);
 
 /// <summary>
-/// Reads the history of one node × protocol from the stored run-level results (never the raw samples, never a results body).
-/// The run columns come from the covering index on (NodeId, FinishedAt, State, Protocols, Id), so a year of runs is read
-/// without touching the run rows, whose results body makes each one several pages long.
+/// Reads the history of one node × protocol from the stored run-level results (never the raw samples, never a results body),
+/// in two range scans merged here: the node's runs from the covering index on (NodeId, FinishedAt, State, Protocols, Id),
+/// which also gives the runs that ended without results, and the node's results for the protocol from the covering index
+/// on (NodeId, Protocol, FinishedAt, figures…, RunId). Neither touches a run row, whose results body makes each one several
+/// pages long, and neither looks a result up by its run's id.
 /// </summary>
 public sealed class SeriesReader(IDbContextFactory<AppDbContext> dbFactory)
 {
@@ -22,30 +24,44 @@ public sealed class SeriesReader(IDbContextFactory<AppDbContext> dbFactory)
         Guid nodeId, string protocol, DateTimeOffset? from, DateTimeOffset? to, int? latest, bool withSettings, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = Query(db, nodeId, protocol, from, to);
 
         // Protocols is stored as one text column; which runs measured this protocol is decided here.
-        var rows = new List<HistoryEntry>();
-        await foreach (var row in query.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        var runs = new List<SeriesRow>();
+        await foreach (var run in Runs(db, nodeId, from, to).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            if (!row.Protocols.Contains(protocol, StringComparer.Ordinal))
+            if (!run.Protocols.Contains(protocol, StringComparer.Ordinal))
             {
                 continue;
             }
 
-            rows.Add(new HistoryEntry(row.Id, row.FinishedAt!.Value, row.State, row.Result?.Succeeded == true, null, row.Result));
-            if (rows.Count == latest)
+            runs.Add(run);
+            if (runs.Count == latest)
             {
                 break;
             }
         }
 
-        rows.Reverse();
+        if (runs.Count == 0)
+        {
+            return [];
+        }
+
+        // The results of exactly the time the runs span (all of from–to, or only the latest runs'), matched by run.
+        var results = await Results(db, nodeId, protocol, runs[^1].FinishedAt!.Value, runs[0].FinishedAt!.Value)
+            .ToDictionaryAsync(r => r.RunId, cancellationToken);
+        var rows = new List<HistoryEntry>(runs.Count);
+        for (var i = runs.Count - 1; i >= 0; i--)
+        {
+            var run = runs[i];
+            var result = results.GetValueOrDefault(run.Id);
+            rows.Add(new HistoryEntry(run.Id, run.FinishedAt!.Value, run.State, result?.Succeeded == true, null, result));
+        }
+
         return withSettings ? await WithSettingsAsync(db, rows, cancellationToken) : rows;
     }
 
-    /// <summary>The node's finished runs in this range, latest first, each with this protocol's figures if it has them.</summary>
-    internal static IQueryable<SeriesRow> Query(AppDbContext db, Guid nodeId, string protocol, DateTimeOffset? from, DateTimeOffset? to)
+    /// <summary>The node's finished runs in this range, latest first: the columns the runs' covering index holds.</summary>
+    internal static IQueryable<SeriesRow> Runs(AppDbContext db, Guid nodeId, DateTimeOffset? from, DateTimeOffset? to)
     {
         var runs = db.Runs.AsNoTracking()
             .Where(r => r.NodeId == nodeId && r.FinishedAt != null && r.State != RunState.Cancelled);
@@ -59,32 +75,30 @@ public sealed class SeriesReader(IDbContextFactory<AppDbContext> dbFactory)
             runs = runs.Where(r => r.FinishedAt <= end);
         }
 
-        return
-            from run in runs
-            join result in db.ProtocolResults.Where(p => p.Protocol == protocol) on run.Id equals result.RunId into results
-            from result in results.DefaultIfEmpty()
-            orderby run.FinishedAt descending
-            select new SeriesRow
-            {
-                Id = run.Id,
-                FinishedAt = run.FinishedAt,
-                State = run.State,
-                Protocols = run.Protocols,
-                Result = result == null ? null : new ProtocolResult
-                {
-                    RunId = result.RunId,
-                    Protocol = result.Protocol,
-                    Succeeded = result.Succeeded,
-                    UploadMedianBitsPerSecond = result.UploadMedianBitsPerSecond,
-                    DownloadMedianBitsPerSecond = result.DownloadMedianBitsPerSecond,
-                    LatencyIdleP50Ms = result.LatencyIdleP50Ms,
-                    UdpJitterMs = result.UdpJitterMs,
-                    UdpLossPercent = result.UdpLossPercent,
-                    SetupMs = result.SetupMs,
-                    RecoveryMs = result.RecoveryMs,
-                },
-            };
+        return runs
+            .OrderByDescending(r => r.FinishedAt)
+            .Select(r => new SeriesRow { Id = r.Id, FinishedAt = r.FinishedAt, State = r.State, Protocols = r.Protocols });
     }
+
+    /// <summary>The node's results for this protocol whose runs ended in [from, to]: the columns the series index holds.</summary>
+    internal static IQueryable<ProtocolResult> Results(AppDbContext db, Guid nodeId, string protocol, DateTimeOffset from, DateTimeOffset to) =>
+        db.ProtocolResults.AsNoTracking()
+            .Where(p => p.NodeId == nodeId && p.Protocol == protocol && p.FinishedAt >= from && p.FinishedAt <= to)
+            .Select(p => new ProtocolResult
+            {
+                RunId = p.RunId,
+                NodeId = p.NodeId,
+                FinishedAt = p.FinishedAt,
+                Protocol = p.Protocol,
+                Succeeded = p.Succeeded,
+                UploadMedianBitsPerSecond = p.UploadMedianBitsPerSecond,
+                DownloadMedianBitsPerSecond = p.DownloadMedianBitsPerSecond,
+                LatencyIdleP50Ms = p.LatencyIdleP50Ms,
+                UdpJitterMs = p.UdpJitterMs,
+                UdpLossPercent = p.UdpLossPercent,
+                SetupMs = p.SetupMs,
+                RecoveryMs = p.RecoveryMs,
+            });
 
     private static async Task<List<HistoryEntry>> WithSettingsAsync(AppDbContext db, List<HistoryEntry> rows, CancellationToken cancellationToken)
     {
@@ -105,7 +119,7 @@ public sealed class SeriesReader(IDbContextFactory<AppDbContext> dbFactory)
     }
 }
 
-/// <summary>A run as the series reads it: the columns the covering index holds, and this protocol's figures.</summary>
+/// <summary>A run as the series reads it: the columns the runs' covering index holds.</summary>
 internal sealed class SeriesRow
 {
     public Guid Id { get; init; }
@@ -115,6 +129,4 @@ internal sealed class SeriesRow
     public RunState State { get; init; }
 
     public required List<string> Protocols { get; init; }
-
-    public ProtocolResult? Result { get; init; }
 }

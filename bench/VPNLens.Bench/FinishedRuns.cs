@@ -115,6 +115,8 @@ internal sealed class FinishedRuns
             store.Add(new ProtocolResult
             {
                 RunId = run.Id,
+                NodeId = nodeId,
+                FinishedAt = finished,
                 Protocol = row.Protocol,
                 Succeeded = row.Succeeded,
                 ErrorPhase = row.ErrorPhase,

@@ -118,6 +118,7 @@ public sealed class CallbacksApiTests : IAsyncLifetime
         Assert.Equal(["direct", "nebula", "wireguard"], rows.Select(r => r.Protocol));
         Assert.Equal(900e6, rows.Single(r => r.Protocol == "wireguard").UploadMedianBitsPerSecond);
         Assert.Equal("rung_ping", rows.Single(r => r.Protocol == "nebula").ErrorPhase);
+        Assert.All(rows, r => Assert.Equal((run.NodeId, stored.FinishedAt!.Value), (r.NodeId, r.FinishedAt)));
 
         using var redelivered = await client.SendAsync(SignedCallbacks.Request(run.Id, "results", run.CallbackSecret, SignedCallbacks.Results(), "msg_results"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);

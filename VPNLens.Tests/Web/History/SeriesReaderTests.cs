@@ -24,16 +24,19 @@ public sealed class SeriesReaderTests : IAsyncLifetime
         Assert.SkipWhen(TestPostgres.SuiteProvider == DatabaseProvider.Postgres, "The query plan asked for is SQLite's.");
         var ct = TestContext.Current.CancellationToken;
 
-        var plan = await SeriesPlanAsync(ct);
+        var plan = await PlanAsync(db => SeriesReader.Runs(db, Guid.NewGuid(), DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow), ct);
 
-        var runs = Assert.Single(plan, d => d.Contains(" r ", StringComparison.Ordinal) || d.Contains("Runs", StringComparison.Ordinal));
+        var runs = Assert.Single(plan);
         Assert.Contains("USING COVERING INDEX IX_Runs_NodeId_FinishedAt", runs, StringComparison.Ordinal);
         Assert.DoesNotContain(plan, d => d.Contains("TEMP B-TREE", StringComparison.Ordinal));
     }
 
-    /// <summary>Each result's row carries its JSON: the figures the series needs come from an index once SQLite has statistics.</summary>
+    /// <summary>
+    /// A year of a node's results is one range of the series index, figures included: no lookup by run id for each
+    /// result, and no result row (each carries its error text) read.
+    /// </summary>
     [Fact]
-    public async Task With_statistics_the_series_reads_results_from_the_covering_index_of_figures()
+    public async Task The_series_reads_results_by_one_range_scan_of_the_series_index()
     {
         Assert.SkipWhen(TestPostgres.SuiteProvider == DatabaseProvider.Postgres, "The query plan asked for is SQLite's.");
         var ct = TestContext.Current.CancellationToken;
@@ -41,12 +44,35 @@ public sealed class SeriesReaderTests : IAsyncLifetime
         var runs = Enumerable.Range(0, 40).Select(_ => Seed.Run(node.Id, RunState.Succeeded, protocols: ["wireguard"])).ToList();
         await database.AddAsync([node, .. runs]);
         await database.AddAsync([.. runs.SelectMany(r => new[] { Protocols.Direct, Protocols.WireGuard }, (r, protocol) =>
-            new ProtocolResult { RunId = r.Id, Protocol = protocol, Succeeded = true, UploadMedianBitsPerSecond = 1e9 })]);
-
+            new ProtocolResult { RunId = r.Id, NodeId = node.Id, FinishedAt = r.StartedAt!.Value, Protocol = protocol, Succeeded = true, UploadMedianBitsPerSecond = 1e9 })]);
         await new SqliteStatisticsSweeper(database.Factory, TimeProvider.System, NullLogger<SqliteStatisticsSweeper>.Instance).RefreshAsync(ct);
 
-        var results = Assert.Single(await SeriesPlanAsync(ct), d => d.Contains(" p ", StringComparison.Ordinal) || d.Contains("ProtocolResults", StringComparison.Ordinal));
-        Assert.Contains("USING COVERING INDEX IX_ProtocolResults_Figures", results, StringComparison.Ordinal);
+        var plan = await PlanAsync(db => SeriesReader.Results(db, node.Id, Protocols.WireGuard, DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow), ct);
+
+        var results = Assert.Single(plan);
+        Assert.Contains("USING COVERING INDEX IX_ProtocolResults_Series (NodeId=? AND Protocol=? AND FinishedAt>? AND FinishedAt<?)", results, StringComparison.Ordinal);
+    }
+
+    /// <summary>Results are matched to the node's runs: another node's result in the same time is never read as this node's.</summary>
+    [Fact]
+    public async Task A_series_holds_the_results_of_its_own_node_and_marks_its_runs_without_one()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var node = Seed.Node();
+        var other = Seed.Node("node2");
+        await database.AddAsync(node, other);
+        var end = DateTimeOffset.UtcNow.AddHours(-1);
+        var rows = HistorySeed.Daily(node.Id, end, 100, null, 90);
+        var timedOut = Seed.Run(node.Id, RunState.TimedOut, protocols: [Protocols.WireGuard]);
+        timedOut.FinishedAt = end.AddHours(-12);
+        await database.AddAsync([.. rows, timedOut, .. HistorySeed.Daily(other.Id, end, 50, 60, 70)]);
+
+        var series = await new SeriesReader(database.Factory).ReadAsync(node.Id, Protocols.WireGuard, null, null, null, withSettings: false, ct);
+
+        Assert.Equal([RunState.Succeeded, RunState.Failed, RunState.TimedOut, RunState.Succeeded], series.Select(e => e.State));
+        Assert.Equal([100e6, null, null, 90e6], series.Select(e => e.Result?.DownloadMedianBitsPerSecond));
+        Assert.Equal([true, false, false, true], series.Select(e => e.Succeeded));
+        Assert.Equal(series.OrderBy(e => e.At).Select(e => e.RunId), series.Select(e => e.RunId));
     }
 
     [Fact]
@@ -68,9 +94,9 @@ public sealed class SeriesReaderTests : IAsyncLifetime
         Assert.All(withSettings, e => Assert.Equal(30, e.Settings!.TcpSeconds));
     }
 
-    private Task<List<string>> SeriesPlanAsync(CancellationToken ct) => database.WithDbAsync(async db =>
+    private Task<List<string>> PlanAsync<T>(Func<AppDbContext, IQueryable<T>> queryOf, CancellationToken ct) => database.WithDbAsync(async db =>
     {
-        var query = SeriesReader.Query(db, Guid.NewGuid(), Protocols.WireGuard, DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow);
+        var query = queryOf(db);
         await db.Database.OpenConnectionAsync(ct);
         await using var command = query.CreateDbCommand();
         command.CommandText = $"EXPLAIN QUERY PLAN {command.CommandText}";

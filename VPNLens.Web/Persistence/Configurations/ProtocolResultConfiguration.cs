@@ -29,6 +29,23 @@ internal sealed class ProtocolResultConfiguration : IEntityTypeConfiguration<Pro
             r.SetupMs,
             r.RecoveryMs,
         }).HasDatabaseName("IX_ProtocolResults_Figures");
+        // A node × protocol series in one range scan, latest first, its figures from the index alone: no lookup by run id
+        // for each of a year's results.
+        builder.HasIndex(r => new
+        {
+            r.NodeId,
+            r.Protocol,
+            r.FinishedAt,
+            r.Succeeded,
+            r.UploadMedianBitsPerSecond,
+            r.DownloadMedianBitsPerSecond,
+            r.LatencyIdleP50Ms,
+            r.UdpJitterMs,
+            r.UdpLossPercent,
+            r.SetupMs,
+            r.RecoveryMs,
+            r.RunId,
+        }).HasDatabaseName("IX_ProtocolResults_Series");
         builder.HasOne<Run>().WithMany().HasForeignKey(r => r.RunId).OnDelete(DeleteBehavior.Cascade);
     }
 }

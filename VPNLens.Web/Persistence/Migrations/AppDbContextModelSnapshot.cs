@@ -505,8 +505,14 @@ namespace VPNLens.Web.Persistence.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double?>("LatencyIdleP50Ms")
                         .HasColumnType("REAL");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Protocol")
                         .IsRequired()
@@ -541,6 +547,9 @@ namespace VPNLens.Web.Persistence.Migrations
 
                     b.HasIndex("RunId", "Protocol", "Succeeded", "UploadMedianBitsPerSecond", "DownloadMedianBitsPerSecond", "LatencyIdleP50Ms", "UdpJitterMs", "UdpLossPercent", "SetupMs", "RecoveryMs")
                         .HasDatabaseName("IX_ProtocolResults_Figures");
+
+                    b.HasIndex("NodeId", "Protocol", "FinishedAt", "Succeeded", "UploadMedianBitsPerSecond", "DownloadMedianBitsPerSecond", "LatencyIdleP50Ms", "UdpJitterMs", "UdpLossPercent", "SetupMs", "RecoveryMs", "RunId")
+                        .HasDatabaseName("IX_ProtocolResults_Series");
 
                     b.ToTable("ProtocolResults");
                 });

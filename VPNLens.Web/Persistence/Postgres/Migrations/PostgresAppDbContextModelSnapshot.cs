@@ -544,8 +544,14 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<long>("FinishedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<double?>("LatencyIdleP50Ms")
                         .HasColumnType("double precision");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Protocol")
                         .IsRequired()
@@ -580,6 +586,9 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
 
                     b.HasIndex("RunId", "Protocol", "Succeeded", "UploadMedianBitsPerSecond", "DownloadMedianBitsPerSecond", "LatencyIdleP50Ms", "UdpJitterMs", "UdpLossPercent", "SetupMs", "RecoveryMs")
                         .HasDatabaseName("IX_ProtocolResults_Figures");
+
+                    b.HasIndex("NodeId", "Protocol", "FinishedAt", "Succeeded", "UploadMedianBitsPerSecond", "DownloadMedianBitsPerSecond", "LatencyIdleP50Ms", "UdpJitterMs", "UdpLossPercent", "SetupMs", "RecoveryMs", "RunId")
+                        .HasDatabaseName("IX_ProtocolResults_Series");
 
                     b.ToTable("ProtocolResults");
                 });
