@@ -14,12 +14,14 @@
 #                  medians, as a run reports them (default 4, the product's; smoke 1)
 #   --profile      full (default) or smoke: one short pass with tiny sizes, for bench/smoke.sh
 #   --only PARTS   only these parts, comma-separated: history, cp-sim, pairs (runs per hour over
-#                  disjoint lab node pairs), lab (the one-node lab: pairs of runs and bare tunnels,
-#                  verdicts, control plane); the others' figures are reported as not measured
+#                  disjoint lab node pairs), verdicts (false differences at the product's default
+#                  settings, ~45 min), lab (the one-node lab: pairs of runs and bare tunnels,
+#                  verdicts at the bench's settings, control plane); the others' figures are
+#                  reported as not measured
 #   --ref REF      the commit to measure (default HEAD), exported clean from git
 #   --out FILE     where the JSON goes (default bench/results/<date>-<shortcommit>.json)
 #
-# Environment: VPNLENS_BENCH_PORT (5180; +1 to +3 are used too), VPNLENS_BENCH_STATE
+# Environment: VPNLENS_BENCH_PORT (5180; +1 to +4 are used too), VPNLENS_BENCH_STATE
 # (.vpnlens/bench), VPNLENS_BENCH_LAB_WAIT (1800 s to wait for a lab test to finish).
 # Holds the lab's lock for the whole suite and always takes the lab down.
 # shellcheck source-path=SCRIPTDIR
@@ -46,8 +48,9 @@ source "$BENCH_DIR/lib/cp_sim.sh"
 source "$BENCH_DIR/lib/pairs.sh"
 # shellcheck source=lib/profile.sh
 source "$BENCH_DIR/lib/profile.sh"
-# shellcheck source=lib/report.sh
+# shellcheck source=lib/verdicts.sh
 source "$BENCH_DIR/lib/verdicts.sh"
+# shellcheck source=lib/report.sh
 source "$BENCH_DIR/lib/report.sh"
 
 readonly BENCH_PORT="${VPNLENS_BENCH_PORT:-5180}"
@@ -72,7 +75,7 @@ profile_settings() {
       BENCH_HISTORY_PROFILE_SECONDS=30 BENCH_RETENTION_DAYS=30
       BENCH_DETECTOR_STEP_SERIES=100 BENCH_DETECTOR_NOISE_SERIES=5 BENCH_DETECTOR_NOISE_RUNS=1000
       BENCH_CPSIM_NODES=1000 BENCH_CPSIM_RUNS_PER_NODE=3 BENCH_CPSIM_PHASE_MS=500
-      BENCH_PAIR_COUNTS="1 2 4" BENCH_PAIRS_RUNS_PER_NODE=4
+      BENCH_PAIR_COUNTS="1 2 4" BENCH_PAIRS_RUNS_PER_NODE=4 BENCH_VERDICT_RUNS=8
       ;;
     smoke)
       BENCH_PAIRS=${BENCH_PAIRS:-1} BENCH_TCP_SECONDS=2 BENCH_UDP_SECONDS=2 BENCH_REPEATS=${BENCH_REPEATS:-1} BENCH_PING_COUNT=5
@@ -84,7 +87,7 @@ profile_settings() {
       BENCH_HISTORY_PROFILE_SECONDS=3 BENCH_RETENTION_DAYS=7
       BENCH_DETECTOR_STEP_SERIES=5 BENCH_DETECTOR_NOISE_SERIES=1 BENCH_DETECTOR_NOISE_RUNS=100
       BENCH_CPSIM_NODES=50 BENCH_CPSIM_RUNS_PER_NODE=2 BENCH_CPSIM_PHASE_MS=100
-      BENCH_PAIR_COUNTS="1 2" BENCH_PAIRS_RUNS_PER_NODE=1
+      BENCH_PAIR_COUNTS="1 2" BENCH_PAIRS_RUNS_PER_NODE=1 BENCH_VERDICT_RUNS=0
       ;;
     *) die "--profile must be full or smoke, got '$1'" ;;
   esac
@@ -115,7 +118,7 @@ config_json() {
     --argjson historyRequests "$BENCH_HISTORY_REQUESTS" --argjson stepSeries "$BENCH_DETECTOR_STEP_SERIES" \
     --argjson noiseSeries "$BENCH_DETECTOR_NOISE_SERIES" --argjson noiseRuns "$BENCH_DETECTOR_NOISE_RUNS" \
     --arg pairCounts "$BENCH_PAIR_COUNTS" \
-    --argjson pairsRunsPerNode "$BENCH_PAIRS_RUNS_PER_NODE" --arg only "$ONLY" \
+    --argjson pairsRunsPerNode "$BENCH_PAIRS_RUNS_PER_NODE" --argjson verdictRuns "$BENCH_VERDICT_RUNS" --arg only "$ONLY" \
     '{profile: $profile, pairs: $pairs, vpns: $ARGS.positional,
       runSettings: {tcpSeconds: $tcp, udpSeconds: $udp, omitSeconds: $omit, repeats: $repeats, maxRepeats: $repeats,
                     pingCount: $pings, pingIntervalSeconds: $interval, udpTargetMbps: $mbps},
@@ -126,7 +129,7 @@ config_json() {
       wrkSeconds: $wrkSeconds, wrkReps: $wrkReps, wrkConnections: $conns,
       historyNodes: $historyNodes, historyHours: $historyHours, historyRequests: $historyRequests,
       detectorStepSeries: $stepSeries, detectorNoiseSeries: $noiseSeries, detectorNoiseRuns: $noiseRuns,
-      pairCounts: ($pairCounts | split(" ") | map(tonumber)), pairsRunsPerNode: $pairsRunsPerNode, only: (if $only == "" then null else $only end)}' --args "${BENCH_VPNS[@]}"
+      pairCounts: ($pairCounts | split(" ") | map(tonumber)), pairsRunsPerNode: $pairsRunsPerNode, verdictRunsAtDefaults: $verdictRuns, only: (if $only == "" then null else $only end)}' --args "${BENCH_VPNS[@]}"
 }
 
 # Safe to call twice: stops what the suite started, takes the lab down, lets the lab go.
@@ -247,7 +250,7 @@ main() {
         ;;
       --only)
         ONLY=${2:-}
-        shift 2 || die "--only needs parts: history, cp-sim, pairs, lab"
+        shift 2 || die "--only needs parts: history, cp-sim, pairs, verdicts, lab"
         ;;
       --ref)
         ref=${2:-}
@@ -271,7 +274,7 @@ main() {
   validate_positive_int --pairs "$BENCH_PAIRS"
   validate_positive_int --repeats "$BENCH_REPEATS"
   for part in ${ONLY//,/ }; do
-    [[ "$part" =~ ^(history|cp-sim|pairs|lab)$ ]] || die "--only takes history, cp-sim, pairs, lab; got '$part'"
+    [[ "$part" =~ ^(history|cp-sim|pairs|verdicts|lab)$ ]] || die "--only takes history, cp-sim, pairs, verdicts, lab; got '$part'"
   done
   validate_root
   validate_tools
@@ -293,8 +296,9 @@ main() {
   if want history; then part_history; else not_measured_part history detector historyRetention; fi
   if want cp-sim; then part_cp_sim; else not_measured_part cpSim.postgres cpSim.sqlite; fi
 
-  if want pairs || want lab; then bench_lab_acquire "${VPNLENS_BENCH_LAB_WAIT:-1800}"; fi
+  if want pairs || want verdicts || want lab; then bench_lab_acquire "${VPNLENS_BENCH_LAB_WAIT:-1800}"; fi
   if want pairs; then part_pairs; else not_measured_part "${PAIRS_DECLARED[@]/#/pairs.}"; fi
+  if want verdicts; then part_verdict_defaults; else not_measured_part verdict.falseDifferenceDefaults; fi
   if want lab; then part_main_lab; fi
 
   cfg=$(config_json)

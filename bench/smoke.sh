@@ -41,7 +41,7 @@ readonly FIGURES=(
   controlPlane.sim.postgres.duplicates controlPlane.sim.sqlite.dispatchP95 controlPlane.sim.sqlite.intake
   controlPlane.sim.sqlite.lost controlPlane.sim.sqlite.duplicates
   memory.idle memory.circuits
-  verdict.falseDifference
+  verdict.falseDifference verdict.falseDifferenceDefaults
   history.query.p95 history.query.p50 history.query.p99 history.databaseSize history.databaseSizeAfterRetention
   detector.delay.normal detector.falseAlarms.normal detector.delay.heavyTailed detector.falseAlarms.heavyTailed
   detector.delay.bimodal detector.falseAlarms.bimodal

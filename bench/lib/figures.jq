@@ -1,6 +1,6 @@
 # The figures of the suite from its evidence (bench/lib/*.sh write it; bench.sh calls this).
 # Inputs (--slurpfile): $runs $bare $switch $idle $first $push $pushDashboards $intake $locked $circuits $permalink $missing $profile
-#   $verdicts $history $historySeed $historyRetention $detector $cpSim $pairs;
+#   $verdicts $verdictsDefaults $history $historySeed $historyRetention $detector $cpSim $pairs;
 # (--argjson) $cfg. Output: an array of figures
 #   {id, figure, unit, value, spread: {min, max} | null, n, target, pass: true | false | null, note}
 # where pass null means "no target, shown for information" or "not measured" (the note says which).
@@ -221,22 +221,30 @@ def control_plane:
 
 # How often the verdict calls a difference between two runs of the same path (consecutive runs of one
 # protocol, compared as GET /api/compare compares them): every such call is a false one.
-def false_differences:
-  ($verdicts | map(select(.call != "no_confidence"))) as $judged
-  | "Verdict: false differences, the same path run twice" as $what
+def false_differences_of($calls; $id; $what; $where; $missing):
+  ($calls | map(select(.call != "no_confidence"))) as $judged
   | if ($judged | length) == 0 then
-      unmeasured("verdict.falseDifference"; $what; "%"; "<= 5";
-        if ($verdicts | length) == 0 then "no protocol has two succeeded runs to compare"
-        else "\($verdicts | length) comparisons, none with an interval (one repetition per run), so the verdict calls no difference" end)
+      unmeasured($id; $what; "%"; "<= 5";
+        if $missing != null then $missing
+        elif ($calls | length) == 0 then "no protocol has two succeeded runs to compare"
+        else "\($calls | length) comparisons, none with an interval (one repetition per run), so the verdict calls no difference" end)
     else
-      def rate($xs): ($xs | map(select(.call == "different")) | length) * 100 / ($xs | length);
-      ($judged | group_by(.protocol) | map({protocol: .[0].protocol, n: length, different: map(select(.call == "different")) | length})) as $by
-      | rate($judged) as $rate
-      | {id: "verdict.falseDifference", figure: $what, unit: "%", value: ($rate | r(2)),
+      ($judged | map(select(.call == "different"))) as $different
+      | ($judged | group_by(.protocol) | map({protocol: .[0].protocol, n: length, different: map(select(.call == "different")) | length})) as $by
+      | (($different | length) * 100 / ($judged | length)) as $rate
+      | {id: $id, figure: $what, unit: "%", value: ($rate | r(2)),
          spread: ($by | map(.different * 100 / .n) | {min: min, max: max}), n: ($judged | length), target: "<= 5",
          pass: ($rate <= 5),
-         note: "\($judged | map(select(.call == "different")) | length) of \($judged | length) metric comparisons called different (\($by | map("\(.protocol | title) \(.different)/\(.n)") | join(", "))); consecutive runs of each protocol at the bench's settings (\($cfg.settingsLabel)), not the product's defaults; \(($verdicts | length) - ($judged | length)) without an interval not counted"}
+         note: "\($different | length) of \($judged | length) metric comparisons called different (\($by | map("\(.protocol | title) \(.different)/\(.n)") | join(", "))\(if ($different | length) > 0 then ": " + ($different | map(.metric) | join(", ")) else "" end)); \($where); \(($calls | length) - ($judged | length)) without an interval not counted"}
     end;
+
+def false_differences:
+  false_differences_of($verdicts; "verdict.falseDifference"; "Verdict: false differences, the same path run twice";
+    "consecutive runs of each protocol at the bench's settings (\($cfg.settingsLabel))"; missing_reason("verdict.falseDifference")),
+  false_differences_of($verdictsDefaults; "verdict.falseDifferenceDefaults";
+    "Verdict: false differences at the default settings, the same path run twice";
+    "consecutive runs of direct alone at the product's default settings (an app given no Runs:Settings), each comparison with the node's other runs as its run-to-run spread";
+    missing_reason("verdict.falseDifferenceDefaults"));
 
 def history:
   ($historySeed[0] // null) as $seed

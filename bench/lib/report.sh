@@ -54,7 +54,7 @@ report_figures() {
     --slurpfile locked "$(_slurp "$w/intake-locked.json")" --slurpfile circuits "$(_slurp "$w/circuits.json")" \
     --slurpfile permalink "$(_slurp "$w/permalink.jsonl")" --slurpfile missing "$(_slurp "$w/not-measured.jsonl")" \
     --slurpfile switch "$(_slurp "$w/switch.jsonl")" --slurpfile profile "$(_slurp "$w/profile.json")" \
-    --slurpfile verdicts "$(_slurp "$w/verdicts.jsonl")" \
+    --slurpfile verdicts "$(_slurp "$w/verdicts.jsonl")" --slurpfile verdictsDefaults "$(_slurp "$w/verdicts-defaults.jsonl")" \
     --slurpfile history "$(_slurp "$w/history.json")" --slurpfile historySeed "$(_slurp "$w/history-seed.json")" \
     --slurpfile historyRetention "$(_slurp "$w/history-retention.json")" \
     --slurpfile detector "$(_slurp "$w/detector.json")" --slurpfile cpSim "$(_slurp "$w/cp-sim.jsonl")" \
