@@ -15,7 +15,7 @@
 #   --profile      full (default) or smoke: one short pass with tiny sizes, for bench/smoke.sh
 #   --only PARTS   only these parts, comma-separated: history, cp-sim, pairs (runs per hour over
 #                  disjoint lab node pairs), verdicts (false differences at the product's default
-#                  settings, ~45 min), lab (the one-node lab: pairs of runs and bare tunnels,
+#                  settings, ~65 min), lab (the one-node lab: pairs of runs and bare tunnels,
 #                  verdicts at the bench's settings, control plane); the others' figures are
 #                  reported as not measured
 #   --ref REF      the commit to measure (default HEAD), exported clean from git
@@ -75,7 +75,7 @@ profile_settings() {
       BENCH_HISTORY_PROFILE_SECONDS=30 BENCH_RETENTION_DAYS=30
       BENCH_DETECTOR_STEP_SERIES=100 BENCH_DETECTOR_NOISE_SERIES=5 BENCH_DETECTOR_NOISE_RUNS=1000
       BENCH_CPSIM_NODES=1000 BENCH_CPSIM_RUNS_PER_NODE=3 BENCH_CPSIM_PHASE_MS=500
-      BENCH_PAIR_COUNTS="1 2 4" BENCH_PAIRS_RUNS_PER_NODE=4 BENCH_VERDICT_RUNS=8
+      BENCH_PAIR_COUNTS="1 2 4" BENCH_PAIRS_RUNS_PER_NODE=4 BENCH_VERDICT_RUNS=7
       ;;
     smoke)
       BENCH_PAIRS=${BENCH_PAIRS:-1} BENCH_TCP_SECONDS=2 BENCH_UDP_SECONDS=2 BENCH_REPEATS=${BENCH_REPEATS:-1} BENCH_PING_COUNT=5

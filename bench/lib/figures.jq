@@ -243,7 +243,7 @@ def false_differences:
     "consecutive runs of each protocol at the bench's settings (\($cfg.settingsLabel))"; missing_reason("verdict.falseDifference")),
   false_differences_of($verdictsDefaults; "verdict.falseDifferenceDefaults";
     "Verdict: false differences at the default settings, the same path run twice";
-    "consecutive runs of direct alone at the product's default settings (an app given no Runs:Settings), each comparison with the node's other runs as its run-to-run spread";
+    "consecutive runs of direct + WireGuard at the product's default settings (an app given no Runs:Settings), each comparison with the node's other runs as its run-to-run spread";
     missing_reason("verdict.falseDifferenceDefaults"));
 
 def history:

@@ -101,7 +101,7 @@ defaults_figure() {
     "${inputs[@]}" | jq -c '.[] | select(.id == "verdict.falseDifferenceDefaults")'
 }
 
-@test "the defaults' runs are compared from their own folder into their own evidence, direct only" {
+@test "the defaults' runs are compared from their own folder into their own evidence, for the protocols named" {
   mkdir -p "$BENCH_WORK/verdict-runs"
   local i
   for i in 1 2 3; do
@@ -119,7 +119,7 @@ defaults_figure() {
       echo "$3" >>"$BENCH_WORK/asked"
       echo "{\"changes\": [{\"protocol\": \"direct\", \"metric\": \"tcp_upload\", \"call\": \"within_noise\"}]}"
     }
-    measure_false_differences 5184 "$BENCH_WORK/verdict-runs" "$BENCH_WORK/verdicts-defaults.jsonl" direct
+    measure_false_differences 5184 "$BENCH_WORK/verdict-runs" "$BENCH_WORK/verdicts-defaults.jsonl" direct nebula
   ' _ "$REPO_DIR" "$BENCH_WORK"
   assert_success
   assert_equal "$(cat "$BENCH_WORK/asked")" "$(printf '%s\n' '/api/compare?a=d1&b=d2' '/api/compare?a=d2&b=d3')"
@@ -134,7 +134,7 @@ defaults_figure() {
   run --separate-stderr defaults_figure "$BENCH_WORK/d.jsonl"
   assert_success
   assert_equal "$(jq -r '[.value, .n, .pass] | @tsv' <<<"$output")" "$(printf '50\t2\tfalse')"
-  assert_equal "$(jq -r .note <<<"$output")" "1 of 2 metric comparisons called different (direct 1/2: udp_loss); consecutive runs of direct alone at the product's default settings (an app given no Runs:Settings), each comparison with the node's other runs as its run-to-run spread; 1 without an interval not counted"
+  assert_equal "$(jq -r .note <<<"$output")" "1 of 2 metric comparisons called different (direct 1/2: udp_loss); consecutive runs of direct + WireGuard at the product's default settings (an app given no Runs:Settings), each comparison with the node's other runs as its run-to-run spread; 1 without an interval not counted"
 }
 
 @test "a profile that runs none at the defaults says so, and the figure is not measured with that reason" {
@@ -151,5 +151,5 @@ defaults_figure() {
   refute_output --partial "the lab was built"
   run --separate-stderr defaults_figure /dev/null "$BENCH_WORK/not-measured.jsonl"
   assert_success
-  assert_equal "$(jq -r '[.n, .pass, .note] | @tsv' <<<"$output")" "$(printf '0\t\tnot measured: the smoke profile runs none (a run takes ~5 min at the defaults)')"
+  assert_equal "$(jq -r '[.n, .pass, .note] | @tsv' <<<"$output")" "$(printf '0\t\tnot measured: the smoke profile runs none (a run takes ~9 min at the defaults)')"
 }
