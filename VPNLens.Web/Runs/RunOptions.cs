@@ -6,11 +6,14 @@ public sealed class RunOptions
 {
     public const string Section = "Runs";
 
-    /// <summary>How long a dispatched run of direct and one VPN has to post its final results before it is TimedOut.</summary>
+    /// <summary>
+    /// How long a dispatched run of direct and one VPN has to post its final results before it is TimedOut; a run whose
+    /// settings may take longer gets half again its longest estimate (<see cref="Core.Runs.RunDeadline"/>).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Deadline { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Added to <see cref="Deadline"/> for each further protocol a run measures (one takes ~2.5 min at the default settings).</summary>
+    /// <summary>Added to <see cref="Deadline"/> for each further protocol a run measures.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan DeadlinePerExtraProtocol { get; set; } = TimeSpan.FromMinutes(4);
 

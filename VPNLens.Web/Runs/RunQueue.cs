@@ -99,18 +99,8 @@ public sealed class RunQueue(
     /// <summary>The configured settings a run's own choices are applied over.</summary>
     public RunSettings DefaultSettings => options.Value.Settings;
 
-    /// <summary>The configured deadline; for a run with settings of its own, stretched to half again its longest estimate where that is later.</summary>
-    private TimeSpan Timeout(RunSettings settings, int protocolCount)
-    {
-        var configured = RunDeadline.For(options.Value.Deadline, options.Value.DeadlinePerExtraProtocol, protocolCount);
-        if (settings == options.Value.Settings)
-        {
-            return configured;
-        }
-
-        var longest = RunDurationEstimate.For(settings, protocolCount).Longest * 1.5;
-        return longest > configured ? longest : configured;
-    }
+    private TimeSpan Timeout(RunSettings settings, int protocolCount) =>
+        RunDeadline.For(options.Value.Deadline, options.Value.DeadlinePerExtraProtocol, settings, protocolCount);
 
     /// <summary>Cancels a queued or running run; false when it had already ended.</summary>
     public async Task<bool> CancelAsync(Guid runId, CancellationToken cancellationToken) =>

@@ -38,7 +38,7 @@ internal sealed class FinishedRuns
         protocols = [.. rows.Select(r => r.Protocol)];
         (var trigger, reason) = ResultsOutcome.Of(report);
         state = RunLifecycle.Decide(RunState.Running, false, trigger).Move!.To;
-        timeout = RunDeadline.For(Defaults.Deadline, Defaults.DeadlinePerExtraProtocol, protocols.Count);
+        timeout = RunDeadline.For(Defaults.Deadline, Defaults.DeadlinePerExtraProtocol, settings, protocols.Count);
         nextSequence = lastSequence + 1;
     }
 

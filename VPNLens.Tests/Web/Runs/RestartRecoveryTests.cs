@@ -104,6 +104,11 @@ public sealed class RestartRecoveryTests : IAsyncLifetime
             ["Runs:Deadline"] = Deadline.ToString(),
             ["Runs:DeadlinePerExtraProtocol"] = "00:00:00",
             ["Ssh:ScriptsPath"] = scripts,
+            // Short enough that the configured deadline decides, not the settings' own estimate (the stub measures nothing).
+            ["Runs:Settings:TcpSeconds"] = "1",
+            ["Runs:Settings:UdpSeconds"] = "1",
+            ["Runs:Settings:Repeats"] = "1",
+            ["Runs:Settings:MaxRepeats"] = "1",
         },
         services => services.AddSingleton<TimeProvider>(clock),
         dataDirectory: data);
