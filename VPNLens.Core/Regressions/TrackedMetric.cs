@@ -1,9 +1,13 @@
+using System.Linq.Expressions;
 using VPNLens.Core.Results;
 
 namespace VPNLens.Core.Regressions;
 
-/// <summary>A run-level figure whose history is watched, which way is better, and how to read it from a stored result.</summary>
-public sealed record TrackedMetric(string Key, string Label, string Unit, bool HigherIsBetter, Func<ProtocolResult, double?> Value)
+/// <summary>
+/// A run-level figure whose history is watched, which way is better, and which property of a stored result holds it
+/// (<see cref="Column"/>, an expression a query can read that one column by; <see cref="Value"/> reads it from a result).
+/// </summary>
+public sealed record TrackedMetric(string Key, string Label, string Unit, bool HigherIsBetter, Expression<Func<ProtocolResult, double?>> Column)
 {
     public static readonly TrackedMetric TcpUpload = new("tcp_upload", "TCP upload", "bps", true, r => r.UploadMedianBitsPerSecond);
     public static readonly TrackedMetric TcpDownload = new("tcp_download", "TCP download", "bps", true, r => r.DownloadMedianBitsPerSecond);
@@ -12,6 +16,9 @@ public sealed record TrackedMetric(string Key, string Label, string Unit, bool H
     public static readonly TrackedMetric UdpLoss = new("udp_loss", "UDP loss", "percent", false, r => r.UdpLossPercent);
     public static readonly TrackedMetric Setup = new("setup", "Set-up time", "ms", false, r => r.SetupMs);
     public static readonly TrackedMetric Recovery = new("recovery", "Recovery time", "ms", false, r => r.RecoveryMs);
+
+    /// <summary>The figure of a stored result.</summary>
+    public Func<ProtocolResult, double?> Value { get; } = Column.Compile();
 
     public static IReadOnlyList<TrackedMetric> All { get; } = [TcpUpload, TcpDownload, LatencyIdleP50, UdpJitter, UdpLoss, Setup, Recovery];
 

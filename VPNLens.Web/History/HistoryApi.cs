@@ -86,7 +86,7 @@ public static class HistoryApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var entries = await reader.ReadAsync(nodeId, protocol!, start, end, null, withSettings: false, cancellationToken);
+        var entries = await reader.ReadFigureAsync(nodeId, protocol!, tracked!, start, end, cancellationToken);
         var csv = format == "csv";
         // auto: a chart's answer is one point a day past what it can show; a CSV export stays run by run unless asked
         var daily = resolution == Day || (resolution is null or Auto && !csv && entries.Count > MaxRawPoints);

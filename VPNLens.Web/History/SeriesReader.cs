@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using VPNLens.Core.Regressions;
 using VPNLens.Core.Results;
@@ -20,85 +22,106 @@ public sealed record HistoryEntry(Guid RunId, DateTimeOffset At, RunState State,
 public sealed class SeriesReader(IDbContextFactory<AppDbContext> dbFactory)
 {
     /// <param name="withSettings">Also read each run's settings (a second, small query by id): only for a short series.</param>
-    public async Task<List<HistoryEntry>> ReadAsync(
-        Guid nodeId, string protocol, DateTimeOffset? from, DateTimeOffset? to, int? latest, bool withSettings, CancellationToken cancellationToken)
+    public Task<List<HistoryEntry>> ReadAsync(
+        Guid nodeId, string protocol, DateTimeOffset? from, DateTimeOffset? to, int? latest, bool withSettings, CancellationToken cancellationToken) =>
+        ReadAsync(nodeId, protocol, null, from, to, latest, withSettings, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReadAsync(Guid, string, DateTimeOffset?, DateTimeOffset?, int?, bool, CancellationToken)"/> over the
+    /// whole range, each result holding only <paramref name="metric"/>'s figure (the other figures null): a year of one
+    /// series reads one figure column instead of all seven.
+    /// </summary>
+    public Task<List<HistoryEntry>> ReadFigureAsync(
+        Guid nodeId, string protocol, TrackedMetric metric, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return ReadAsync(nodeId, protocol, metric, from, to, null, withSettings: false, cancellationToken);
+    }
+
+    private async Task<List<HistoryEntry>> ReadAsync(
+        Guid nodeId, string protocol, TrackedMetric? figure, DateTimeOffset? from, DateTimeOffset? to, int? latest, bool withSettings, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-
-        // Protocols is stored as one text column; which runs measured this protocol is decided here.
-        var runs = new List<SeriesRow>();
-        await foreach (var run in Runs(db, nodeId, from, to).AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            if (!run.Protocols.Contains(protocol, StringComparer.Ordinal))
-            {
-                continue;
-            }
-
-            runs.Add(run);
-            if (runs.Count == latest)
-            {
-                break;
-            }
-        }
-
+        var query = Runs(db, nodeId, protocol, from, to);
+        var runs = await (latest is { } count ? query.Take(count) : query).ToListAsync(cancellationToken);
         if (runs.Count == 0)
         {
             return [];
         }
 
         // The results of exactly the time the runs span (all of from–to, or only the latest runs'), matched by run.
-        var results = await Results(db, nodeId, protocol, runs[^1].FinishedAt!.Value, runs[0].FinishedAt!.Value)
-            .ToDictionaryAsync(r => r.RunId, cancellationToken);
+        var first = DateTimeOffset.FromUnixTimeMilliseconds(runs[^1].FinishedAt);
+        var last = DateTimeOffset.FromUnixTimeMilliseconds(runs[0].FinishedAt);
+        var results = await Results(db, nodeId, protocol, first, last, figure).ToDictionaryAsync(r => r.RunId, cancellationToken);
         var rows = new List<HistoryEntry>(runs.Count);
         for (var i = runs.Count - 1; i >= 0; i--)
         {
             var run = runs[i];
             var result = results.GetValueOrDefault(run.Id);
-            rows.Add(new HistoryEntry(run.Id, run.FinishedAt!.Value, run.State, result?.Succeeded == true, null, result));
+            rows.Add(new HistoryEntry(run.Id, DateTimeOffset.FromUnixTimeMilliseconds(run.FinishedAt), Enum.Parse<RunState>(run.State), result?.Succeeded == true, null, result));
         }
 
         return withSettings ? await WithSettingsAsync(db, rows, cancellationToken) : rows;
     }
 
-    /// <summary>The node's finished runs in this range, latest first: the columns the runs' covering index holds.</summary>
-    internal static IQueryable<SeriesRow> Runs(AppDbContext db, Guid nodeId, DateTimeOffset? from, DateTimeOffset? to)
+    /// <summary>
+    /// The node's finished runs of <paramref name="protocol"/> in this range, latest first: the columns the runs' covering
+    /// index holds. Which runs measured the protocol is decided in the query, on the stored list (one text column, the
+    /// names joined by commas), so the list is never read; the instants are the stored Unix milliseconds
+    /// (<see cref="UnixMillisecondsConverter"/>) and the state its name, as the model stores them on either provider.
+    /// </summary>
+    internal static IQueryable<SeriesRow> Runs(AppDbContext db, Guid nodeId, string protocol, DateTimeOffset? from, DateTimeOffset? to)
     {
-        var runs = db.Runs.AsNoTracking()
-            .Where(r => r.NodeId == nodeId && r.FinishedAt != null && r.State != RunState.Cancelled);
-        if (from is { } start)
-        {
-            runs = runs.Where(r => r.FinishedAt >= start);
-        }
-
-        if (to is { } end)
-        {
-            runs = runs.Where(r => r.FinishedAt <= end);
-        }
-
-        return runs
-            .OrderByDescending(r => r.FinishedAt)
-            .Select(r => new SeriesRow { Id = r.Id, FinishedAt = r.FinishedAt, State = r.State, Protocols = r.Protocols });
+        var measured = $"%,{protocol},%";
+        var cancelled = nameof(RunState.Cancelled);
+        var start = from?.ToUnixTimeMilliseconds() ?? long.MinValue;
+        var end = to?.ToUnixTimeMilliseconds() ?? long.MaxValue;
+        return db.Database.SqlQuery<SeriesRow>($"""
+                SELECT "Id", "FinishedAt", "State" FROM "Runs"
+                WHERE "NodeId" = {nodeId} AND "FinishedAt" >= {start} AND "FinishedAt" <= {end} AND "State" <> {cancelled}
+                  AND (',' || "Protocols" || ',') LIKE {measured}
+                """)
+            .OrderByDescending(r => r.FinishedAt);
     }
 
-    /// <summary>The node's results for this protocol whose runs ended in [from, to]: the columns the series index holds.</summary>
-    internal static IQueryable<ProtocolResult> Results(AppDbContext db, Guid nodeId, string protocol, DateTimeOffset from, DateTimeOffset to) =>
+    /// <summary>
+    /// The node's results for this protocol whose runs ended in [from, to]: the columns the series index holds, every
+    /// figure or only <paramref name="figure"/>'s.
+    /// </summary>
+    internal static IQueryable<ProtocolResult> Results(AppDbContext db, Guid nodeId, string protocol, DateTimeOffset from, DateTimeOffset to, TrackedMetric? figure = null) =>
         db.ProtocolResults.AsNoTracking()
             .Where(p => p.NodeId == nodeId && p.Protocol == protocol && p.FinishedAt >= from && p.FinishedAt <= to)
-            .Select(p => new ProtocolResult
-            {
-                RunId = p.RunId,
-                NodeId = p.NodeId,
-                FinishedAt = p.FinishedAt,
-                Protocol = p.Protocol,
-                Succeeded = p.Succeeded,
-                UploadMedianBitsPerSecond = p.UploadMedianBitsPerSecond,
-                DownloadMedianBitsPerSecond = p.DownloadMedianBitsPerSecond,
-                LatencyIdleP50Ms = p.LatencyIdleP50Ms,
-                UdpJitterMs = p.UdpJitterMs,
-                UdpLossPercent = p.UdpLossPercent,
-                SetupMs = p.SetupMs,
-                RecoveryMs = p.RecoveryMs,
-            });
+            .Select(figure is null ? Figures : OnlyFigure(protocol, figure));
+
+    private static readonly Expression<Func<ProtocolResult, ProtocolResult>> Figures = p => new ProtocolResult
+    {
+        RunId = p.RunId,
+        Protocol = p.Protocol,
+        Succeeded = p.Succeeded,
+        UploadMedianBitsPerSecond = p.UploadMedianBitsPerSecond,
+        DownloadMedianBitsPerSecond = p.DownloadMedianBitsPerSecond,
+        LatencyIdleP50Ms = p.LatencyIdleP50Ms,
+        UdpJitterMs = p.UdpJitterMs,
+        UdpLossPercent = p.UdpLossPercent,
+        SetupMs = p.SetupMs,
+        RecoveryMs = p.RecoveryMs,
+    };
+
+    /// <summary>p => new ProtocolResult { RunId = p.RunId, Protocol = protocol, Succeeded = p.Succeeded, [the metric's property] = p.[it] }.</summary>
+    private static Expression<Func<ProtocolResult, ProtocolResult>> OnlyFigure(string protocol, TrackedMetric metric)
+    {
+        var column = (MemberExpression)metric.Column.Body;
+        var p = metric.Column.Parameters[0];
+        MemberBinding Copy(MemberInfo member) => Expression.Bind(member, Expression.MakeMemberAccess(p, member));
+        return Expression.Lambda<Func<ProtocolResult, ProtocolResult>>(
+            Expression.MemberInit(
+                Expression.New(typeof(ProtocolResult)),
+                Copy(typeof(ProtocolResult).GetProperty(nameof(ProtocolResult.RunId))!),
+                Expression.Bind(typeof(ProtocolResult).GetProperty(nameof(ProtocolResult.Protocol))!, Expression.Constant(protocol)),
+                Copy(typeof(ProtocolResult).GetProperty(nameof(ProtocolResult.Succeeded))!),
+                Copy(column.Member)),
+            p);
+    }
 
     private static async Task<List<HistoryEntry>> WithSettingsAsync(AppDbContext db, List<HistoryEntry> rows, CancellationToken cancellationToken)
     {
@@ -119,14 +142,12 @@ public sealed class SeriesReader(IDbContextFactory<AppDbContext> dbFactory)
     }
 }
 
-/// <summary>A run as the series reads it: the columns the runs' covering index holds.</summary>
+/// <summary>A run as the series reads it: the columns the runs' covering index holds, as stored (Unix milliseconds, the state's name).</summary>
 internal sealed class SeriesRow
 {
     public Guid Id { get; init; }
 
-    public DateTimeOffset? FinishedAt { get; init; }
+    public long FinishedAt { get; init; }
 
-    public RunState State { get; init; }
-
-    public required List<string> Protocols { get; init; }
+    public required string State { get; init; }
 }
