@@ -12,22 +12,42 @@ public sealed class LiveDashboard(DashboardSnapshot snapshot, int recent)
     public DashboardSnapshot Snapshot { get; private set; } = snapshot;
 
     /// <summary>Adds the phase to the node card whose current run it belongs to; false when no card shows that run.</summary>
-    public bool Apply(PhaseRecorded recorded)
+    public bool Apply(PhaseRecorded recorded) => Apply([recorded]) > 0;
+
+    /// <summary>
+    /// Adds the phases to the node cards whose current runs they belong to, each card's progress worked out once for all of
+    /// them; returns how many phases a card showed. A card keeps only the latest report of each phase of each protocol (by
+    /// id, as <see cref="RunProgress"/> reads them), so a phase reported again and again costs no more to show than once.
+    /// </summary>
+    public int Apply(IReadOnlyCollection<PhaseRecorded> recorded)
     {
         ArgumentNullException.ThrowIfNull(recorded);
         var nodes = Snapshot.Nodes.ToList();
-        var at = nodes.FindIndex(n => n.Current?.Id == recorded.RunId);
-        if (at < 0)
+        var applied = 0;
+        foreach (var run in recorded.GroupBy(r => r.RunId))
         {
-            return false;
+            var at = nodes.FindIndex(n => n.Current?.Id == run.Key);
+            if (at < 0)
+            {
+                continue;
+            }
+
+            var status = nodes[at];
+            var current = status.Current!;
+            List<PhaseEvent> phases = [.. (status.CurrentPhases ?? []).Concat(run.Select(r => r.Phase))
+                .GroupBy(p => (p.Protocol, p.Phase))
+                .Select(g => g.MaxBy(p => p.Id)!)
+                .OrderBy(p => p.Id)];
+            nodes[at] = status with { CurrentPhases = phases, CurrentProgress = RunProgress.Of(current.Protocols, phases, current.State, current.StartedAt is not null) };
+            applied += run.Count();
         }
 
-        var status = nodes[at];
-        var run = status.Current!;
-        List<PhaseEvent> phases = [.. (status.CurrentPhases ?? []).Where(p => p.Id != recorded.Phase.Id).Append(recorded.Phase).OrderBy(p => p.Id)];
-        nodes[at] = status with { CurrentPhases = phases, CurrentProgress = RunProgress.Of(run.Protocols, phases, run.State, run.StartedAt is not null) };
-        Snapshot = Snapshot with { Nodes = nodes };
-        return true;
+        if (applied > 0)
+        {
+            Snapshot = Snapshot with { Nodes = nodes };
+        }
+
+        return applied;
     }
 
     /// <summary>Replaces the run's queue and recent rows and its node's card with what was read after it changed state.</summary>

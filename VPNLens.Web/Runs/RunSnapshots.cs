@@ -13,7 +13,7 @@ public sealed record RunSnapshot(Run Run, string NodeName, IReadOnlyList<PhaseEv
     public RunProgress Progress => RunProgress.Of(Run.Protocols, Phases, Run.State, Run.StartedAt is not null);
 }
 
-/// <summary>A node's card on the dashboard; <paramref name="CurrentPhases"/> are the phases of <paramref name="Current"/> so far.</summary>
+/// <summary>A node's card on the dashboard; <paramref name="CurrentPhases"/> are the phases of <paramref name="Current"/> so far (a live dashboard keeps the latest report of each).</summary>
 public sealed record NodeStatus(Node Node, Run? Current, RunProgress? CurrentProgress, Run? LastFinished, int Queued, IReadOnlyList<PhaseEvent>? CurrentPhases = null);
 
 public sealed record QueueEntry(Run Run, string NodeName, int Position);
