@@ -1,4 +1,3 @@
-using MathNet.Numerics.Distributions;
 using MathNet.Numerics.Statistics;
 
 namespace VPNLens.Core.Regressions;
@@ -278,11 +277,12 @@ public sealed class EDivisive(DetectorSettings settings)
         return (atLeast + 1.0) / (settings.Permutations + 1.0);
     }
 
-    private static ChangePoint Describe(IReadOnlyList<double> series, int start, int index, int end, double pValue)
+    /// <summary>The change at <paramref name="index"/> between series[start..index) and series[index..end), with the given p-value.</summary>
+    internal static ChangePoint Describe(IReadOnlyList<double> series, int start, int index, int end, double pValue)
     {
         var before = Summarise(series, start, index);
         var after = Summarise(series, index, end);
-        var (low, high) = WelchInterval(before, after);
+        var (low, high) = Welch.Interval(before, after);
         return new ChangePoint(index, pValue, before, after, low, high);
     }
 
@@ -295,22 +295,5 @@ public sealed class EDivisive(DetectorSettings settings)
         }
 
         return new Segment(values.Length, values.Mean(), values.StandardDeviation());
-    }
-
-    /// <summary>95 % interval of the difference of means with unequal variances (Welch–Satterthwaite degrees of freedom).</summary>
-    private static (double Low, double High) WelchInterval(Segment before, Segment after)
-    {
-        var shift = after.Mean - before.Mean;
-        var va = before.StandardDeviation * before.StandardDeviation / before.Count;
-        var vb = after.StandardDeviation * after.StandardDeviation / after.Count;
-        var standardError = Math.Sqrt(va + vb);
-        if (standardError == 0)
-        {
-            return (shift, shift);
-        }
-
-        var degrees = (va + vb) * (va + vb) / ((va * va / (before.Count - 1)) + (vb * vb / (after.Count - 1)));
-        var t = StudentT.InvCDF(0, 1, degrees, 0.975);
-        return (shift - (t * standardError), shift + (t * standardError));
     }
 }

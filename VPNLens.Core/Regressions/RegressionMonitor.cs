@@ -1,19 +1,23 @@
 namespace VPNLens.Core.Regressions;
 
 /// <summary>
-/// Watches one node × protocol × metric series of run medians. Each result gets a verdict from E-Divisive with means
-/// (Matteson and James 2014, see <see cref="EDivisive.TestTail(IReadOnlyList{double}, int, int, Func{ChangePoint, bool})"/>)
-/// over the latest <see cref="DetectorSettings.Window"/> results: the best split whose later side holds between
-/// <see cref="RegressionPolicy.ShortestTail"/> and all but <see cref="DetectorSettings.MinimumSegment"/> of the window
-/// (so a change missed early is still found later), "worse" when its later side is worse by mean and by median, past
-/// the floor, with the median of the latest results beyond halfway between the two medians, and the permutation test
-/// significant at <see cref="DetectorSettings.SignificanceLevel"/> (the policy's default is tightened for testing after
-/// every run). An alert opens when M of the last N verdicts say worse. While it is open, a result is "recovered" when,
-/// since the change that opened it, a significant change moves the figure back past halfway to the level before; M of
-/// the last N such verdicts close it. Verdicts are recomputed from the series, so the state stays small.
+/// Watches one node × protocol × metric series of run medians. While no alert is open, each result gets a verdict from
+/// a CUSUM of rank scores against a rolling baseline (<see cref="RankCusum"/>: Page's test over the normal scores of
+/// each result's placement among the results before the candidate change): "worse" when the sum is above its
+/// threshold and the mean since the candidate change is worse than the baseline's, past the floor. An alert opens
+/// when M of the last N verdicts say worse; its evidence is the change located by E-Divisive's split statistic near where
+/// the sum last left 0, the levels before and since, with Welch's interval of the shift and Welch's p-value
+/// (descriptive: the split was chosen by the data). While it is open, a result is "recovered" when, since the change that opened it, E-Divisive
+/// with means (Matteson and James 2014, see
+/// <see cref="EDivisive.TestTail(IReadOnlyList{double}, int, int)"/>) finds a significant change that moves the
+/// figure back past halfway to the level before; M of the last N such verdicts close it. Verdicts are recomputed from
+/// the series, so the state stays small.
 /// </summary>
 public sealed class RegressionMonitor(TrackedMetric metric, RegressionPolicy policy)
 {
+    /// <summary>How many results before the sum's candidate change the change may be placed.</summary>
+    private const int ChangeSlack = 3;
+
     private readonly EDivisive detector = new(policy.Detector);
 
     public RegressionStep Evaluate(RegressionState state, IReadOnlyList<SeriesPoint> series)
@@ -26,19 +30,14 @@ public sealed class RegressionMonitor(TrackedMetric metric, RegressionPolicy pol
     private RegressionStep EvaluateClosed(RegressionState state, IReadOnlyList<SeriesPoint> series)
     {
         var epoch = Since(series, state.EpochStart);
+        var values = Values(epoch);
+        var path = RankCusum.Path(values, metric.HigherIsBetter, policy.Cusum);
         var verdicts = new List<bool>();
-        (ChangePoint Point, SeriesPoint[] Window)? latest = null;
-        var windows = LastWindows(epoch).Reverse().ToList();
-        foreach (var window in windows)
+        ChangePoint? latest = null;
+        for (var t = Math.Max(0, values.Length - policy.Rule.N); t < values.Length; t++)
         {
-            if (verdicts.Count(v => v) + (windows.Count - verdicts.Count) < policy.Rule.M)
-            {
-                break;
-            }
-
-            var point = detector.TestTail(Values(window), policy.ShortestTail, window.Length - policy.Detector.MinimumSegment, p => Worse(window, p));
-            verdicts.Add(point is not null);
-            latest ??= point is null ? null : (point, window);
+            latest = Worse(values, path[t], t);
+            verdicts.Add(latest is not null);
         }
 
         if (AlertLatch.Next(false, verdicts, [], policy.Rule) != AlertTransition.Opened || latest is null)
@@ -46,24 +45,46 @@ public sealed class RegressionMonitor(TrackedMetric metric, RegressionPolicy pol
             return new RegressionStep(state, AlertTransition.None, null, null);
         }
 
-        var (change, changeWindow) = latest.Value;
-        var at = changeWindow[change.Index].At;
+        var change = Locate(values, latest);
+        var at = epoch[change.Index].At;
         var opened = new RegressionState(true, state.EpochStart, at, change.Before.Mean, change.After.Mean);
         return new RegressionStep(opened, AlertTransition.Opened, change, at);
     }
 
     /// <summary>
-    /// Whether a split of <paramref name="window"/> is worth its permutation test: the later side is worse by its mean
-    /// and by its median, past the floor, and the median of the latest <see cref="RegressionPolicy.ShortestTail"/>
-    /// results lies beyond halfway between the two sides' medians (one outlier moves a mean, not a median; a change the
-    /// latest results have left is no longer present, while one result in the noise does not undo it).
+    /// Where the change is: the sum leaves 0 at the first result that looks worse, which noise can put a result or two
+    /// early, so the change is E-Divisive's best split (the largest scaled energy distance) of the baseline and the
+    /// results since, searched from <see cref="ChangeSlack"/> results before the sum's candidate to the last but two.
     /// </summary>
-    private bool Worse(SeriesPoint[] window, ChangePoint point)
+    private static ChangePoint Locate(double[] values, ChangePoint candidate)
     {
-        var medianBefore = RobustLevel.Median(Values(window[..point.Index]));
-        var medianAfter = RobustLevel.Median(Values(window[point.Index..]));
-        return metric.IsWorse(point.Shift) && metric.IsWorse(medianAfter - medianBefore) && PastFloor(point)
-            && metric.IsWorse(RobustLevel.Median(Values(window[^policy.ShortestTail..])) - Halfway(medianBefore, medianAfter));
+        var start = candidate.Index - candidate.Before.Count;
+        var segment = values[start..];
+        var first = Math.Max(2, candidate.Index - start - ChangeSlack);
+        var last = segment.Length - 2;
+        if (first > last)
+        {
+            return candidate;
+        }
+
+        var (split, _) = EDivisive.BestSplit(segment, first, last);
+        var point = EDivisive.Describe(values, start, start + split, values.Length, double.NaN);
+        return point with { PValue = Welch.PValue(point.Before, point.After) };
+    }
+
+    /// <summary>
+    /// The change a result's sum stands on when its verdict is "worse": the sum above its threshold, and the mean of
+    /// the results since the candidate change (up to this one) worse than the baseline's and past the floor; else null.
+    /// </summary>
+    private ChangePoint? Worse(double[] values, CusumStep step, int t)
+    {
+        if (step.Statistic <= policy.Cusum.Threshold)
+        {
+            return null;
+        }
+
+        var point = EDivisive.Describe(values, step.BaselineStart, step.ChangeIndex, t + 1, double.NaN);
+        return metric.IsWorse(point.Shift) && PastFloor(point) ? point with { PValue = Welch.PValue(point.Before, point.After) } : null;
     }
 
     private RegressionStep EvaluateOpen(RegressionState state, IReadOnlyList<SeriesPoint> series)

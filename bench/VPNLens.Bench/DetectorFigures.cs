@@ -6,7 +6,8 @@ using VPNLens.Tests.Core.Regressions;
 namespace VPNLens.Bench;
 
 /// <summary>
-/// The regression detector (the app's own <see cref="RegressionMonitor"/>, default policy: E-Divisive, 3 of 3) on
+/// The regression detector (the app's own <see cref="RegressionMonitor"/>, default policy: a CUSUM of rank scores
+/// against a rolling baseline, 3 of 3; <c>--reference</c> and <c>--threshold</c> try other k and h) on
 /// seeded synthetic series, fed one result at a time as runs finish, with the same noise as the tests
 /// (<see cref="SyntheticSeries"/>): normal with RSD 10 %, Student's t (3 df) with the same scale, and two modes
 /// 16 % apart. Delay: results from a -15 % step to the alert opening. False alarms: alerts opened per 1,000
@@ -28,7 +29,11 @@ internal static class DetectorFigures
         var noiseSeries = options.Int("noise-series", 5);
         var noiseRuns = options.Int("noise-runs", 1000);
         var seed = options.Int("seed", 1);
-        var policy = new RegressionPolicy();
+        var defaults = new CusumSettings();
+        var policy = new RegressionPolicy
+        {
+            Cusum = defaults with { Reference = options.Double("reference", defaults.Reference), Threshold = options.Double("threshold", defaults.Threshold) },
+        };
         var monitor = new RegressionMonitor(TrackedMetric.TcpUpload, policy);
         var started = Stopwatch.GetTimestamp();
 
@@ -73,7 +78,9 @@ internal static class DetectorFigures
         {
             m = policy.Rule.M,
             n = policy.Rule.N,
-            window = policy.Detector.Window,
+            reference = policy.Cusum.Reference,
+            threshold = policy.Cusum.Threshold,
+            baseline = policy.Cusum.Baseline,
             stepPercent = (StepLevel - Level) / Level * 100,
             rsdPercent = RsdPercent,
             before,
