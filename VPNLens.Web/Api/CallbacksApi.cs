@@ -11,8 +11,8 @@ public static class CallbacksApi
     public static IEndpointRouteBuilder MapCallbacksApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/runs/{id:guid}").AllowAnonymous().WithTags("Callbacks");
-        group.MapPost("/phases", (Guid id, HttpRequest request, CallbackIntake intake, IOptions<CallbackOptions> options, CancellationToken ct) =>
-            HandleAsync(request, options.Value.MaxBodyBytes, message => intake.AcceptPhaseAsync(id, message, ct), ct));
+        group.MapPost("/phases", (Guid id, HttpRequest request, PhaseBatchWriter phases, IOptions<CallbackOptions> options, CancellationToken ct) =>
+            HandleAsync(request, options.Value.MaxBodyBytes, message => phases.SubmitAsync(id, message, ct), ct));
         group.MapPost("/results", (Guid id, HttpRequest request, CallbackIntake intake, IOptions<CallbackOptions> options, CancellationToken ct) =>
             HandleAsync(request, options.Value.MaxBodyBytes, message => intake.AcceptResultsAsync(id, message, ct), ct));
         return app;

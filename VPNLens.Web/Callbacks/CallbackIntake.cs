@@ -33,25 +33,54 @@ public sealed class CallbackIntake(
     TimeProvider time,
     ILogger<CallbackIntake> logger)
 {
+    /// <summary>The kind a phase event's delivery is recorded with.</summary>
+    internal const string PhaseKind = "phase";
+
     public async Task<CallbackResult> AcceptPhaseAsync(Guid runId, SignedMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
-        var refusal = Authenticate(run, message);
+        var (refusal, phase) = PreparePhase(run, runId, message);
         if (refusal is not null)
         {
             return refusal;
         }
 
+        var outcome = await ApplyOnceAsync(db, runId, message.Id!, PhaseKind, requireRunning: true, async () =>
+        {
+            db.PhaseEvents.Add(phase!);
+            await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
+
+        if (outcome.Outcome == CallbackOutcome.Applied)
+        {
+            await events.PublishAsync(new PhaseRecorded(runId, phase!));
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// A phase event's checks before any write: the run exists, the signature is its secret's, the body parses for
+    /// its protocols. Either the refusal or the row to store (not yet stored).
+    /// </summary>
+    internal (CallbackResult? Refusal, PhaseEvent? Phase) PreparePhase(Run? run, Guid runId, SignedMessage message)
+    {
+        var refusal = Authenticate(run, message);
+        if (refusal is not null)
+        {
+            return (refusal, null);
+        }
+
         var parsed = PhaseReport.Parse(message.Body, run!.Protocols);
         if (!parsed.IsValid)
         {
-            return new CallbackResult(CallbackOutcome.Malformed, parsed.Error!);
+            return (new CallbackResult(CallbackOutcome.Malformed, parsed.Error!), null);
         }
 
         var report = parsed.Value!;
-        var phase = new PhaseEvent
+        return (null, new PhaseEvent
         {
             RunId = runId,
             Protocol = report.Protocol,
@@ -61,21 +90,12 @@ public sealed class CallbackIntake(
             EndedAt = report.EndedAt,
             Detail = report.Detail,
             ReceivedAt = time.GetUtcNow(),
-        };
-
-        var outcome = await ApplyOnceAsync(db, runId, message.Id!, "phase", requireRunning: true, async () =>
-        {
-            db.PhaseEvents.Add(phase);
-            await db.SaveChangesAsync(cancellationToken);
-        }, cancellationToken);
-
-        if (outcome.Outcome == CallbackOutcome.Applied)
-        {
-            await events.PublishAsync(new PhaseRecorded(runId, phase));
-        }
-
-        return outcome;
+        });
     }
+
+    /// <summary>Whether a run in this state takes a phase event (the run state machine's answer).</summary>
+    internal static bool TakesPhases(RunState state) =>
+        RunLifecycle.Decide(state, stopPending: false, RunTrigger.PhaseArrived).IsAllowed;
 
     public async Task<CallbackResult> AcceptResultsAsync(Guid runId, SignedMessage message, CancellationToken cancellationToken)
     {
@@ -181,8 +201,7 @@ public sealed class CallbackIntake(
             return new CallbackResult(CallbackOutcome.Duplicate, "Already applied.");
         }
 
-        if (requireRunning && !RunLifecycle.Decide(
-                await db.Runs.Where(r => r.Id == runId).Select(r => r.State).SingleAsync(cancellationToken), stopPending: false, RunTrigger.PhaseArrived).IsAllowed)
+        if (requireRunning && !TakesPhases(await db.Runs.Where(r => r.Id == runId).Select(r => r.State).SingleAsync(cancellationToken)))
         {
             return new CallbackResult(CallbackOutcome.RunNotRunning, "The run is not running; nothing was changed.");
         }

@@ -42,6 +42,9 @@ public static class BenchmarkQueueExtensions
         services.AddSingleton<RunQueue>();
         services.AddSingleton<RunSecrets>();
         services.AddSingleton<CallbackIntake>();
+        services.AddSingleton<PhaseBatchStore>();
+        services.AddSingleton<PhaseBatchWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<PhaseBatchWriter>());
         services.AddSingleton<IRunFinishedNotifier, HangfireRunFinishedNotifier>();
         services.AddSingleton<IRunDispatchRequests, HangfireRunDispatchRequests>();
         services.AddSingleton<RunResultsFetcher>();

@@ -1,8 +1,10 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using VPNLens.Core.Phases;
 using VPNLens.Core.Runs;
 using VPNLens.Web.Persistence;
 
@@ -24,7 +26,11 @@ public sealed class PostgresRunEventRelay(
 {
     public const string ChannelName = "vpnlens_run_events";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    // PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more.
+    private const int MaxPayloadBytes = 7_000;
+    private const int MaxNoticesPerBatch = 100;
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     private readonly string origin = Guid.NewGuid().ToString("N");
     private readonly Channel<RunEvent> outbox = Channel.CreateUnbounded<RunEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -53,26 +59,46 @@ public sealed class PostgresRunEventRelay(
 
     private async Task SendAsync(NpgsqlDataSource dataSource, CancellationToken stoppingToken)
     {
-        await foreach (var runEvent in outbox.Reader.ReadAllAsync(stoppingToken))
+        // Whatever has queued up goes out in one round trip: one NOTIFY command per event, in order.
+        var pending = new List<RunEvent>(MaxNoticesPerBatch);
+        while (await outbox.Reader.WaitToReadAsync(stoppingToken))
         {
-            var notice = RunEventNotice.From(origin, runEvent);
-            if (notice is null)
+            while (pending.Count < MaxNoticesPerBatch && outbox.Reader.TryRead(out var runEvent))
             {
-                continue;
+                pending.Add(runEvent);
             }
 
+            var payloads = pending.Select(e => RunEventNotice.From(origin, e)).OfType<RunEventNotice>().Select(Payload).ToList();
             try
             {
-                await using var command = dataSource.CreateCommand("SELECT pg_notify(@channel, @payload)");
-                command.Parameters.AddWithValue("channel", ChannelName);
-                command.Parameters.AddWithValue("payload", JsonSerializer.Serialize(notice, Json));
-                await command.ExecuteNonQueryAsync(stoppingToken);
+                if (payloads.Count > 0)
+                {
+                    await using var batch = dataSource.CreateBatch();
+                    foreach (var payload in payloads)
+                    {
+                        var command = new NpgsqlBatchCommand("SELECT pg_notify(@channel, @payload)");
+                        command.Parameters.AddWithValue("channel", ChannelName);
+                        command.Parameters.AddWithValue("payload", payload);
+                        batch.BatchCommands.Add(command);
+                    }
+
+                    await batch.ExecuteNonQueryAsync(stoppingToken);
+                }
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
             {
-                logger.LogWarning("Run {RunId}'s event did not reach the other instances: {Reason}", runEvent.RunId, ex.Message);
+                logger.LogWarning("{Count} run events did not reach the other instances: {Reason}", payloads.Count, ex.Message);
             }
+
+            pending.Clear();
         }
+    }
+
+    /// <summary>The notice as JSON; a phase whose row would not fit PostgreSQL's payload limit goes by its id alone.</summary>
+    internal static string Payload(RunEventNotice notice)
+    {
+        var payload = JsonSerializer.Serialize(notice, Json);
+        return notice.Phase is null || Encoding.UTF8.GetByteCount(payload) <= MaxPayloadBytes ? payload : JsonSerializer.Serialize(notice with { Phase = null }, Json);
     }
 
     private async Task ListenAsync(NpgsqlDataSource dataSource, CancellationToken stoppingToken)
@@ -145,6 +171,8 @@ public sealed class PostgresRunEventRelay(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         switch (notice.Kind)
         {
+            case RunEventNotice.PhaseKind when notice.Phase is { } carried:
+                return new PhaseRecorded(notice.RunId, carried);
             case RunEventNotice.PhaseKind when notice.PhaseId is { } phaseId:
                 var phase = await db.PhaseEvents.AsNoTracking().FirstOrDefaultAsync(p => p.Id == phaseId, cancellationToken);
                 return phase is null ? null : new PhaseRecorded(notice.RunId, phase);
@@ -159,8 +187,11 @@ public sealed class PostgresRunEventRelay(
     }
 }
 
-/// <summary>What a NOTIFY carries: which instance sent it and what changed (well under PostgreSQL's 8,000-byte payload limit).</summary>
-internal sealed record RunEventNotice(string Origin, string Kind, Guid RunId, long? PhaseId = null, RunState? State = null, EmailStatus? Email = null)
+/// <summary>
+/// What a NOTIFY carries: which instance sent it and what changed (under PostgreSQL's 8,000-byte payload limit); a
+/// phase comes with its stored row, so the receiver need not read it back, unless the row is too long for a payload.
+/// </summary>
+internal sealed record RunEventNotice(string Origin, string Kind, Guid RunId, long? PhaseId = null, RunState? State = null, EmailStatus? Email = null, PhaseEvent? Phase = null)
 {
     public const string PhaseKind = "phase";
     public const string StateKind = "state";
@@ -168,7 +199,7 @@ internal sealed record RunEventNotice(string Origin, string Kind, Guid RunId, lo
 
     public static RunEventNotice? From(string origin, RunEvent runEvent) => runEvent switch
     {
-        PhaseRecorded p => new RunEventNotice(origin, PhaseKind, p.RunId, PhaseId: p.Phase.Id),
+        PhaseRecorded p => new RunEventNotice(origin, PhaseKind, p.RunId, PhaseId: p.Phase.Id, Phase: p.Phase),
         RunStateChanged s => new RunEventNotice(origin, StateKind, s.RunId, State: s.State),
         RunEmailChanged e => new RunEventNotice(origin, EmailKind, e.RunId, Email: e.Status),
         _ => null,
