@@ -111,5 +111,5 @@ figure() {
 @test "bench.sh --only takes the suite's parts and refuses any other" {
   run "$REPO_DIR/bench/bench.sh" --only pairs,bogus
   assert_failure
-  assert_output --partial "--only takes history, cp-sim, pairs, lab; got 'bogus'"
+  assert_output --partial "--only takes history, cp-sim, pairs, verdicts, lab; got 'bogus'"
 }
