@@ -80,8 +80,19 @@ public sealed class KilledInstanceTests : IAsyncLifetime
     [Fact]
     public async Task With_the_instance_that_started_a_run_killed_the_deadline_still_holds_on_the_other()
     {
-        // Long enough for the next run's script to start on a loaded machine before its own deadline.
-        var deadline = new Dictionary<string, string> { ["Runs:Deadline"] = "00:00:45", ["Runs:DeadlinePerExtraProtocol"] = "00:00:00" };
+        // The shortest settings (the stub measures nothing): the deadline is half again their longest estimate, about two
+        // minutes for direct and one VPN, long enough for the next run's script to start on a loaded machine before its own.
+        var deadline = new Dictionary<string, string>
+        {
+            ["Runs:Deadline"] = "00:00:45",
+            ["Runs:DeadlinePerExtraProtocol"] = "00:00:00",
+            ["Runs:Settings:TcpSeconds"] = "1",
+            ["Runs:Settings:UdpSeconds"] = "1",
+            ["Runs:Settings:OmitSeconds"] = "0",
+            ["Runs:Settings:Repeats"] = "1",
+            ["Runs:Settings:MaxRepeats"] = "1",
+            ["Runs:Settings:PingCount"] = "1",
+        };
         a = await AppProcess.StartAsync(Settings(deadline));
         using var apiA = a.CreateApiClient(Token);
         var nodeId = await AddNodeAsync(apiA);
@@ -94,7 +105,7 @@ public sealed class KilledInstanceTests : IAsyncLifetime
         a.Kill();
 
         using var apiB = b.CreateApiClient(Token);
-        await b.WaitForRunAsync(apiB, first, r => Status(r) == "TimedOut", 2 * Limit, "timed out by B");
+        await b.WaitForRunAsync(apiB, first, r => Status(r) == "TimedOut", 3 * Limit, "timed out by B");
         await b.WaitForRunAsync(apiB, second, r => Status(r) == "Running" && File.Exists(SeenParams(second)), Limit, "started by B on the node");
         Assert.False(ProcessRunner.IsAlive(script), "B stopped the timed-out run's script before the next run started");
     }
