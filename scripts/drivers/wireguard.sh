@@ -132,9 +132,18 @@ driver_versions() {
     + (if $go != "" then {"wireguard-go": $go} else {"kernel": $kernel} end)'
 }
 
+# _wg_gone: neither the interface nor its wireguard-go is left in this namespace.
+_wg_gone() { ! link_exists "$WG_INTERFACE" && [[ -z "$(driver_daemon_pid)" ]]; }
+
 driver_restart() {
   local conf
   conf=$(wg_config_copy "$WG_INTERFACE")
   wg_quick down "$conf" || log_warn "wireguard: wg-quick down failed during restart"
-  wg_quick up "$conf" || die "wg-quick up $WG_INTERFACE failed during restart"
+  wg_quick up "$conf" && return 0
+  # The old wireguard-go leaves a moment after its interface; until then the name or its UAPI
+  # socket can still be taken. Once more, when it has gone.
+  log_warn "wireguard: wg-quick up $WG_INTERFACE failed during restart; once more when the old one has gone"
+  wg_quick down "$conf" >/dev/null 2>&1 || true
+  poll_until 5000 _wg_gone || log_warn "wireguard: $WG_INTERFACE or its wireguard-go still there after 5 s"
+  wg_quick up "$conf" || die "wg-quick up $WG_INTERFACE failed during restart, twice"
 }

@@ -134,6 +134,20 @@ ENV
   assert_output --partial "wg-quick up vlwg-t1 failed"
 }
 
+@test "wireguard: a restart whose wg-quick up fails tries once more, and a second failure is a failure" {
+  load_driver wireguard required
+  driver_up
+  queue wg-quick fail
+  run driver_restart
+  assert_success
+  assert_output --partial "once more when the old one has gone"
+  assert_equal "$(link_mtu vlwg-t1)" 1420
+  queue wg-quick fail fail
+  run driver_restart
+  assert_failure
+  assert_output --partial "wg-quick up vlwg-t1 failed during restart, twice"
+}
+
 @test "wireguard: versions name the tools, and the kernel when no wireguard-go runs" {
   load_driver wireguard required
   run driver_versions
