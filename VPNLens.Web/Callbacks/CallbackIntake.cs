@@ -36,6 +36,10 @@ public sealed class CallbackIntake(
     /// <summary>The kind a phase event's delivery is recorded with.</summary>
     internal const string PhaseKind = "phase";
 
+    internal static readonly CallbackResult AppliedResult = new(CallbackOutcome.Applied, "Applied.");
+    internal static readonly CallbackResult DuplicateResult = new(CallbackOutcome.Duplicate, "Already applied.");
+    internal static readonly CallbackResult NotRunningResult = new(CallbackOutcome.RunNotRunning, "The run is not running; nothing was changed.");
+
     public async Task<CallbackResult> AcceptPhaseAsync(Guid runId, SignedMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -198,12 +202,12 @@ public sealed class CallbackIntake(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await db.WebhookDeliveries.AnyAsync(d => d.MessageId == messageId, cancellationToken))
         {
-            return new CallbackResult(CallbackOutcome.Duplicate, "Already applied.");
+            return DuplicateResult;
         }
 
         if (requireRunning && !TakesPhases(await db.Runs.Where(r => r.Id == runId).Select(r => r.State).SingleAsync(cancellationToken)))
         {
-            return new CallbackResult(CallbackOutcome.RunNotRunning, "The run is not running; nothing was changed.");
+            return NotRunningResult;
         }
 
         try
@@ -212,7 +216,7 @@ public sealed class CallbackIntake(
             await db.SaveChangesAsync(cancellationToken);
             await apply();
             await transaction.CommitAsync(cancellationToken);
-            return new CallbackResult(CallbackOutcome.Applied, "Applied.");
+            return AppliedResult;
         }
         catch (RunNotRunningException)
         {
@@ -228,7 +232,7 @@ public sealed class CallbackIntake(
             }
 
             logger.LogInformation("Callback {MessageId} for run {RunId} raced a redelivery; applied once", messageId, runId);
-            return new CallbackResult(CallbackOutcome.Duplicate, "Already applied.");
+            return DuplicateResult;
         }
     }
 

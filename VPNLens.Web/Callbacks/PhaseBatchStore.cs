@@ -56,12 +56,12 @@ public sealed class PhaseBatchStore(IDbContextFactory<AppDbContext> dbFactory, C
                 var messageId = batch[i].Message.Id!;
                 if (!recorded.Add(messageId))
                 {
-                    outcomes[i] = new PhaseOutcome(new CallbackResult(CallbackOutcome.Duplicate, "Already applied."), null);
+                    outcomes[i] = new PhaseOutcome(CallbackIntake.DuplicateResult, null);
                 }
                 else if (!CallbackIntake.TakesPhases(states[batch[i].RunId]))
                 {
                     recorded.Remove(messageId);
-                    outcomes[i] = new PhaseOutcome(new CallbackResult(CallbackOutcome.RunNotRunning, "The run is not running; nothing was changed."), null);
+                    outcomes[i] = new PhaseOutcome(CallbackIntake.NotRunningResult, null);
                 }
                 else
                 {
@@ -87,7 +87,7 @@ public sealed class PhaseBatchStore(IDbContextFactory<AppDbContext> dbFactory, C
 
             foreach (var i in applied)
             {
-                outcomes[i] = new PhaseOutcome(new CallbackResult(CallbackOutcome.Applied, "Applied."), prepared[i]);
+                outcomes[i] = new PhaseOutcome(CallbackIntake.AppliedResult, prepared[i]);
             }
         }
 

@@ -210,20 +210,15 @@ public sealed class QueueTests : IAsyncLifetime
     }
 
     private VpnLensApp StartApp(string scriptsPath) => new(
-        new Dictionary<string, string?>
+        ShortRuns.Into(new Dictionary<string, string?>
         {
             ["Runs:Deadline"] = Deadline.ToString(),
             ["Runs:DeadlinePerExtraProtocol"] = "00:00:00",
             ["Runs:DeadlineCheckInterval"] = "00:00:01",
-            // Short enough that the configured deadline decides, not the settings' own estimate (the stub measures nothing).
-            ["Runs:Settings:TcpSeconds"] = "1",
-            ["Runs:Settings:UdpSeconds"] = "1",
-            ["Runs:Settings:Repeats"] = "1",
-            ["Runs:Settings:MaxRepeats"] = "1",
             ["Ssh:ScriptsPath"] = scriptsPath,
             ["Ssh:ConnectTimeout"] = "00:00:05",
             ["Endpoints:Names:0"] = "endpoint-b",
-        },
+        }),
         services => services.AddSingleton<TimeProvider>(clock));
 
     private async Task<Guid> AddNodeAsync(Sshd server, string name, string endpoint)

@@ -99,17 +99,12 @@ public sealed class RestartRecoveryTests : IAsyncLifetime
     }
 
     private VpnLensApp App(string scripts) => new(
-        new Dictionary<string, string?>
+        ShortRuns.Into(new Dictionary<string, string?>
         {
             ["Runs:Deadline"] = Deadline.ToString(),
             ["Runs:DeadlinePerExtraProtocol"] = "00:00:00",
             ["Ssh:ScriptsPath"] = scripts,
-            // Short enough that the configured deadline decides, not the settings' own estimate (the stub measures nothing).
-            ["Runs:Settings:TcpSeconds"] = "1",
-            ["Runs:Settings:UdpSeconds"] = "1",
-            ["Runs:Settings:Repeats"] = "1",
-            ["Runs:Settings:MaxRepeats"] = "1",
-        },
+        }),
         services => services.AddSingleton<TimeProvider>(clock),
         dataDirectory: data);
 }

@@ -82,16 +82,10 @@ public sealed class KilledInstanceTests : IAsyncLifetime
     {
         // The shortest settings (the stub measures nothing): the deadline is half again their longest estimate, about two
         // minutes for direct and one VPN, long enough for the next run's script to start on a loaded machine before its own.
-        var deadline = new Dictionary<string, string>
+        var deadline = new Dictionary<string, string>(ShortRuns.Settings)
         {
             ["Runs:Deadline"] = "00:00:45",
             ["Runs:DeadlinePerExtraProtocol"] = "00:00:00",
-            ["Runs:Settings:TcpSeconds"] = "1",
-            ["Runs:Settings:UdpSeconds"] = "1",
-            ["Runs:Settings:OmitSeconds"] = "0",
-            ["Runs:Settings:Repeats"] = "1",
-            ["Runs:Settings:MaxRepeats"] = "1",
-            ["Runs:Settings:PingCount"] = "1",
         };
         a = await AppProcess.StartAsync(Settings(deadline));
         using var apiA = a.CreateApiClient(Token);
