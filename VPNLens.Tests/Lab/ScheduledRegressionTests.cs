@@ -24,7 +24,8 @@ namespace VPNLens.Tests.Lab;
 /// unthrottled until they recover, each announced once to a real webhook receiver that checks every signature.
 /// The detector judges a result only against a baseline of at least 20 earlier results, so the node gets 30 earlier
 /// runs through the app's own persistence, at the levels its first scheduled runs measured; everything after them is
-/// real.
+/// real. The schedule's Hangfire recurring job fires within about a second of each minute (the servers poll for due
+/// jobs every second), and pausing or resuming through the API removes or adds it.
 /// </summary>
 [Collection(AppCollection.Name)]
 [Trait("Category", "Lab")]
@@ -56,12 +57,6 @@ public sealed partial class ScheduledRegressionTests : LabAppTests
 
     // about 20 scheduled runs, one a minute at best: 37 min on this 2-core machine
     protected override bool IsLongScenario => true;
-
-    protected override IReadOnlyDictionary<string, string?> ExtraConfiguration { get; } = new Dictionary<string, string?>
-    {
-        // cron's resolution is a minute; a run starts within two seconds of its minute
-        ["Schedules:TickInterval"] = "00:00:02",
-    };
 
     [Fact]
     public async Task A_schedule_on_a_throttled_lab_node_alerts_once_per_series_and_recovers_once()

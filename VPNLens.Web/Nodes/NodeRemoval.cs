@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using VPNLens.Core.Runs;
 using VPNLens.Web.Persistence;
 using VPNLens.Web.Runs;
+using VPNLens.Web.Schedules;
 
 namespace VPNLens.Web.Nodes;
 
@@ -32,7 +33,7 @@ public sealed record NodeRemovalOutcome(NodeRemovalStatus Status, int QueuedRuns
 /// results and permalinks stay and keep its name;
 /// queued runs are cancelled through the queue, and only when the caller confirmed it.
 /// </summary>
-public sealed class NodeRemoval(IDbContextFactory<AppDbContext> dbFactory, RunQueue queue, TimeProvider time, ILogger<NodeRemoval> logger)
+public sealed class NodeRemoval(IDbContextFactory<AppDbContext> dbFactory, RunQueue queue, ScheduleJobs scheduleJobs, TimeProvider time, ILogger<NodeRemoval> logger)
 {
     public async Task<NodeRemovalOutcome> DeleteAsync(Guid nodeId, bool cancelQueuedRuns, CancellationToken cancellationToken)
     {
@@ -64,6 +65,11 @@ public sealed class NodeRemoval(IDbContextFactory<AppDbContext> dbFactory, RunQu
         var scheduleIds = await db.Schedules.Where(s => s.NodeId == nodeId).Select(s => s.Id).ToListAsync(cancellationToken);
         await db.ScheduledRuns.Where(s => scheduleIds.Contains(s.ScheduleId)).ExecuteDeleteAsync(cancellationToken);
         await db.Schedules.Where(s => s.NodeId == nodeId).ExecuteDeleteAsync(cancellationToken);
+        foreach (var scheduleId in scheduleIds)
+        {
+            scheduleJobs.Remove(scheduleId);
+        }
+
         await db.Nodes.Where(n => n.Id == nodeId).ExecuteUpdateAsync(s => s.SetProperty(n => n.DeletedAt, time.GetUtcNow()), cancellationToken);
         logger.LogInformation("Deleted node {NodeId} with {Schedules} schedule(s); {Cancelled} queued run(s) cancelled", nodeId, scheduleIds.Count, active.Count);
         return new NodeRemovalOutcome(NodeRemovalStatus.Deleted, active.Count);

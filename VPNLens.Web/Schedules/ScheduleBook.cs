@@ -8,8 +8,11 @@ namespace VPNLens.Web.Schedules;
 /// <summary>What saving a schedule came to: the schedule, or the problems by field, or no schedule with that id.</summary>
 public sealed record ScheduleSaveOutcome(Schedule? Schedule, Dictionary<string, string[]> Errors, bool Missing = false);
 
-/// <summary>Creates, changes, pauses, resumes and deletes schedules, for the API and the Schedules page alike.</summary>
-public sealed class ScheduleBook(IDbContextFactory<AppDbContext> dbFactory, RunQueue queue, TimeProvider time)
+/// <summary>
+/// Creates, changes, pauses, resumes and deletes schedules, for the API and the Schedules page alike, and keeps each
+/// schedule's recurring job (<see cref="ScheduleJobs"/>) in step once the database has the change.
+/// </summary>
+public sealed class ScheduleBook(IDbContextFactory<AppDbContext> dbFactory, RunQueue queue, ScheduleJobs jobs, TimeProvider time)
 {
     public async Task<List<Schedule>> ListAsync(CancellationToken cancellationToken)
     {
@@ -59,6 +62,7 @@ public sealed class ScheduleBook(IDbContextFactory<AppDbContext> dbFactory, RunQ
 
         input.ApplyTo(schedule);
         await db.SaveChangesAsync(cancellationToken);
+        jobs.Apply(schedule);
         return new ScheduleSaveOutcome(schedule, []);
     }
 
@@ -80,12 +84,15 @@ public sealed class ScheduleBook(IDbContextFactory<AppDbContext> dbFactory, RunQ
 
         schedule.Paused = paused;
         await db.SaveChangesAsync(cancellationToken);
+        jobs.Apply(schedule);
         return schedule;
     }
 
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Schedules.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+        var deleted = await db.Schedules.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+        jobs.Remove(id);
+        return deleted;
     }
 }

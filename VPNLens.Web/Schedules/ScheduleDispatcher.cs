@@ -7,9 +7,10 @@ using VPNLens.Web.Runs;
 namespace VPNLens.Web.Schedules;
 
 /// <summary>
-/// Queues the runs schedules are due for, through the same <see cref="RunQueue"/> as any other run.
-/// Each pass handles at most one occurrence per schedule (missed occurrences give one catch-up run), and a
-/// schedule whose previous run is still queued or running skips the occurrence instead of stacking another.
+/// Queues the run a schedule is due for, through the same <see cref="RunQueue"/> as any other run, when its recurring
+/// job fires (<see cref="ScheduleJob"/>). Each call handles at most one occurrence (missed occurrences give one
+/// catch-up run), an occurrence is claimed once however often and wherever the job fires for it, and a schedule whose
+/// previous run is still queued or running skips the occurrence instead of stacking another.
 /// </summary>
 public sealed class ScheduleDispatcher(
     IDbContextFactory<AppDbContext> dbFactory,
@@ -17,53 +18,61 @@ public sealed class ScheduleDispatcher(
     TimeProvider time,
     ILogger<ScheduleDispatcher> logger)
 {
-    public async Task DispatchDueAsync(CancellationToken cancellationToken)
+    /// <param name="firedAt">
+    /// The time Hangfire fired the job for, if it says: its clock (another instance's, or the database's) may run a
+    /// little ahead of this one, and the occurrence it fired for must not wait for the next one.
+    /// </param>
+    public async Task DispatchAsync(Guid scheduleId, DateTimeOffset? firedAt, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var schedules = await db.Schedules.AsNoTracking().Where(s => !s.Paused).ToListAsync(cancellationToken);
-        foreach (var schedule in schedules)
+        if (firedAt > now)
         {
-            var cron = ScheduleClock.TryParse(schedule.Cron, out _);
-            var zone = ScheduleClock.FindZone(schedule.TimeZone);
-            if (cron is null || zone is null)
-            {
-                continue;
-            }
-
-            if (ScheduleClock.Due(cron, schedule.LastOccurrence ?? schedule.CreatedAt, now, zone) is not { } occurrence)
-            {
-                continue;
-            }
-
-            if (!await ClaimAsync(db, schedule, occurrence, cancellationToken))
-            {
-                continue;
-            }
-
-            if (await PreviousRunActiveAsync(db, schedule.Id, cancellationToken))
-            {
-                logger.LogInformation("Schedule {ScheduleId} skips {Occurrence}: its previous run has not ended", schedule.Id, occurrence);
-                continue;
-            }
-
-            var outcome = await queue.EnqueueAsync(new RunRequest(schedule.NodeId, schedule.Protocols, schedule.Email, schedule.Settings), cancellationToken);
-            if (outcome.Queued is null)
-            {
-                logger.LogWarning("Schedule {ScheduleId} could not queue a run: {Errors}", schedule.Id, string.Join("; ", outcome.Errors.SelectMany(e => e.Value)));
-            }
-            else
-            {
-                db.ScheduledRuns.Add(new ScheduledRun { ScheduleId = schedule.Id, RunId = outcome.Queued.Run.Id, Occurrence = occurrence });
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
+            now = firedAt.Value;
         }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var schedule = await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == scheduleId && !s.Paused, cancellationToken);
+        if (schedule is null)
+        {
+            // deleted or paused after the job fired
+            return;
+        }
+
+        var cron = ScheduleClock.TryParse(schedule.Cron, out _);
+        var zone = ScheduleClock.FindZone(schedule.TimeZone);
+        if (cron is null || zone is null
+            || ScheduleClock.Due(cron, schedule.LastOccurrence ?? schedule.CreatedAt, now, zone) is not { } occurrence)
+        {
+            return;
+        }
+
+        if (!await ClaimAsync(db, schedule, occurrence, cancellationToken))
+        {
+            return;
+        }
+
+        if (await PreviousRunActiveAsync(db, schedule.Id, cancellationToken))
+        {
+            logger.LogInformation("Schedule {ScheduleId} skips {Occurrence}: its previous run has not ended", schedule.Id, occurrence);
+            return;
+        }
+
+        var outcome = await queue.EnqueueAsync(new RunRequest(schedule.NodeId, schedule.Protocols, schedule.Email, schedule.Settings), cancellationToken);
+        if (outcome.Queued is null)
+        {
+            logger.LogWarning("Schedule {ScheduleId} could not queue a run: {Errors}", schedule.Id, string.Join("; ", outcome.Errors.SelectMany(e => e.Value)));
+        }
+        else
+        {
+            db.ScheduledRuns.Add(new ScheduledRun { ScheduleId = schedule.Id, RunId = outcome.Queued.Run.Id, Occurrence = occurrence });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>
     /// Moves the schedule's last occurrence on in one conditional update, so of the passes that found the same
-    /// occurrence due (one per app instance), exactly one goes on to queue its run.
+    /// occurrence due (the job fired twice, or on two instances), exactly one goes on to queue its run.
     /// </summary>
     private static async Task<bool> ClaimAsync(AppDbContext db, Schedule schedule, DateTimeOffset occurrence, CancellationToken cancellationToken)
     {

@@ -4,10 +4,11 @@ public static class ScheduleExtensions
 {
     public static IServiceCollection AddSchedules(this IServiceCollection services)
     {
-        services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ScheduleDispatcher>();
+        services.AddSingleton<ScheduleJobs>();
         services.AddSingleton<ScheduleBook>();
-        services.AddHostedService<ScheduleTicker>();
+        services.AddTransient<ScheduleJob>();
+        services.AddHostedService<ScheduleJobsAtStart>();
         return services;
     }
 }

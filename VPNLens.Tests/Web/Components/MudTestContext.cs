@@ -7,6 +7,7 @@ using VPNLens.Tests.Infrastructure;
 using VPNLens.Web.Email;
 using VPNLens.Web.Nodes;
 using VPNLens.Web.Runs;
+using VPNLens.Web.Schedules;
 
 namespace VPNLens.Tests.Web.Components;
 
@@ -17,6 +18,7 @@ namespace VPNLens.Tests.Web.Components;
 public abstract class MudTestContext : BunitContext
 {
     private TestDatabase? database;
+    private TestHangfire? hangfire;
 
     static MudTestContext()
     {
@@ -32,6 +34,9 @@ public abstract class MudTestContext : BunitContext
     }
 
     protected TestDatabase Database => database ?? throw new InvalidOperationException("Call UseAppServicesAsync first.");
+
+    /// <summary>The Hangfire storage the schedules' recurring jobs go to.</summary>
+    protected TestHangfire HangfireStore => hangfire ?? throw new InvalidOperationException("Call UseAppServicesAsync first.");
 
     protected RecordingJobClient Jobs { get; } = new();
 
@@ -60,6 +65,9 @@ public abstract class MudTestContext : BunitContext
         Services.AddSingleton<IEmailSender>(new MailKitEmailSender(Options.Create(Smtp)));
         Services.AddSingleton(Options.Create(new EndpointOptions()));
         Services.AddSingleton<IRemoteNodeClient, Browser.FakeRemoteNodeClient>();
+        hangfire = new TestHangfire();
+        Services.AddSingleton<IRecurringJobManagerV2>(hangfire.Manager);
+        Services.AddSingleton<ScheduleJobs>();
     }
 
     protected RunEvents Events => Services.GetRequiredService<RunEvents>();
@@ -71,5 +79,7 @@ public abstract class MudTestContext : BunitContext
         {
             await database.DisposeAsync();
         }
+
+        hangfire?.Dispose();
     }
 }

@@ -35,6 +35,9 @@ public sealed class ScheduleDispatcherTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => app.DisposeAsync();
 
+    /// <summary>What the schedule's recurring job does when Hangfire fires it (for the fake clock's now, unless said).</summary>
+    private Task FireAsync(DateTimeOffset? firedAt = null) => Dispatcher.DispatchAsync(scheduleId, firedAt, TestContext.Current.CancellationToken);
+
     private Task<List<ScheduledRun>> ScheduledRunsAsync() => app.WithDbAsync(db => db.ScheduledRuns.OrderBy(s => s.Id).ToListAsync());
 
     private Task<int> EndAsync(Guid runId) => app.WithDbAsync(db =>
@@ -44,11 +47,11 @@ public sealed class ScheduleDispatcherTests : IAsyncLifetime
     public async Task A_run_is_queued_at_each_occurrence_and_not_before()
     {
         time.Advance(TimeSpan.FromMinutes(59));
-        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+        await FireAsync();
         Assert.Empty(await ScheduledRunsAsync());
 
         time.Advance(TimeSpan.FromMinutes(1));
-        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+        await FireAsync();
 
         var queued = Assert.Single(await ScheduledRunsAsync());
         Assert.Equal(new DateTimeOffset(2026, 12, 5, 13, 0, 0, TimeSpan.Zero), queued.Occurrence);
@@ -68,7 +71,7 @@ public sealed class ScheduleDispatcherTests : IAsyncLifetime
         });
         time.Advance(TimeSpan.FromHours(1));
 
-        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+        await FireAsync();
 
         var queued = Assert.Single(await ScheduledRunsAsync());
         var run = await app.WithDbAsync(db => db.Runs.SingleAsync(r => r.Id == queued.RunId));
@@ -80,8 +83,8 @@ public sealed class ScheduleDispatcherTests : IAsyncLifetime
     public async Task Occurrences_missed_while_the_app_was_down_give_one_catch_up_run()
     {
         time.Advance(TimeSpan.FromHours(10));
-        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
-        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+        await FireAsync();
+        await FireAsync();
 
         var queued = Assert.Single(await ScheduledRunsAsync());
         Assert.Equal(new DateTimeOffset(2026, 12, 5, 22, 0, 0, TimeSpan.Zero), queued.Occurrence);
@@ -91,30 +94,60 @@ public sealed class ScheduleDispatcherTests : IAsyncLifetime
     public async Task A_schedule_whose_previous_run_has_not_ended_does_not_stack_another()
     {
         time.Advance(TimeSpan.FromMinutes(30));
-        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+        await FireAsync();
         time.Advance(TimeSpan.FromHours(1));
-        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+        await FireAsync();
 
         var first = Assert.Single(await ScheduledRunsAsync());
         await EndAsync(first.RunId);
-        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+        await FireAsync();
         Assert.Single(await ScheduledRunsAsync());
 
         time.Advance(TimeSpan.FromHours(1));
-        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+        await FireAsync();
         Assert.Equal(2, (await ScheduledRunsAsync()).Count);
     }
 
-    /// <summary>Each app instance runs its own ticker: passes that overlap (two instances on one database) queue one run.</summary>
+    /// <summary>Two instances' workers (or Hangfire's Strict misfire handling) running the job at once queue one run.</summary>
     [Fact]
-    public async Task Overlapping_passes_queue_one_run_for_an_occurrence()
+    public async Task Overlapping_fires_queue_one_run_for_an_occurrence()
     {
         time.Advance(TimeSpan.FromHours(1));
 
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken)));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => FireAsync()));
 
         Assert.Single(await ScheduledRunsAsync());
         Assert.Equal(1, await app.WithDbAsync(db => db.Runs.CountAsync()));
+    }
+
+    /// <summary>
+    /// Hangfire may fire a recurring job again for an occurrence it already fired (a retry, a trigger, a second
+    /// scheduler, a misfire at start): the claim, not the previous run still going, keeps it to one run.
+    /// </summary>
+    [Fact]
+    public async Task An_occurrence_fired_again_after_its_run_ended_queues_nothing_more()
+    {
+        time.Advance(TimeSpan.FromHours(1));
+        var occurrence = new DateTimeOffset(2026, 12, 5, 13, 0, 0, TimeSpan.Zero);
+        await FireAsync(occurrence);
+        await EndAsync(Assert.Single(await ScheduledRunsAsync()).RunId);
+
+        await FireAsync(occurrence);
+        await FireAsync();
+
+        Assert.Single(await ScheduledRunsAsync());
+    }
+
+    /// <summary>The scheduler's clock (another instance's, the database's) ahead of this one: the occurrence it fired for is queued, not skipped.</summary>
+    [Fact]
+    public async Task A_fire_from_a_clock_a_little_ahead_queues_the_occurrence_it_fired_for()
+    {
+        time.Advance(TimeSpan.FromMinutes(59) + TimeSpan.FromSeconds(29.5));
+        var occurrence = new DateTimeOffset(2026, 12, 5, 13, 0, 0, TimeSpan.Zero);
+
+        await FireAsync(occurrence);
+
+        Assert.Equal(occurrence, Assert.Single(await ScheduledRunsAsync()).Occurrence);
     }
 
     [Fact]
@@ -122,8 +155,18 @@ public sealed class ScheduleDispatcherTests : IAsyncLifetime
     {
         await app.WithDbAsync(db => db.Schedules.Where(s => s.Id == scheduleId).ExecuteUpdateAsync(s => s.SetProperty(x => x.Paused, true)));
         time.Advance(TimeSpan.FromHours(3));
-        await Dispatcher.DispatchDueAsync(TestContext.Current.CancellationToken);
+        await FireAsync();
 
         Assert.Empty(await ScheduledRunsAsync());
+    }
+
+    [Fact]
+    public async Task The_job_of_a_deleted_schedule_queues_nothing()
+    {
+        await app.WithDbAsync(db => db.Schedules.Where(s => s.Id == scheduleId).ExecuteDeleteAsync());
+        time.Advance(TimeSpan.FromHours(3));
+        await FireAsync();
+
+        Assert.Equal(0, await app.WithDbAsync(db => db.Runs.CountAsync()));
     }
 }

@@ -65,12 +65,16 @@ public sealed class SchedulesPageTests : MudTestContext, IAsyncLifetime
         Assert.Contains("Next run", row.QuerySelector("[data-testid=schedule-next]")!.TextContent, StringComparison.Ordinal);
         var stored = await Database.WithDbAsync(db => db.Schedules.SingleAsync());
         Assert.Equal((node.Id, "*/15 * * * *", "UTC", 3, 3), (stored.NodeId, stored.Cron, stored.TimeZone, stored.AlertM, stored.AlertN));
+        var job = Assert.Single(TestHangfire.RecurringJobs(HangfireStore.Storage));
+        Assert.Equal((ScheduleJobs.IdOf(stored.Id), "*/15 * * * *", "UTC"), (job.Id, job.Cron, job.TimeZoneId));
 
         page.Find("[data-testid=pause-schedule]").Click();
         page.WaitForAssertion(() => Assert.Equal("true", page.Find("[data-testid=schedule-row]").GetAttribute("data-paused")));
         Assert.Contains("No next run while paused", page.Find("[data-testid=schedule-next]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(TestHangfire.RecurringJobs(HangfireStore.Storage));
         page.Find("[data-testid=pause-schedule]").Click();
         page.WaitForAssertion(() => Assert.Equal("false", page.Find("[data-testid=schedule-row]").GetAttribute("data-paused")));
+        Assert.Equal(ScheduleJobs.IdOf(stored.Id), Assert.Single(TestHangfire.RecurringJobs(HangfireStore.Storage)).Id);
 
         page.Find("[data-testid=delete-schedule]").Click();
         Assert.NotNull(page.Find("[data-testid=confirm-delete]"));
@@ -78,6 +82,7 @@ public sealed class SchedulesPageTests : MudTestContext, IAsyncLifetime
         page.Find("[data-testid=confirm-delete-yes]").Click();
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=schedule-row]")));
         Assert.Equal(0, await Database.WithDbAsync(db => db.Schedules.CountAsync()));
+        Assert.Empty(TestHangfire.RecurringJobs(HangfireStore.Storage));
     }
 
     [Fact]
