@@ -1,3 +1,4 @@
+using MathNet.Numerics.Distributions;
 using VPNLens.Core.Results;
 using VPNLens.Core.Statistics;
 
@@ -22,16 +23,16 @@ public sealed record RunToRunSpread(string Protocol, string MetricKey, Compariso
 /// <summary>
 /// The run-to-run spread of every metric from a node's earlier runs. A run's own repetitions see the noise inside the
 /// run, not the drift of the machine between runs minutes or days apart, which on a shared VM is often larger. Each
-/// earlier run gives one median per metric; their spread is estimated robustly (1.4826 × MAD, on the log scale for a
-/// ratio), and two runs' medians differ by drift alone within 1.96 × √2 of it 95 % of the time.
+/// earlier run gives one median per metric (on the log scale for a ratio). Two further runs that drift alone differ by
+/// less than t(0.975, n − 1) × √2 × s 95 % of the time, s being the standard deviation of the n earlier medians: with
+/// normal drift (a − b) / (s√2) follows Student's t with n − 1 degrees of freedom exactly. Few earlier runs give a
+/// wide bound, as they should; an outlier among them widens it rather than being called a difference later.
 /// </summary>
 public static class RunToRunSpreads
 {
     /// <summary>Fewer earlier runs than this give no estimate: the spread of four medians says little.</summary>
     public const int MinimumRuns = 5;
 
-    private const double NormalConsistency = 1.4826;
-    private static readonly double TwoRunBand = 1.96 * Math.Sqrt(2);
 
     public static IReadOnlyList<RunToRunSpread> From(IEnumerable<ResultsReport> earlierRuns)
     {
@@ -66,7 +67,7 @@ public static class RunToRunSpreads
         {
             foreach (var ((protocol, key), values) in medians.Where(m => m.Key.Metric == metric.Key && m.Value.Count >= MinimumRuns).OrderBy(m => m.Key.Protocol, StringComparer.Ordinal))
             {
-                var band = TwoRunBand * NormalConsistency * Descriptive.MedianAbsoluteDeviation(values)!.Value;
+                var band = StudentT.InvCDF(0, 1, values.Count - 1, 0.975) * Math.Sqrt(2) * Descriptive.StandardDeviation(values)!.Value;
                 var floor = metric.Scale == ComparisonScale.Ratio ? (Math.Exp(band) - 1) * 100 : band;
                 spreads.Add(new RunToRunSpread(protocol, key, metric.Scale, values.Count, floor));
             }

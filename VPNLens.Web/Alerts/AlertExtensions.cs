@@ -12,6 +12,9 @@ public static class AlertExtensions
         services.AddMemoryCache();
         services.AddSingleton<SeriesChangePoints>();
         services.AddSingleton<NodeHistory>();
+        services.AddSingleton<DailyRollup>();
+        services.AddSingleton<DailySeries>();
+        services.AddHostedService<DailyRollupWatcher>();
         services.AddSingleton<NodeTrends>();
         services.AddTransient<AlertEvaluationJob>();
         services.AddHostedService<RunEndWatcher>();

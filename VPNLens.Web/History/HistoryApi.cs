@@ -36,7 +36,7 @@ public static class HistoryApi
 
     private static async Task<Results<Ok<HistoryDto>, FileContentHttpResult, ValidationProblem>> GetAsync(
         string? node, string? protocol, string? metric, string? from, string? to, string? format, string? resolution,
-        IDbContextFactory<AppDbContext> dbFactory, SeriesReader reader, SeriesChangePoints changePoints, CancellationToken cancellationToken)
+        IDbContextFactory<AppDbContext> dbFactory, SeriesReader reader, DailySeries dailySeries, SeriesChangePoints changePoints, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (!Guid.TryParse(node, out var nodeId))
@@ -86,13 +86,16 @@ public static class HistoryApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var entries = await reader.ReadFigureAsync(nodeId, protocol!, tracked!, start, end, cancellationToken);
         var csv = format == "csv";
         // auto: a chart's answer is one point a day past what it can show; a CSV export stays run by run unless asked
-        var daily = resolution == Day || (resolution is null or Auto && !csv && entries.Count > MaxRawPoints);
-        var dto = daily ? BuildDaily(nodeId, protocol!, tracked!, entries, changePoints) : Build(nodeId, protocol!, tracked!, entries, changePoints);
+        var days = resolution == Day || (resolution is null or Auto && !csv)
+            ? await dailySeries.ReadAsync(nodeId, protocol!, tracked!, start, end, resolution == Day ? 0 : MaxRawPoints + 1, cancellationToken)
+            : null;
+        var dto = days is not null
+            ? new HistoryDto(nodeId, protocol!, tracked!.Key, tracked!.Unit, tracked!.HigherIsBetter, [], days.ChangePoints, Day, days.Days)
+            : Build(nodeId, protocol!, tracked!, await reader.ReadFigureAsync(nodeId, protocol!, tracked!, start, end, cancellationToken), changePoints);
         return csv
-            ? TypedResults.File(daily ? HistoryCsv.Days(dto) : HistoryCsv.Points(dto), "text/csv", $"vpnlens-{protocol}-{tracked!.Key}.csv")
+            ? TypedResults.File(days is not null ? HistoryCsv.Days(dto) : HistoryCsv.Points(dto), "text/csv", $"vpnlens-{protocol}-{tracked!.Key}.csv")
             : TypedResults.Ok(dto);
     }
 
@@ -105,13 +108,20 @@ public static class HistoryApi
         return new HistoryDto(nodeId, protocol, metric.Key, metric.Unit, metric.HigherIsBetter, points, changes);
     }
 
-    /// <summary>The series as one point per UTC day (median, lowest, highest, runs, failed); change points from every run, as raw.</summary>
+    /// <summary>
+    /// The series as one point per UTC day (median, lowest, highest, runs, failed), computed from every run; change points
+    /// from every run, as raw. The API answers the same from the stored days (<see cref="DailySeries"/>).
+    /// </summary>
     internal static HistoryDto BuildDaily(Guid nodeId, string protocol, TrackedMetric metric, IReadOnlyList<HistoryEntry> entries, SeriesChangePoints changePoints)
     {
-        var days = DailyBands.Of(entries.Select(e => new RunFigure(e.At, StateOf(e) != nameof(RunState.Succeeded), ValueOf(e, metric))));
+        var days = DailyBands.Of(entries.Select(e => FigureOf(e, metric)));
         var changes = changePoints.Of(SeriesReader.Points(entries, metric));
         return new HistoryDto(nodeId, protocol, metric.Key, metric.Unit, metric.HigherIsBetter, [], changes, Day, days);
     }
+
+    /// <summary>A run's figure for a day's band: failed unless the run and its protocol succeeded.</summary>
+    internal static RunFigure FigureOf(HistoryEntry entry, TrackedMetric metric) =>
+        new(entry.At, StateOf(entry) != nameof(RunState.Succeeded), ValueOf(entry, metric));
 
     private static double? ValueOf(HistoryEntry entry, TrackedMetric metric) => entry.Succeeded && entry.Result is not null ? metric.Value(entry.Result) : null;
 

@@ -70,7 +70,11 @@ public sealed class SeriesReader(IDbContextFactory<AppDbContext> dbFactory)
     /// names joined by commas), so the list is never read; the instants are the stored Unix milliseconds
     /// (<see cref="UnixMillisecondsConverter"/>) and the state its name, as the model stores them on either provider.
     /// </summary>
-    internal static IQueryable<SeriesRow> Runs(AppDbContext db, Guid nodeId, string protocol, DateTimeOffset? from, DateTimeOffset? to)
+    internal static IQueryable<SeriesRow> Runs(AppDbContext db, Guid nodeId, string protocol, DateTimeOffset? from, DateTimeOffset? to) =>
+        Measured(db, nodeId, protocol, from, to).OrderByDescending(r => r.FinishedAt);
+
+    /// <summary>The runs of <see cref="Runs"/> in no order, for a query to count or group.</summary>
+    internal static IQueryable<SeriesRow> Measured(AppDbContext db, Guid nodeId, string protocol, DateTimeOffset? from, DateTimeOffset? to)
     {
         var measured = $"%,{protocol},%";
         var cancelled = nameof(RunState.Cancelled);
@@ -80,8 +84,7 @@ public sealed class SeriesReader(IDbContextFactory<AppDbContext> dbFactory)
                 SELECT "Id", "FinishedAt", "State" FROM "Runs"
                 WHERE "NodeId" = {nodeId} AND "FinishedAt" >= {start} AND "FinishedAt" <= {end} AND "State" <> {cancelled}
                   AND (',' || "Protocols" || ',') LIKE {measured}
-                """)
-            .OrderByDescending(r => r.FinishedAt);
+                """);
     }
 
     /// <summary>

@@ -28,6 +28,7 @@ public static class DashboardExtensions
         services.AddSingleton<LiveRunPages>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveRunPages>());
         services.AddSingleton<ThemeStylesheet>();
+        services.AddSingleton<ShowOffsets>();
         services.AddSingleton<RunSnapshots>();
         services.AddSingleton<Nodes.NodeCatalog>();
         services.AddSingleton<Nodes.NodeRemoval>();

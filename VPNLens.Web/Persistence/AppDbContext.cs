@@ -38,6 +38,8 @@ public class AppDbContext : IdentityDbContext<IdentityUser>
 
     public DbSet<ProtocolResult> ProtocolResults => Set<ProtocolResult>();
 
+    public DbSet<DailyFigure> DailyFigures => Set<DailyFigure>();
+
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     public DbSet<ApiTokens.ApiToken> ApiTokens => Set<ApiTokens.ApiToken>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using VPNLens.Tests.Infrastructure;
+using VPNLens.Web.Components.Layout;
 using VPNLens.Web.Email;
 using VPNLens.Web.Nodes;
 using VPNLens.Web.Runs;
@@ -55,6 +56,7 @@ public abstract class MudTestContext : BunitContext
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<RunEvents>();
         Services.AddSingleton<RunSnapshots>();
+        Services.AddSingleton<ShowOffsets>();
         Services.AddSingleton<NodeCatalog>();
         Services.AddSingleton<IRunFinishedNotifier>(Notifier);
         Services.AddSingleton<IBackgroundJobClient>(Jobs);

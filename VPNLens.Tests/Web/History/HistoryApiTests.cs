@@ -1,9 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using VPNLens.Core.Nodes;
+using VPNLens.Core.Runs;
 using VPNLens.Tests.Infrastructure;
 using VPNLens.Web.History;
+using VPNLens.Web.Runs;
 
 namespace VPNLens.Tests.Web.History;
 
@@ -96,6 +100,28 @@ public sealed class HistoryApiTests : IAsyncLifetime
             days);
     }
 
+    /// <summary>The app stores a run's day once the run has ended, and the day-by-day answer then comes from it.</summary>
+    [Fact]
+    public async Task A_run_that_ends_stores_its_day()
+    {
+        var rows = HistorySeed.Daily(node.Id, Day.AddDays(1).AddHours(9), 70);
+        await app.WithDbAsync(async db =>
+        {
+            db.AddRange(rows);
+            await db.SaveChangesAsync();
+        });
+        var run = rows.OfType<Run>().Single();
+
+        await app.Services.GetRequiredService<RunEvents>().PublishAsync(new RunStateChanged(run.Id, RunState.Succeeded, null));
+
+        var stored = await EventuallyAsync(() => app.WithDbAsync(db => db.DailyFigures.AsNoTracking()
+            .SingleOrDefaultAsync(d => d.NodeId == node.Id && d.Protocol == "wireguard" && d.Metric == "tcp_download" && d.Day == new DateOnly(2026, 12, 2))));
+        Assert.Equal(1, stored.Runs);
+        Assert.Equal(70e6, stored.Median);
+        var days = (await GetAsync("&resolution=day")).GetProperty("days").EnumerateArray().ToList();
+        Assert.Equal(70e6, days[^1].GetProperty("median").GetDouble(), 3);
+    }
+
     [Theory]
     [InlineData("hourly")]
     [InlineData("Day")]
@@ -108,6 +134,23 @@ public sealed class HistoryApiTests : IAsyncLifetime
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         var error = problem.GetProperty("errors").GetProperty("resolution")[0].GetString();
         Assert.Equal("resolution must be raw, day or auto.", error);
+    }
+
+    /// <summary>Asks until the answer is there; a loose bound, for work the app does after a request or an event.</summary>
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> ask)
+        where T : class
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            if (await ask() is { } answer)
+            {
+                return answer;
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        throw new TimeoutException("The answer never came.");
     }
 
     private string Path(string query) => $"/api/history?node={node.Id}&protocol=wireguard&metric=tcp_download{query}";

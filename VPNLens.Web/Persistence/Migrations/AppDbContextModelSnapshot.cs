@@ -488,6 +488,45 @@ namespace VPNLens.Web.Persistence.Migrations
                     b.ToTable("SeriesWatches");
                 });
 
+            modelBuilder.Entity("VPNLens.Core.Results.DailyFigure", b =>
+                {
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Protocol")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Max")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Median")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Min")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("PointsHash")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Runs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("NodeId", "Protocol", "Metric", "Day");
+
+                    b.ToTable("DailyFigures");
+                });
+
             modelBuilder.Entity("VPNLens.Core.Results.ProtocolResult", b =>
                 {
                     b.Property<long>("Id")
@@ -978,6 +1017,15 @@ namespace VPNLens.Web.Persistence.Migrations
                 });
 
             modelBuilder.Entity("VPNLens.Core.Regressions.SeriesWatch", b =>
+                {
+                    b.HasOne("VPNLens.Core.Nodes.Node", null)
+                        .WithMany()
+                        .HasForeignKey("NodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VPNLens.Core.Results.DailyFigure", b =>
                 {
                     b.HasOne("VPNLens.Core.Nodes.Node", null)
                         .WithMany()

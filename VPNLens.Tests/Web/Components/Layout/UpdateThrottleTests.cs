@@ -16,6 +16,15 @@ public sealed class UpdateThrottleTests : IDisposable
 
     public void Dispose() => throttle.Dispose();
 
+    // The fake clock fires a timer with the time already at the end of an advance: small steps stamp each show when it was due.
+    private void Pass(TimeSpan span)
+    {
+        for (var passed = TimeSpan.Zero; passed < span; passed += TimeSpan.FromMilliseconds(10))
+        {
+            time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+    }
+
     [Fact]
     public void The_first_change_after_a_quiet_spell_is_shown_at_once()
     {
@@ -62,6 +71,32 @@ public sealed class UpdateThrottleTests : IDisposable
         time.Advance(Window * 4);
         Assert.Equal([.. Enumerable.Range(0, 9).Select(i => start + (Window * i))], shownAt);
         Assert.True(shownAt[^1] >= last);
+    }
+
+    [Fact]
+    public void An_offset_moves_the_first_show_held_back_after_an_at_once_show_and_the_window_keeps_its_pace_from_there()
+    {
+        var offset = TimeSpan.FromMilliseconds(100);
+        var shown = new List<DateTimeOffset>();
+        using var late = new UpdateThrottle(time, Window, () => shown.Add(time.GetUtcNow()), offset);
+
+        // 20 changes a second for two seconds, then the same again after a quiet spell
+        var start = time.GetUtcNow();
+        for (var i = 0; i < 40; i++)
+        {
+            late.Signal();
+            time.Advance(TimeSpan.FromMilliseconds(50));
+        }
+
+        Pass(Window * 4);
+        var again = time.GetUtcNow();
+        late.Signal();
+        time.Advance(TimeSpan.FromMilliseconds(50));
+        late.Signal();
+        Pass(Window * 4);
+
+        DateTimeOffset[] paced = [.. Enumerable.Range(0, 8).Select(i => start + Window + offset + (Window * i))];
+        Assert.Equal([start, .. paced, again, again + Window + offset], shown);
     }
 
     [Fact]

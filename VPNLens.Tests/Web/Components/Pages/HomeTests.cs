@@ -137,6 +137,37 @@ public sealed class HomeTests : MudTestContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_dashboards_show_what_they_held_back_at_different_instants()
+    {
+        var first = RenderLoaded();
+        var second = RenderLoaded();
+        var phases = new List<PhaseEvent>();
+        foreach (var name in Phase.InOrder.Take(3))
+        {
+            phases.Add(await StorePhaseAsync(name));
+        }
+
+        await Events.PublishAsync(new PhaseRecorded(running.Id, phases[0]));
+        await RunWaits.UntilAsync(
+            () => Progress(first).Contains(" 1/", StringComparison.Ordinal) && Progress(second).Contains(" 1/", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10),
+            "the first phase shown at once on both");
+        foreach (var phase in phases.Skip(1))
+        {
+            await Events.PublishAsync(new PhaseRecorded(running.Id, phase));
+        }
+
+        await RunWaits.UntilAsync(
+            () => first.Instance.PendingEvents == 2 && second.Instance.PendingEvents == 2, TimeSpan.FromSeconds(10), "the later phases handed to both");
+        time.Advance(Home.CoalesceWindow);
+        first.WaitForAssertion(() => Assert.Contains(" 3/", Progress(first), StringComparison.Ordinal));
+        Assert.Equal(2, second.Instance.PendingEvents);
+
+        time.Advance(Home.CoalesceWindow);
+        second.WaitForAssertion(() => Assert.Contains(" 3/", Progress(second), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_newly_queued_run_joins_the_queue_and_the_recent_runs()
     {
         var page = RenderLoaded();

@@ -525,6 +525,45 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                     b.ToTable("SeriesWatches");
                 });
 
+            modelBuilder.Entity("VPNLens.Core.Results.DailyFigure", b =>
+                {
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Protocol")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("Max")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Median")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Min")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("PointsHash")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Runs")
+                        .HasColumnType("integer");
+
+                    b.HasKey("NodeId", "Protocol", "Metric", "Day");
+
+                    b.ToTable("DailyFigures");
+                });
+
             modelBuilder.Entity("VPNLens.Core.Results.ProtocolResult", b =>
                 {
                     b.Property<long>("Id")
@@ -1021,6 +1060,15 @@ namespace VPNLens.Web.Persistence.Postgres.Migrations
                 });
 
             modelBuilder.Entity("VPNLens.Core.Regressions.SeriesWatch", b =>
+                {
+                    b.HasOne("VPNLens.Core.Nodes.Node", null)
+                        .WithMany()
+                        .HasForeignKey("NodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VPNLens.Core.Results.DailyFigure", b =>
                 {
                     b.HasOne("VPNLens.Core.Nodes.Node", null)
                         .WithMany()
