@@ -16,7 +16,7 @@ public class AppDbContext : IdentityDbContext<IdentityUser>
 {
     private readonly SecretsAtRest secrets;
 
-    /// <summary>Options only (so the factory can pool contexts); the secrets come with them (<see cref="SecretsAtRestOptions.UseSecretsAtRest"/>).</summary>
+    /// <summary>Options only (so the factory can pool contexts); the secrets come with them (UseSecretsAtRest).</summary>
     public AppDbContext(DbContextOptions<AppDbContext> options)
         : this((DbContextOptions)options)
     {
