@@ -114,7 +114,7 @@ public sealed class InProcessRunDispatchTests : IAsyncLifetime
 
     private sealed class Deferred : IRunDispatchRequests
     {
-        public IRunDispatchRequests? Target { get; set; }
+        public InProcessRunDispatch? Target { get; set; }
 
         public void Request() => Target!.Request();
     }
