@@ -14,8 +14,12 @@ public static class RunResources
     public static IReadOnlyList<string> Of(Node node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return [$"node:{node.Id}", $"endpoint:{node.Endpoint}"];
+        return Of(node.Id, node.Endpoint);
     }
+
+    /// <summary>The resources of a run on this node (its id and endpoint); only the node itself when it is gone (no endpoint).</summary>
+    public static IReadOnlyList<string> Of(Guid nodeId, string? endpoint) =>
+        endpoint is null ? [$"node:{nodeId}"] : [$"node:{nodeId}", $"endpoint:{endpoint}"];
 }
 
 /// <summary>A resource held by a running run. One row per resource: the database refuses a second holder.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using VPNLens.Core.Runs;
 
 namespace VPNLens.Tests.Infrastructure;
@@ -20,6 +21,21 @@ public static class RunWaits
 
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Waits until every dispatch round asked for so far has run, in process or as a Hangfire job, and the benchmark
+    /// jobs they queued have run (nothing enqueued or processing on the benchmark queue).
+    /// </summary>
+    public static Task DrainDispatchAsync(this VpnLensApp app, TimeSpan limit)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var dispatch = app.Services.GetRequiredService<VPNLens.Web.Runs.InProcessRunDispatch>();
+        var monitoring = app.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        return UntilAsync(
+            () => dispatch.IsIdle && monitoring.EnqueuedCount(VPNLens.Web.Runs.RunQueue.QueueName) == 0 && monitoring.ProcessingCount() == 0 && dispatch.IsIdle,
+            limit,
+            "the dispatch rounds ran");
     }
 
     public static async Task<Run> WaitForRunAsync(this VpnLensApp app, Guid id, Func<Run, bool> condition, TimeSpan limit, string what)

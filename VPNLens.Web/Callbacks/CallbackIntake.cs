@@ -44,7 +44,7 @@ public sealed class CallbackIntake(
     {
         ArgumentNullException.ThrowIfNull(message);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        var run = await ReadRunAsync(db, runId, cancellationToken);
         var (refusal, phase) = PreparePhase(run, runId, message);
         if (refusal is not null)
         {
@@ -69,7 +69,7 @@ public sealed class CallbackIntake(
     /// A phase event's checks before any write: the run exists, the signature is its secret's, the body parses for
     /// its protocols. Either the refusal or the row to store (not yet stored).
     /// </summary>
-    internal (CallbackResult? Refusal, PhaseEvent? Phase) PreparePhase(Run? run, Guid runId, SignedMessage message)
+    internal (CallbackResult? Refusal, PhaseEvent? Phase) PreparePhase(CallbackRun? run, Guid runId, SignedMessage message)
     {
         var refusal = Authenticate(run, message);
         if (refusal is not null)
@@ -105,7 +105,7 @@ public sealed class CallbackIntake(
     {
         ArgumentNullException.ThrowIfNull(message);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        var run = await ReadRunAsync(db, runId, cancellationToken);
         var refusal = Authenticate(run, message);
         return refusal ?? await ApplyResultsAsync(db, run!, message.Id!, message.Body, cancellationToken);
     }
@@ -119,13 +119,13 @@ public sealed class CallbackIntake(
     {
         ArgumentNullException.ThrowIfNull(body);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        var run = await ReadRunAsync(db, runId, cancellationToken);
         return run is null
             ? new CallbackResult(CallbackOutcome.UnknownRun, "There is no such run.")
             : await ApplyResultsAsync(db, run, $"fetched_{runId}_results", body, cancellationToken);
     }
 
-    private async Task<CallbackResult> ApplyResultsAsync(AppDbContext db, Run run, string messageId, byte[] body, CancellationToken cancellationToken)
+    private async Task<CallbackResult> ApplyResultsAsync(AppDbContext db, CallbackRun run, string messageId, byte[] body, CancellationToken cancellationToken)
     {
         var runId = run.Id;
         var parsed = ResultsParser.Parse(body);
@@ -170,7 +170,7 @@ public sealed class CallbackIntake(
         return outcome;
     }
 
-    private CallbackResult? Authenticate(Run? run, SignedMessage message)
+    private CallbackResult? Authenticate(CallbackRun? run, SignedMessage message)
     {
         if (run is null)
         {
@@ -235,6 +235,10 @@ public sealed class CallbackIntake(
             return DuplicateResult;
         }
     }
+
+    /// <summary>The run's columns a callback needs, or null when there is no such run.</summary>
+    internal static Task<CallbackRun?> ReadRunAsync(AppDbContext db, Guid runId, CancellationToken cancellationToken) =>
+        db.Runs.AsNoTracking().Where(r => r.Id == runId).Select(CallbackRun.Columns).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>Whether a concurrent redelivery recorded this message first (the unique key refused ours), on any provider.</summary>
     private async Task<bool> IsDeliveryRecordedAsync(string messageId, CancellationToken cancellationToken)

@@ -31,7 +31,7 @@ public sealed class PhaseBatchStore(IDbContextFactory<AppDbContext> dbFactory, C
         var outcomes = new PhaseOutcome?[batch.Count];
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var runIds = batch.Select(s => s.RunId).Distinct().ToList();
-        var runs = await db.Runs.AsNoTracking().Where(r => runIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
+        var runs = await db.Runs.AsNoTracking().Where(r => runIds.Contains(r.Id)).Select(CallbackRun.Columns).ToDictionaryAsync(r => r.Id, cancellationToken);
         var prepared = new PhaseEvent?[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {

@@ -10,9 +10,10 @@ namespace VPNLens.Web.Hosting;
 public static class BenchmarkQueueExtensions
 {
     /// <summary>
-    /// Hangfire (storage: <see cref="HangfireStorageExtensions.UseVpnLensStorage"/>). Jobs are short: the dispatcher starts the runs whose node and endpoint are free
-    /// and returns, each benchmark job starts one run.sh and returns; no worker waits while a node measures, so several
-    /// workers serve the benchmark queue and notifications have their own.
+    /// Hangfire (storage: <see cref="HangfireStorageExtensions.UseVpnLensStorage"/>). Jobs are short: each benchmark job
+    /// starts one run.sh and returns; no worker waits while a node measures, so several workers serve the benchmark
+    /// queue and notifications have their own. Dispatch rounds run in process (<see cref="InProcessRunDispatch"/>),
+    /// as Hangfire jobs only when a round fails or the instance is stopping.
     /// </summary>
     public static IServiceCollection AddBenchmarkQueue(this IServiceCollection services, IConfiguration configuration)
     {
@@ -46,7 +47,11 @@ public static class BenchmarkQueueExtensions
         services.AddSingleton<PhaseBatchWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<PhaseBatchWriter>());
         services.AddSingleton<IRunFinishedNotifier, HangfireRunFinishedNotifier>();
-        services.AddSingleton<IRunDispatchRequests, HangfireRunDispatchRequests>();
+        services.AddSingleton<HangfireRunDispatchRequests>();
+        services.AddSingleton(sp => new InProcessRunDispatch(
+            () => sp.GetRequiredService<RunDispatcher>(), sp.GetRequiredService<HangfireRunDispatchRequests>(), sp.GetRequiredService<ILogger<InProcessRunDispatch>>()));
+        services.AddSingleton<IRunDispatchRequests>(sp => sp.GetRequiredService<InProcessRunDispatch>());
+        services.AddHostedService(sp => sp.GetRequiredService<InProcessRunDispatch>());
         services.AddSingleton<RunResultsFetcher>();
         services.AddTransient<RunDispatcher>();
         services.AddTransient<BenchmarkJob>();

@@ -16,16 +16,17 @@ public class AppDbContext : IdentityDbContext<IdentityUser>
 {
     private readonly SecretsAtRest secrets;
 
-    public AppDbContext(DbContextOptions<AppDbContext> options, SecretsAtRest secrets)
-        : base(options)
+    /// <summary>Options only (so the factory can pool contexts); the secrets come with them (UseSecretsAtRest).</summary>
+    public AppDbContext(DbContextOptions<AppDbContext> options)
+        : this((DbContextOptions)options)
     {
-        this.secrets = secrets;
     }
 
-    protected AppDbContext(DbContextOptions options, SecretsAtRest secrets)
+    protected AppDbContext(DbContextOptions options)
         : base(options)
     {
-        this.secrets = secrets;
+        secrets = options.FindExtension<SecretsAtRestOptionsExtension>()?.Secrets
+            ?? throw new InvalidOperationException("AppDbContext's options name no SecretsAtRest (UseSecretsAtRest).");
     }
 
     internal SecretsAtRest Secrets => secrets;

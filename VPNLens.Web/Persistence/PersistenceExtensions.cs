@@ -7,7 +7,11 @@ namespace VPNLens.Web.Persistence;
 
 public static class PersistenceExtensions
 {
-    /// <summary>The app's database on the provider named by Database:Provider (SQLite unless told otherwise).</summary>
+    /// <summary>
+    /// The app's database on the provider named by Database:Provider (SQLite unless told otherwise). Contexts are
+    /// pooled (a disposed one is reset and handed out again), and a scope's context (Identity, Data Protection's
+    /// key ring, the health check) is a pooled one returned when the scope ends.
+    /// </summary>
     public static IServiceCollection AddPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         var database = DatabaseOptions.From(configuration);
@@ -16,22 +20,27 @@ public static class PersistenceExtensions
         switch (database.Provider)
         {
             case DatabaseProvider.Postgres:
-                services.AddDbContextFactory<PostgresAppDbContext>(options => options
+                services.AddPooledDbContextFactory<PostgresAppDbContext>((sp, options) => options
                     .UseNpgsql(database.ConnectionString)
+                    .UseSecretsAtRest(sp.GetRequiredService<SecretsAtRest>())
                     .ReplaceService<IModelCacheKeyFactory, SecretsModelCacheKeyFactory>());
+                services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PostgresAppDbContext>>().CreateDbContext());
                 services.AddSingleton<IDbContextFactory<AppDbContext>, PostgresContextFactory>();
-                services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<PostgresAppDbContext>());
                 break;
             default:
-                services.AddDbContextFactory<AppDbContext>(options => options
+                services.AddPooledDbContextFactory<AppDbContext>((sp, options) => options
                     .UseSqlite(database.ConnectionString)
                     .AddInterceptors(new SqlitePragmaInterceptor())
+                    .UseSecretsAtRest(sp.GetRequiredService<SecretsAtRest>())
                     .ReplaceService<IModelCacheKeyFactory, SecretsModelCacheKeyFactory>());
                 services.AddSingleton<SqliteStatisticsSweeper>();
                 services.AddHostedService(sp => sp.GetRequiredService<SqliteStatisticsSweeper>());
                 break;
         }
 
+        // Its own lease (on PostgreSQL not the scope's PostgresAppDbContext): the scope disposes each context once,
+        // and a pooled context disposed twice would go back to the pool while its next holder uses it.
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
         return services;
     }
 

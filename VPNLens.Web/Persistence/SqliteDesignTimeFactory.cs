@@ -11,6 +11,6 @@ namespace VPNLens.Web.Persistence;
 internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<AppDbContext>
 {
     public AppDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite("Data Source=vpnlens-design.db").Options,
-            new SecretsAtRest(new EphemeralDataProtectionProvider()));
+        new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite("Data Source=vpnlens-design.db")
+            .UseSecretsAtRest(new SecretsAtRest(new EphemeralDataProtectionProvider())).Options);
 }

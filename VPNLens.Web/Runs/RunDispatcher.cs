@@ -45,26 +45,22 @@ public sealed class RunDispatcher(
 
     /// <summary>
     /// Every queued run, oldest first, none of whose resources is leased or wanted by a run queued before it (or by
-    /// one this list starts): one read of the leases, the queue and the nodes for all the runs a round can start.
+    /// one this list starts): one read of the leases and one of the queue with each run's node's endpoint, for all the
+    /// runs a round can start.
     /// </summary>
     internal async Task<List<(Guid RunId, IReadOnlyList<string> Resources)>> StartableAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var taken = (await db.RunLeases.AsNoTracking().Select(l => l.Resource).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        // Each queued run with its node's endpoint (none when the node is gone), in one query.
         var queued = await RunQueue.InQueueOrder(db.Runs.AsNoTracking().Where(r => r.State == RunState.Queued))
-            .Select(r => new { r.Id, r.NodeId })
+            .Select(r => new { r.Id, r.NodeId, Endpoint = db.Nodes.Where(n => n.Id == r.NodeId).Select(n => n.Endpoint).FirstOrDefault() })
             .ToListAsync(cancellationToken);
         var startable = new List<(Guid RunId, IReadOnlyList<string> Resources)>();
-        if (queued.Count == 0)
-        {
-            return startable;
-        }
-
-        var nodes = await db.Nodes.AsNoTracking().ToDictionaryAsync(n => n.Id, cancellationToken);
         foreach (var run in queued)
         {
             // A run whose node is gone still starts, to fail at once with that reason.
-            IReadOnlyList<string> resources = nodes.TryGetValue(run.NodeId, out var node) ? RunResources.Of(node) : [$"node:{run.NodeId}"];
+            var resources = RunResources.Of(run.NodeId, run.Endpoint);
             if (resources.All(r => !taken.Contains(r)))
             {
                 startable.Add((run.Id, resources));

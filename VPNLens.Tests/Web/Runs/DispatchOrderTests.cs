@@ -85,7 +85,7 @@ public sealed class DispatchOrderTests : IAsyncLifetime
         using var client = app.CreateApiClient();
         var queued = await QueueAsync(client);
         clock.Advance(TimeSpan.FromMinutes(4));
-        await DrainAsync();
+        await app.DrainDispatchAsync(Limit);
 
         Assert.Equal(RunState.Queued, (await app.WithDbAsync(db => db.Runs.SingleAsync(r => r.Id == queued.Id))).State);
         Assert.Empty(nodes.Started);
@@ -117,14 +117,5 @@ public sealed class DispatchOrderTests : IAsyncLifetime
         await app.WaitForRunAsync(runId, r => r.RemotePid is not null, Limit, "its pid recorded");
         using var results = await client.SendAsync(SignedCallbacks.Request(runId, "results", secret, SignedCallbacks.Results(), at: clock.GetUtcNow()), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, results.StatusCode);
-    }
-
-    private async Task DrainAsync()
-    {
-        var monitoring = app.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
-        await RunWaits.UntilAsync(
-            () => monitoring.EnqueuedCount(VPNLens.Web.Runs.RunQueue.QueueName) == 0 && monitoring.ProcessingCount() == 0,
-            Limit,
-            "the dispatch rounds ran");
     }
 }

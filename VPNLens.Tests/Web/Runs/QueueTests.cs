@@ -98,7 +98,7 @@ public sealed class QueueTests : IAsyncLifetime
         var first = await QueueAsync(client, nodeId);
         var second = await QueueAsync(client, nodeId);
         await app.WaitForRunAsync(first, r => r.RemotePid is not null, Limit, "the first run started");
-        await DrainDispatchAsync();
+        await app.DrainDispatchAsync(Limit);
 
         Assert.Equal(RunState.Queued, (await LoadAsync(second)).State);
 
@@ -137,7 +137,7 @@ public sealed class QueueTests : IAsyncLifetime
         var first = await QueueAsync(client, node2);
         var second = await QueueAsync(client, nodeId);
         await app.WaitForRunAsync(first, r => r.RemotePid is not null, Limit, "run.sh started on node2");
-        await DrainDispatchAsync();
+        await app.DrainDispatchAsync(Limit);
 
         Assert.Equal(RunState.Queued, (await LoadAsync(second)).State);
         using var results = await client.SendAsync(SignedCallbacks.Request(first, "results", (await LoadAsync(first)).CallbackSecret, SignedCallbacks.Results()), TestContext.Current.CancellationToken);
@@ -238,16 +238,6 @@ public sealed class QueueTests : IAsyncLifetime
         using var response = await client.PostAsJsonAsync("/api/runs", new { nodeId = node, protocols = new[] { "wireguard", "nebula" }, email = "ops@example.com" }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
-    }
-
-    /// <summary>Waits until every dispatch round queued so far has run (Hangfire has nothing enqueued or processing).</summary>
-    private async Task DrainDispatchAsync()
-    {
-        var monitoring = app.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
-        await RunWaits.UntilAsync(
-            () => monitoring.EnqueuedCount(VPNLens.Web.Runs.RunQueue.QueueName) == 0 && monitoring.ProcessingCount() == 0,
-            Limit,
-            "the dispatch rounds ran");
     }
 
     private Task<Run> LoadAsync(Guid id) => app.WithDbAsync(db => db.Runs.AsNoTracking().SingleAsync(r => r.Id == id));

@@ -8,6 +8,6 @@ namespace VPNLens.Web.Persistence.Postgres;
 internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresAppDbContext>
 {
     public PostgresAppDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql("Host=localhost;Database=vpnlens_design").Options,
-            new SecretsAtRest(new EphemeralDataProtectionProvider()));
+        new(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql("Host=localhost;Database=vpnlens_design")
+            .UseSecretsAtRest(new SecretsAtRest(new EphemeralDataProtectionProvider())).Options);
 }
