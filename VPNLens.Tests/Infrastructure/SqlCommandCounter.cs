@@ -10,15 +10,20 @@ namespace VPNLens.Tests.Infrastructure;
 /// </summary>
 public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
 {
-    private readonly string marker;
+    private readonly Func<string?> marker;
     private readonly IDisposable allListeners;
     private readonly List<IDisposable> subscriptions = [];
     private int count;
 
-    public SqlCommandCounter(TestDatabase database)
+    /// <summary>
+    /// Start counting before the app creates its first context: a pooled context keeps EF's answer to "is anyone
+    /// listening" for a second, so a counter that subscribes later misses the commands of contexts made before it.
+    /// </summary>
+    /// <param name="marker">The test database's marker, or null while it does not exist yet (nothing is counted then).</param>
+    public SqlCommandCounter(Func<string?> marker)
     {
-        ArgumentNullException.ThrowIfNull(database);
-        marker = database.Marker;
+        ArgumentNullException.ThrowIfNull(marker);
+        this.marker = marker;
         allListeners = DiagnosticListener.AllListeners.Subscribe(this);
     }
 
@@ -50,7 +55,8 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
     void IObserver<KeyValuePair<string, object?>>.OnNext(KeyValuePair<string, object?> value)
     {
         if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData data
-            && data.Command.Connection?.ConnectionString.Contains(marker, StringComparison.Ordinal) == true)
+            && marker() is { } ours
+            && data.Command.Connection?.ConnectionString.Contains(ours, StringComparison.Ordinal) == true)
         {
             Interlocked.Increment(ref count);
         }

@@ -36,6 +36,9 @@ public abstract class MudTestContext : BunitContext
 
     protected TestDatabase Database => database ?? throw new InvalidOperationException("Call UseAppServicesAsync first.");
 
+    /// <summary>The test database's marker once it exists, else null.</summary>
+    protected string? DatabaseMarker => database?.Marker;
+
     /// <summary>The Hangfire storage the schedules' recurring jobs go to.</summary>
     protected TestHangfire HangfireStore => hangfire ?? throw new InvalidOperationException("Call UseAppServicesAsync first.");
 

@@ -29,6 +29,7 @@ public sealed class HomeTests : MudTestContext, IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        commands = new SqlCommandCounter(() => DatabaseMarker);
         await UseAppServicesAsync();
         Services.AddSingleton<TimeProvider>(time);
         Services.AddSingleton<AlertBoard>();
@@ -41,7 +42,6 @@ public sealed class HomeTests : MudTestContext, IAsyncLifetime
 
         running = Seed.Run(nodes[0].Id, RunState.Running, protocols: ["wireguard"]);
         await Database.AddAsync([.. nodes, running]);
-        commands = new SqlCommandCounter(Database);
     }
 
     async ValueTask IAsyncDisposable.DisposeAsync()
