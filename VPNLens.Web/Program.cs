@@ -30,7 +30,6 @@ builder.Services.AddAlertNotifications();
 var app = builder.Build();
 
 await app.Services.MigrateDatabaseAsync();
-await app.Services.GetRequiredService<DailyRollup>().ReconcileAsync(CancellationToken.None);
 await using (var scope = app.Services.CreateAsyncScope())
 {
     await scope.ServiceProvider.GetRequiredService<AdminSeeder>().SeedAsync();

@@ -13,6 +13,9 @@ public static class AlertExtensions
         services.AddSingleton<SeriesChangePoints>();
         services.AddSingleton<NodeHistory>();
         services.AddSingleton<DailyRollup>();
+        services.AddSingleton<IDailyRollupReconcile>(sp => sp.GetRequiredService<DailyRollup>());
+        services.AddSingleton<DailyRollupReadiness>();
+        services.AddHostedService<DailyRollupStartup>();
         services.AddSingleton<DailySeries>();
         services.AddHostedService<DailyRollupWatcher>();
         services.AddSingleton<NodeTrends>();

@@ -10,13 +10,24 @@ namespace VPNLens.Web.History;
 /// <summary>
 /// Keeps the stored days of every node × protocol × metric series (<see cref="DailyFigure"/>), computed from the same
 /// entries the history reads run by run (<see cref="SeriesReader"/>): a day again when a run that ended on it is stored
-/// (<see cref="RefreshRunAsync"/>), and at start every series against its stored days, writing what differs
-/// (<see cref="ReconcileAsync"/>), which fills the days of results stored before the table existed or by anything else.
-/// Retention never removes a run's figures, so it leaves the days alone; a node's days go with it.
+/// (<see cref="RefreshRunAsync"/>), and after each start every series against its stored days, writing what differs
+/// (<see cref="ReconcileAsync"/>, in the background: <see cref="DailyRollupStartup"/>), which fills the days of results
+/// stored before the table existed or by anything else. Retention never removes a run's figures, so it leaves the days
+/// alone; a node's days go with it.
 /// </summary>
+/// <remarks>
+/// A series is read and its days written under one lock, so a day refreshed as a run ends while the check goes over
+/// its series is written after the check's, from a read that has the run: a check that read the series before the run
+/// ended cannot write its older figure over the newer one.
+/// </remarks>
 public sealed class DailyRollup(IDbContextFactory<AppDbContext> dbFactory, SeriesReader reader, SeriesChangePoints changePoints, ILogger<DailyRollup> logger)
+    : IDailyRollupReconcile, IDisposable
 {
     internal const long MillisecondsPerDay = 86_400_000;
+
+    private readonly SemaphoreSlim writing = new(1, 1);
+
+    public void Dispose() => writing.Dispose();
 
     /// <summary>Computes again, for each protocol <paramref name="runId"/> measured, the day it ended on; nothing for a run that has not ended.</summary>
     public async Task RefreshRunAsync(Guid runId, CancellationToken cancellationToken)
@@ -47,8 +58,16 @@ public sealed class DailyRollup(IDbContextFactory<AppDbContext> dbFactory, Serie
     /// <summary>Computes the days <paramref name="first"/> to <paramref name="last"/> of a node's protocol again, every metric.</summary>
     public async Task RefreshAsync(Guid nodeId, string protocol, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
-        var entries = await reader.ReadAsync(nodeId, protocol, StartOf(first), EndOf(last), null, withSettings: false, cancellationToken);
-        await ReplaceAsync(nodeId, protocol, first, last, RowsOf(nodeId, protocol, entries), cancellationToken);
+        await writing.WaitAsync(cancellationToken);
+        try
+        {
+            var entries = await reader.ReadAsync(nodeId, protocol, StartOf(first), EndOf(last), null, withSettings: false, cancellationToken);
+            await ReplaceAsync(nodeId, protocol, first, last, RowsOf(nodeId, protocol, entries), cancellationToken);
+        }
+        finally
+        {
+            writing.Release();
+        }
     }
 
     /// <summary>
@@ -69,16 +88,26 @@ public sealed class DailyRollup(IDbContextFactory<AppDbContext> dbFactory, Serie
         {
             foreach (var protocol in Protocols.Selectable.Prepend(Protocols.Direct))
             {
-                var entries = await reader.ReadAsync(nodeId, protocol, null, null, null, withSettings: false, cancellationToken);
-                var rows = RowsOf(nodeId, protocol, entries);
+                List<HistoryEntry> entries;
+                List<DailyFigure> rows;
+                await writing.WaitAsync(cancellationToken);
                 try
                 {
-                    written += await WriteChangedAsync(nodeId, protocol, rows, cancellationToken);
+                    entries = await reader.ReadAsync(nodeId, protocol, null, null, null, withSettings: false, cancellationToken);
+                    rows = RowsOf(nodeId, protocol, entries);
+                    try
+                    {
+                        written += await WriteChangedAsync(nodeId, protocol, rows, cancellationToken);
+                    }
+                    catch (DbUpdateException e)
+                    {
+                        // another instance starting on the same database wrote the same days first
+                        logger.LogWarning(e, "Could not store the days of node {NodeId}'s {Protocol} series", nodeId, protocol);
+                    }
                 }
-                catch (DbUpdateException e)
+                finally
                 {
-                    // another instance starting on the same database wrote the same days first
-                    logger.LogWarning(e, "Could not store the days of node {NodeId}'s {Protocol} series", nodeId, protocol);
+                    writing.Release();
                 }
 
                 foreach (var metric in TrackedMetric.All)
@@ -86,11 +115,6 @@ public sealed class DailyRollup(IDbContextFactory<AppDbContext> dbFactory, Serie
                     changePoints.RememberDays(HashesOf(rows.Where(r => r.Metric == metric.Key)), SeriesReader.Points(entries, metric));
                 }
             }
-        }
-
-        if (written > 0)
-        {
-            logger.LogInformation("Wrote {Days} stored day(s) of history that differed from the runs' results", written);
         }
 
         return written;

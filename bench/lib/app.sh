@@ -56,12 +56,21 @@ app_data_dir() { printf '%s/data-%s\n' "$BENCH_WORK" "$1"; }
 app_log() { printf '%s/logs/app-%s.log\n' "$BENCH_WORK" "$1"; }
 app_db() { printf '%s/vpnlens.db\n' "$(app_data_dir "$1")"; }
 
-_app_healthy() { curl -fsS --max-time 2 "http://127.0.0.1:$1/healthz" >/dev/null 2>&1; }
+# _app_ready PORT: the app says it is ready (/readyz answers 2xx: database, Hangfire, and the stored
+# days of history checked against the runs, which the app does in the background after it starts
+# serving); a measured commit without /readyz (it answers 404) is ready once /healthz answers.
+_app_ready() {
+  local url="http://127.0.0.1:$1" code
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url/readyz") || return 1
+  [[ "$code" == 2?? ]] && return 0
+  [[ "$code" == 404 ]] && curl -fsS --max-time 2 "$url/healthz" >/dev/null 2>&1
+}
 
-# app_start NAME PORT [extra VAR=value ...]: an instance with its own empty data dir; returns once
-# /healthz answers. The measurement settings go in as Runs__Settings__* like any configuration.
+# app_start NAME PORT [extra VAR=value ...]: an instance with its own empty data dir; returns once it
+# is ready (_app_ready), within BENCH_APP_READY_SECONDS (default 120). The measurement settings go in
+# as Runs__Settings__* like any configuration.
 app_start() {
-  local name=$1 port=$2 data pid deadline urls callbacks
+  local name=$1 port=$2 data pid deadline urls callbacks limit=${BENCH_APP_READY_SECONDS:-120}
   shift 2
   urls="http://127.0.0.1:$port" callbacks="http://127.0.0.1:$port/"
   data=$(app_data_dir "$name")
@@ -95,10 +104,10 @@ app_start() {
   ) </dev/null >>"$(app_log "$name")" 2>&1 &
   pid=$!
   bench_record "app-$name" "$pid"
-  deadline=$((SECONDS + 120))
-  until _app_healthy "$port"; do
+  deadline=$((SECONDS + limit))
+  until _app_ready "$port"; do
     bench_running "app-$name" || die "app '$name' exited during start; see $(app_log "$name")"
-    ((SECONDS < deadline)) || die "app '$name' did not answer /healthz within 120 s; see $(app_log "$name")"
+    ((SECONDS < deadline)) || die "app '$name' was not ready within $limit s: GET /readyz (/healthz where the commit has none) never answered 2xx; last /readyz: $(curl -s --max-time 2 "http://127.0.0.1:$port/readyz" || true); see $(app_log "$name")"
     sleep 0.2
   done
 }
