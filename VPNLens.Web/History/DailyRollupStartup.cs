@@ -30,7 +30,7 @@ public sealed class DailyRollupStartup(
         {
             // the app is stopping; the next start checks the days again
         }
-        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        catch (Exception e)
         {
             logger.LogWarning(
                 e,
