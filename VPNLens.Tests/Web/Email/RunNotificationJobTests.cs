@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using VPNLens.Core.Runs;
 using VPNLens.Tests.Infrastructure;
@@ -75,14 +76,15 @@ public sealed class RunNotificationJobTests : IAsyncLifetime
     public async Task Each_failed_attempt_logs_one_warning_line_with_the_reason_and_no_stack_trace()
     {
         await using var smtp = await TestSmtpServer.StartAsync(refuseRecipients: true);
-        var log = new RecordingLogger();
+        var log = new FakeLogger<RunNotificationJob>();
         var job = Job(smtp, log);
 
         await Assert.ThrowsAsync<EmailDeliveryException>(() => job.SendAsync(run.Id, TestContext.Current.CancellationToken));
         await Assert.ThrowsAsync<EmailDeliveryException>(() => job.SendAsync(run.Id, TestContext.Current.CancellationToken));
 
-        Assert.Equal(2, log.Entries.Count);
-        Assert.All(log.Entries, e =>
+        var entries = log.Collector.GetSnapshot();
+        Assert.Equal(2, entries.Count);
+        Assert.All(entries, e =>
         {
             Assert.Equal(LogLevel.Warning, e.Level);
             Assert.Null(e.Exception);
@@ -106,20 +108,5 @@ public sealed class RunNotificationJobTests : IAsyncLifetime
     {
         var settings = new SmtpOptions { Host = "127.0.0.1", Port = smtp.Port, Security = SmtpSecurity.None, From = "VPNLens <vpnlens@vpnlens.test>", Timeout = TimeSpan.FromSeconds(10) };
         return new RunNotificationJob(database.Factory, new MailKitEmailSender(Options.Create(settings)), Options.Create(new AppOptions()), new RunEvents(NullLogger<RunEvents>.Instance), logger ?? NullLogger<RunNotificationJob>.Instance);
-    }
-
-    private sealed record LogEntry(LogLevel Level, string Message, Exception? Exception);
-
-    private sealed class RecordingLogger : ILogger<RunNotificationJob>
-    {
-        public List<LogEntry> Entries { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Add(new LogEntry(logLevel, formatter(state, exception), exception));
     }
 }

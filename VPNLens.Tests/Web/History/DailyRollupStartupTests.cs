@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using VPNLens.Tests.Infrastructure;
 using VPNLens.Web.History;
 
@@ -62,7 +63,7 @@ public sealed class DailyRollupStartupTests
     public async Task A_check_that_fails_is_a_warning_and_the_app_serves_on_ready_but_degraded()
     {
         var ct = TestContext.Current.CancellationToken;
-        var log = new LogRecorder();
+        using var log = new FakeLoggerProvider();
         await using var app = new VpnLensApp(configureServices: services =>
         {
             services.Replace(ServiceDescriptor.Singleton<IDailyRollupReconcile>(new FailingCheck()));
@@ -78,7 +79,7 @@ public sealed class DailyRollupStartupTests
         Assert.Equal(HttpStatusCode.OK, ready.Status);
         Assert.Equal("Degraded", Check(ready.Body).GetProperty("status").GetString());
         Assert.Contains(FailingCheck.Reason, Check(ready.Body).GetProperty("Description").GetString(), StringComparison.Ordinal);
-        var warning = Assert.Single(log.Lines, l => l.Category == typeof(DailyRollupStartup).FullName && l.Level == LogLevel.Warning);
+        var warning = Assert.Single(log.Collector.GetSnapshot(), l => l.Category == typeof(DailyRollupStartup).FullName && l.Level == LogLevel.Warning);
         Assert.IsType<InvalidOperationException>(warning.Exception);
         Assert.StartsWith("Checking the stored days of history failed", warning.Message, StringComparison.Ordinal);
     }
