@@ -13,7 +13,9 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
     private readonly Func<string?> marker;
     private readonly IDisposable allListeners;
     private readonly List<IDisposable> subscriptions = [];
+    private static readonly AsyncLocal<SqlCommandCounter?> CountedFlow = new();
     private int count;
+    private int flowReads;
 
     /// <summary>
     /// Start counting before the app creates its first context: a pooled context keeps EF's answer to "is anyone
@@ -29,7 +31,20 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
 
     public int Count => Volatile.Read(ref count);
 
+    /// <summary>The queries (text starting with SELECT) sent from the flow marked by <see cref="CountThisFlow"/> since.</summary>
+    public int FlowReads => Volatile.Read(ref flowReads);
+
     public void Reset() => Volatile.Write(ref count, 0);
+
+    /// <summary>
+    /// Marks the caller's async flow (what it awaits from here on): <see cref="FlowReads"/> counts its queries alone,
+    /// not those of the app's background services on the same database.
+    /// </summary>
+    public void CountThisFlow()
+    {
+        Volatile.Write(ref flowReads, 0);
+        CountedFlow.Value = this;
+    }
 
     public void Dispose()
     {
@@ -59,6 +74,10 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
             && data.Command.Connection?.ConnectionString.Contains(ours, StringComparison.Ordinal) == true)
         {
             Interlocked.Increment(ref count);
+            if (CountedFlow.Value == this && data.Command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
+            {
+                Interlocked.Increment(ref flowReads);
+            }
         }
     }
 

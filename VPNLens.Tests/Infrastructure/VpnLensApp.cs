@@ -75,6 +75,9 @@ public sealed class VpnLensApp : WebApplicationFactory<Program>
 
     public DatabaseProvider Provider { get; }
 
+    /// <summary>What only this app's database connection strings contain (for <see cref="SqlCommandCounter"/>).</summary>
+    public string DatabaseMarker => postgresDatabase ?? DataDirectory;
+
     /// <summary>Leave the databases behind on dispose, for a second app to start on them as after a restart.</summary>
     public bool KeepData { get; set; }
 

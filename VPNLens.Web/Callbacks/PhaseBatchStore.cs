@@ -12,8 +12,8 @@ public sealed record PhaseSubmission(Guid RunId, SignedMessage Message);
 public sealed record PhaseOutcome(CallbackResult Result, PhaseEvent? Phase);
 
 /// <summary>
-/// Stores a batch of phase events in one transaction: one read of their runs, one of the webhook-ids already
-/// recorded, one of the runs' states, one insert of every delivery and phase row, one commit. Each event gets the
+/// Stores a batch of phase events in one transaction: one read of their runs (with their states), one of the
+/// webhook-ids already recorded, one insert of every delivery and phase row, one commit. Each event gets the
 /// answer <see cref="CallbackIntake"/> would have given it alone: refused before any write (unknown run, bad
 /// signature, malformed), a duplicate (its webhook-id recorded before, or earlier in the same batch), refused because
 /// its run is not running, or applied. The batch is stored whole or not at all.
@@ -30,6 +30,10 @@ public sealed class PhaseBatchStore(IDbContextFactory<AppDbContext> dbFactory, C
         ArgumentNullException.ThrowIfNull(batch);
         var outcomes = new PhaseOutcome?[batch.Count];
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+
+        // As for one event alone: on SQLite BEGIN IMMEDIATE takes the write lock up front, so the states read with the
+        // runs are those the batch is stored against. (Npgsql sends the BEGIN with the first query: no round trip.)
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var runIds = batch.Select(s => s.RunId).Distinct().ToList();
         var runs = await db.Runs.AsNoTracking().Where(r => runIds.Contains(r.Id)).Select(CallbackRun.Columns).ToDictionaryAsync(r => r.Id, cancellationToken);
         var prepared = new PhaseEvent?[batch.Count];
@@ -43,13 +47,9 @@ public sealed class PhaseBatchStore(IDbContextFactory<AppDbContext> dbFactory, C
         var candidates = Enumerable.Range(0, batch.Count).Where(i => prepared[i] is not null).ToList();
         if (candidates.Count > 0)
         {
-            // As for one event alone: on SQLite BEGIN IMMEDIATE takes the write lock up front.
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var messageIds = candidates.Select(i => batch[i].Message.Id!).Distinct(StringComparer.Ordinal).ToList();
             var recorded = (await db.WebhookDeliveries.Where(d => messageIds.Contains(d.MessageId)).Select(d => d.MessageId).ToListAsync(cancellationToken))
                 .ToHashSet(StringComparer.Ordinal);
-            var candidateRuns = candidates.Select(i => batch[i].RunId).Distinct().ToList();
-            var states = await db.Runs.Where(r => candidateRuns.Contains(r.Id)).Select(r => new { r.Id, r.State }).ToDictionaryAsync(r => r.Id, r => r.State, cancellationToken);
             var applied = new List<int>();
             foreach (var i in candidates)
             {
@@ -58,7 +58,7 @@ public sealed class PhaseBatchStore(IDbContextFactory<AppDbContext> dbFactory, C
                 {
                     outcomes[i] = new PhaseOutcome(CallbackIntake.DuplicateResult, null);
                 }
-                else if (!CallbackIntake.TakesPhases(states[batch[i].RunId]))
+                else if (!CallbackIntake.TakesPhases(runs[batch[i].RunId].State))
                 {
                     recorded.Remove(messageId);
                     outcomes[i] = new PhaseOutcome(CallbackIntake.NotRunningResult, null);

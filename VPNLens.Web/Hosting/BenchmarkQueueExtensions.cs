@@ -29,12 +29,14 @@ public static class BenchmarkQueueExtensions
             options.WorkerCount = 4;
             options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
         });
+        // Workers only: the benchmarks server already moves every queue's delayed and recurring jobs and keeps the
+        // storage tidy; a second set of schedulers would only poll (and take the same locks) as often again.
         services.AddHangfireServer(options =>
         {
             options.ServerName = $"{Environment.MachineName}:notifications";
             options.Queues = [RunNotificationJob.QueueName];
             options.WorkerCount = 1;
-            options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            options.IsLightweightServer = true;
         });
 
         services.AddSingleton(TimeProvider.System);

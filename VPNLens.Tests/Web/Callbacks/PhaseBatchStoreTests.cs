@@ -14,8 +14,12 @@ namespace VPNLens.Tests.Web.Callbacks;
 public sealed class PhaseBatchStoreTests : IAsyncLifetime
 {
     private readonly VpnLensApp app = new(configureServices: VpnLensApp.WithoutDispatch);
+    private readonly SqlCommandCounter commands;
     private Run running = null!;
     private Run ended = null!;
+
+    // before the app makes its first context (see SqlCommandCounter)
+    public PhaseBatchStoreTests() => commands = new SqlCommandCounter(() => app.DatabaseMarker);
 
     public async ValueTask InitializeAsync()
     {
@@ -30,7 +34,31 @@ public sealed class PhaseBatchStoreTests : IAsyncLifetime
         });
     }
 
-    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        commands.Dispose();
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_batch_reads_its_runs_with_their_states_and_the_recorded_webhook_ids_nothing_more()
+    {
+        var store = app.Services.GetRequiredService<PhaseBatchStore>();
+        var other = Seed.Run(running.NodeId);
+        await app.WithDbAsync(async db =>
+        {
+            db.Runs.Add(other);
+            await db.SaveChangesAsync();
+        });
+        commands.CountThisFlow();
+
+        var outcomes = await store.TryWriteAsync(
+            [Submit(running, "msg_1", "udp"), Submit(other, "msg_2", "udp"), Submit(running, "msg_3", "cpu")],
+            TestContext.Current.CancellationToken);
+
+        Assert.All(outcomes!, o => Assert.Equal(CallbackOutcome.Applied, o.Result.Outcome));
+        Assert.Equal(2, commands.FlowReads);
+    }
 
     [Fact]
     public async Task A_webhook_id_twice_in_one_batch_and_one_stored_before_are_stored_once_each()
