@@ -6,7 +6,8 @@ namespace VPNLens.Tests.Infrastructure;
 
 /// <summary>
 /// Counts the SQL commands EF Core sends to one test database (told apart from other tests' by its connection
-/// string), from EF Core's diagnostic events, so a test can say how many queries something costs.
+/// string), and the transactions it commits there, from EF Core's diagnostic events, so a test can say how many
+/// queries or commits something costs.
 /// </summary>
 public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
 {
@@ -14,6 +15,7 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
     private readonly IDisposable allListeners;
     private readonly List<IDisposable> subscriptions = [];
     private int count;
+    private int commits;
 
     /// <summary>
     /// Start counting before the app creates its first context: a pooled context keeps EF's answer to "is anyone
@@ -29,7 +31,13 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
 
     public int Count => Volatile.Read(ref count);
 
-    public void Reset() => Volatile.Write(ref count, 0);
+    public int Commits => Volatile.Read(ref commits);
+
+    public void Reset()
+    {
+        Volatile.Write(ref count, 0);
+        Volatile.Write(ref commits, 0);
+    }
 
     public void Dispose()
     {
@@ -54,13 +62,19 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
 
     void IObserver<KeyValuePair<string, object?>>.OnNext(KeyValuePair<string, object?> value)
     {
-        if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData data
-            && marker() is { } ours
-            && data.Command.Connection?.ConnectionString.Contains(ours, StringComparison.Ordinal) == true)
+        if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData data && Ours(data.Command.Connection))
         {
             Interlocked.Increment(ref count);
         }
+        else if (value.Key == RelationalEventId.TransactionCommitting.Name && value.Value is TransactionEventData transaction
+            && Ours(transaction.Transaction.Connection))
+        {
+            Interlocked.Increment(ref commits);
+        }
     }
+
+    private bool Ours(System.Data.Common.DbConnection? connection) =>
+        marker() is { } ours && connection?.ConnectionString.Contains(ours, StringComparison.Ordinal) == true;
 
     void IObserver<DiagnosticListener>.OnCompleted()
     {
