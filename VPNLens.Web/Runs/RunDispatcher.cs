@@ -11,8 +11,9 @@ namespace VPNLens.Web.Runs;
 /// <summary>
 /// Starts queued runs whose resources are free, oldest first, and returns. A run waits for the runs queued before it
 /// that share any of its resources, so runs on one node or one endpoint stay strictly in queue order, while runs that
-/// share nothing start side by side. Taking the leases and moving the run to Running is one transaction; the unique
-/// lease rows make a second dispatcher (another worker or instance) lose instead of starting a run twice.
+/// share nothing start side by side. Taking the leases and moving the run to Running is one transaction, shared by a
+/// chunk of the round's runs; the unique lease rows make a second dispatcher (another worker or instance) lose instead
+/// of starting a run twice.
 /// </summary>
 public sealed class RunDispatcher(
     IDbContextFactory<AppDbContext> dbFactory,
