@@ -6,7 +6,8 @@ namespace VPNLens.Tests.Infrastructure;
 
 /// <summary>
 /// Counts the SQL commands EF Core sends to one test database (told apart from other tests' by its connection
-/// string), from EF Core's diagnostic events, so a test can say how many queries something costs.
+/// string), and the transactions it commits there, from EF Core's diagnostic events, so a test can say how many
+/// queries or commits something costs.
 /// </summary>
 public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
 {
@@ -16,6 +17,7 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
     private static readonly AsyncLocal<SqlCommandCounter?> CountedFlow = new();
     private int count;
     private int flowReads;
+    private int commits;
 
     /// <summary>
     /// Start counting before the app creates its first context: a pooled context keeps EF's answer to "is anyone
@@ -34,7 +36,13 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
     /// <summary>The queries (text starting with SELECT) sent from the flow marked by <see cref="CountThisFlow"/> since.</summary>
     public int FlowReads => Volatile.Read(ref flowReads);
 
-    public void Reset() => Volatile.Write(ref count, 0);
+    public int Commits => Volatile.Read(ref commits);
+
+    public void Reset()
+    {
+        Volatile.Write(ref count, 0);
+        Volatile.Write(ref commits, 0);
+    }
 
     /// <summary>
     /// Marks the caller's async flow (what it awaits from here on): <see cref="FlowReads"/> counts its queries alone,
@@ -69,9 +77,7 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
 
     void IObserver<KeyValuePair<string, object?>>.OnNext(KeyValuePair<string, object?> value)
     {
-        if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData data
-            && marker() is { } ours
-            && data.Command.Connection?.ConnectionString.Contains(ours, StringComparison.Ordinal) == true)
+        if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData data && Ours(data.Command.Connection))
         {
             Interlocked.Increment(ref count);
             if (CountedFlow.Value == this && data.Command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
@@ -79,7 +85,15 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
                 Interlocked.Increment(ref flowReads);
             }
         }
+        else if (value.Key == RelationalEventId.TransactionCommitting.Name && value.Value is TransactionEventData transaction
+            && Ours(transaction.Transaction.Connection))
+        {
+            Interlocked.Increment(ref commits);
+        }
     }
+
+    private bool Ours(System.Data.Common.DbConnection? connection) =>
+        marker() is { } ours && connection?.ConnectionString.Contains(ours, StringComparison.Ordinal) == true;
 
     void IObserver<DiagnosticListener>.OnCompleted()
     {

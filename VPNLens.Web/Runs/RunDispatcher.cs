@@ -1,6 +1,8 @@
+using System.Data.Common;
 using Hangfire;
 using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using VPNLens.Core.Runs;
 using VPNLens.Web.Persistence;
 
@@ -9,13 +11,15 @@ namespace VPNLens.Web.Runs;
 /// <summary>
 /// Starts queued runs whose resources are free, oldest first, and returns. A run waits for the runs queued before it
 /// that share any of its resources, so runs on one node or one endpoint stay strictly in queue order, while runs that
-/// share nothing start side by side. Taking the leases and moving the run to Running is one transaction; the unique
-/// lease rows make a second dispatcher (another worker or instance) lose instead of starting a run twice.
+/// share nothing start side by side. Taking the leases and moving the run to Running is one transaction, shared by a
+/// chunk of the round's runs; the unique lease rows make a second dispatcher (another worker or instance) lose instead
+/// of starting a run twice.
 /// </summary>
 public sealed class RunDispatcher(
     IDbContextFactory<AppDbContext> dbFactory,
     RunTransitions transitions,
     IBackgroundJobClient jobs,
+    IOptions<RunOptions> options,
     TimeProvider time,
     ILogger<RunDispatcher> logger)
 {
@@ -27,19 +31,36 @@ public sealed class RunDispatcher(
         // dispatcher, or a lease freed meanwhile, only costs a round.
         for (var round = 0; round < 10_000; round++)
         {
+            var began = time.GetTimestamp();
             var startable = await StartableAsync(cancellationToken);
             if (startable.Count == 0)
             {
                 return;
             }
 
-            foreach (var (runId, resources) in startable)
+            var read = time.GetElapsedTime(began);
+            var started = 0;
+            var announcing = TimeSpan.Zero;
+            var queueing = TimeSpan.Zero;
+            foreach (var chunk in startable.Chunk(options.Value.DispatchChunk))
             {
-                if (await TryStartAsync(runId, resources, cancellationToken))
+                var startedNow = await StartAsync(chunk, cancellationToken);
+                foreach (var (runId, transition) in startedNow)
                 {
+                    var announced = time.GetTimestamp();
+                    await transitions.AfterAsync(runId, transition);
+                    var queued = time.GetTimestamp();
+                    announcing += time.GetElapsedTime(announced, queued);
                     jobs.Create<BenchmarkJob>(job => job.ExecuteAsync(runId, CancellationToken.None), new EnqueuedState(RunQueue.QueueName));
+                    queueing += time.GetElapsedTime(queued);
                 }
+
+                started += startedNow.Count;
             }
+
+            logger.LogDebug(
+                "Dispatch round: {Started} of {Startable} startable runs started in {Total} ms (reading {Read} ms, announcing {Announcing} ms, queueing jobs {Queueing} ms)",
+                started, startable.Count, (long)time.GetElapsedTime(began).TotalMilliseconds, (long)read.TotalMilliseconds, (long)announcing.TotalMilliseconds, (long)queueing.TotalMilliseconds);
         }
     }
 
@@ -72,42 +93,69 @@ public sealed class RunDispatcher(
         return startable;
     }
 
-    private async Task<bool> TryStartAsync(Guid runId, IReadOnlyList<string> resources, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a chunk of startable runs in one transaction: each run's move, then all their leases in one save. When
+    /// that transaction fails against another writer (a lease already taken, a lock lost), nothing of it is kept and
+    /// the runs start one by one, so one run taken elsewhere costs the others nothing. Returns the runs started, in
+    /// order, for their effects once committed.
+    /// </summary>
+    internal async Task<List<(Guid RunId, RunTransition Transition)>> StartAsync(IReadOnlyList<(Guid RunId, IReadOnlyList<string> Resources)> chunk, CancellationToken cancellationToken)
     {
-        RunTransition started;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        if (chunk.Count > 1)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            started = await transitions.MoveAsync(db, runId, RunTrigger.Started, null, cancellationToken);
-            if (!started.Applied)
+            try
             {
-                return false;
+                return await TryStartAsync(chunk, cancellationToken);
+            }
+            catch (Exception ex) when (ex is DbException or DbUpdateException)
+            {
+                logger.LogInformation("{Count} runs could not start together ({Reason}); starting them one by one", chunk.Count, ex.InnerException?.Message ?? ex.Message);
+            }
+        }
+
+        var started = new List<(Guid RunId, RunTransition Transition)>();
+        foreach (var run in chunk)
+        {
+            try
+            {
+                started.AddRange(await TryStartAsync([run], cancellationToken));
+            }
+            catch (DbUpdateException ex)
+            {
+                logger.LogInformation("Run {RunId} lost its leases to another dispatcher ({Reason}); looking again", run.RunId, ex.InnerException?.Message ?? ex.Message);
+            }
+        }
+
+        return started;
+    }
+
+    private async Task<List<(Guid RunId, RunTransition Transition)>> TryStartAsync(IReadOnlyList<(Guid RunId, IReadOnlyList<string> Resources)> runs, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var started = new List<(Guid RunId, RunTransition Transition)>();
+        foreach (var (runId, resources) in runs)
+        {
+            var transition = await transitions.MoveAsync(db, runId, RunTrigger.Started, null, cancellationToken);
+            if (!transition.Applied)
+            {
+                continue;
             }
 
-            var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId).Select(r => new { r.StartedAt, r.Timeout }).SingleAsync(cancellationToken);
-            var now = run.StartedAt ?? time.GetUtcNow();
+            var start = transition.Start ?? throw new InvalidOperationException($"Run {runId} was started without a start time.");
             db.RunLeases.AddRange(resources.Select(resource => new RunLease
             {
                 Resource = resource,
                 RunId = runId,
-                TakenAt = now,
-                ExpiresAt = transitions.LeaseExpiry(now, run.Timeout),
+                TakenAt = start.At,
+                ExpiresAt = transitions.LeaseExpiry(start.At, start.Timeout),
             }));
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            }
-            catch (DbUpdateException ex)
-            {
-                logger.LogInformation("Run {RunId} lost its leases to another dispatcher ({Reason}); looking again", runId, ex.InnerException?.Message ?? ex.Message);
-                await transaction.RollbackAsync(cancellationToken);
-                return false;
-            }
+            started.Add((runId, transition));
         }
 
-        await transitions.AfterAsync(runId, started);
-        return true;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return started;
     }
 }
 

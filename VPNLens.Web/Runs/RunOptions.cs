@@ -25,6 +25,13 @@ public sealed class RunOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan LeaseGrace { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How many of a dispatch round's startable runs start in one transaction; a chunk that loses a lease to another
+    /// dispatcher starts its runs one by one instead. 1 starts every run in its own transaction.
+    /// </summary>
+    [Range(1, 500)]
+    public int DispatchChunk { get; set; } = 50;
+
     /// <summary>Measurement settings for new runs; tests and the lab shorten them.</summary>
     public VPNLens.Core.Runs.RunSettings Settings { get; set; } = new();
 }

@@ -12,7 +12,13 @@ public sealed record RunChange(string? Reason = null, int? Pid = null, bool Appe
 public sealed record RunTransition(RunMove? Move, string? Refusal, string? Reason)
 {
     public bool Applied => Move is not null;
+
+    /// <summary>For a queued run's start: the start time and the run's timeout stored with it, to lease from.</summary>
+    internal RunStart? Start { get; init; }
 }
+
+/// <summary>When a run started and how long it may take, as stored by its start.</summary>
+internal sealed record RunStart(DateTimeOffset At, TimeSpan Timeout);
 
 /// <summary>
 /// The only writer of a run's state. Asks <see cref="RunLifecycle"/> whether a trigger may move the run, stores the move
@@ -75,14 +81,15 @@ public sealed class RunTransitions(
                 return new RunTransition(move, null, reason);
             }
 
-            if (await UpdateAsync(db, runId, move, change, reason, current.Timeout, cancellationToken) == 1)
+            var now = time.GetUtcNow();
+            if (await UpdateAsync(db, runId, move, change, reason, current.Timeout, now, cancellationToken) == 1)
             {
                 if (move.Asks(RunEffect.ReleaseLeases))
                 {
                     await db.RunLeases.Where(l => l.RunId == runId).ExecuteDeleteAsync(cancellationToken);
                 }
 
-                return new RunTransition(move, null, reason);
+                return new RunTransition(move, null, reason) { Start = Starts(move) ? new RunStart(now, current.Timeout) : null };
             }
 
             // Another writer moved the run between our read and our update: decide again on what it left.
@@ -118,9 +125,10 @@ public sealed class RunTransitions(
     /// <summary>The leases a run takes when it starts: free until the deadline, plus time to stop its script.</summary>
     internal DateTimeOffset LeaseExpiry(DateTimeOffset startedAt, TimeSpan timeout) => startedAt + timeout + options.Value.LeaseGrace;
 
-    private Task<int> UpdateAsync(AppDbContext db, Guid runId, RunMove move, RunChange? change, string? reason, TimeSpan timeout, CancellationToken cancellationToken)
+    private static bool Starts(RunMove move) => move.To == RunState.Running && move.From == RunState.Queued;
+
+    private static Task<int> UpdateAsync(AppDbContext db, Guid runId, RunMove move, RunChange? change, string? reason, TimeSpan timeout, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
         var ends = !move.From.IsTerminal() && move.To.IsTerminal();
         return db.Runs
             .Where(r => r.Id == runId && r.State == move.From && r.RemoteStopPending == move.WasStopPending)
@@ -128,7 +136,7 @@ public sealed class RunTransitions(
                 s =>
                 {
                     s.SetProperty(r => r.State, move.To).SetProperty(r => r.RemoteStopPending, move.StopPending);
-                    if (move.To == RunState.Running && move.From == RunState.Queued)
+                    if (Starts(move))
                     {
                         s.SetProperty(r => r.StartedAt, now).SetProperty(r => r.DeadlineAt, now + timeout);
                     }

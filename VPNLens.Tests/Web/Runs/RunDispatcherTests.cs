@@ -1,4 +1,7 @@
+using Hangfire.Common;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using VPNLens.Core.Nodes;
 using VPNLens.Core.Runs;
 using VPNLens.Tests.Infrastructure;
@@ -9,11 +12,25 @@ namespace VPNLens.Tests.Web.Runs;
 public sealed class RunDispatcherTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-12-05T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
-    private TestDatabase database = null!;
+    private readonly RunEvents events = new(NullLogger<RunEvents>.Instance);
+    private readonly RecordingJobClient jobs = new();
+    private TestDatabase? database;
+    private SqlCommandCounter commands = null!;
 
-    public async ValueTask InitializeAsync() => database = await TestDatabase.CreateAsync();
+    private TestDatabase Database => database!;
 
-    public ValueTask DisposeAsync() => database.DisposeAsync();
+    public async ValueTask InitializeAsync()
+    {
+        commands = new SqlCommandCounter(() => database?.Marker);
+        database = await TestDatabase.CreateAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        commands.Dispose();
+        events.Dispose();
+        await Database.DisposeAsync();
+    }
 
     [Fact]
     public async Task One_round_finds_every_run_that_can_start_oldest_first_and_none_behind_a_resource_held_or_wanted_earlier()
@@ -30,15 +47,76 @@ public sealed class RunDispatcherTests : IAsyncLifetime
         var secondOnNode1 = Queued(node1, 4);
         var behindRunningLease = Queued(node4, 5);
         var secondOnNode2 = Queued(node2, 6);
-        await database.AddAsync([node1, node2, node3, node4, running, first, sharesFirstsEndpoint, otherEndpoint, secondOnNode1, behindRunningLease, secondOnNode2]);
-        await database.AddAsync([.. RunResources.Of(node4).Select(r => new RunLease { Resource = r, RunId = running.Id, TakenAt = Start, ExpiresAt = Start.AddHours(1) })]);
-        var dispatcher = new RunDispatcher(database.Factory, null!, null!, TimeProvider.System, NullLogger<RunDispatcher>.Instance);
+        await Database.AddAsync([node1, node2, node3, node4, running, first, sharesFirstsEndpoint, otherEndpoint, secondOnNode1, behindRunningLease, secondOnNode2]);
+        await Database.AddAsync([.. RunResources.Of(node4).Select(r => new RunLease { Resource = r, RunId = running.Id, TakenAt = Start, ExpiresAt = Start.AddHours(1) })]);
+        var dispatcher = new RunDispatcher(Database.Factory, null!, null!, Options.Create(new RunOptions()), TimeProvider.System, NullLogger<RunDispatcher>.Instance);
 
         var startable = await dispatcher.StartableAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal([first.Id, otherEndpoint.Id], startable.Select(s => s.RunId));
         Assert.Equal(RunResources.Of(node2), startable[1].Resources);
     }
+
+    [Fact]
+    public async Task A_round_with_many_startable_runs_starts_them_in_a_few_transactions_each_with_its_leases_and_job()
+    {
+        var nodes = Enumerable.Range(0, 120).Select(i => Node($"node{i}", $"vl-ep{i}")).ToList();
+        var runs = nodes.Select((node, i) => Queued(node, i)).ToList();
+        await Database.AddAsync([.. nodes, .. runs]);
+        commands.Reset();
+
+        await Dispatcher().DispatchAsync(TestContext.Current.CancellationToken);
+
+        // One transaction per chunk of 50, not one per run; bound loose.
+        Assert.InRange(commands.Commits, 1, 10);
+        Assert.All(await StatesAsync(), s => Assert.Equal(RunState.Running, s.Value));
+        var leases = await Database.WithDbAsync(db => db.RunLeases.AsNoTracking().ToListAsync());
+        Assert.Equal(
+            runs.SelectMany(r => RunResources.Of(r.NodeId, nodes.Single(n => n.Id == r.NodeId).Endpoint).Select(resource => (resource, r.Id))).Order(),
+            leases.Select(l => (l.Resource, l.RunId)).Order());
+        Assert.Equal(runs.Select(r => r.Id), StartedJobs());
+    }
+
+    [Fact]
+    public async Task A_chunk_in_which_one_run_lost_its_lease_to_another_dispatcher_still_starts_the_others()
+    {
+        var nodeA = Node("nodeA", "vl-epA");
+        var nodeB = Node("nodeB", "vl-epB");
+        var nodeC = Node("nodeC", "vl-epC");
+        var elsewhere = Node("elsewhere", "vl-epB");
+        var a = Queued(nodeA, 1);
+        var b = Queued(nodeB, 2);
+        var c = Queued(nodeC, 3);
+        var other = Queued(elsewhere, 0);
+        other.State = RunState.Running;
+        await Database.AddAsync([nodeA, nodeB, nodeC, elsewhere, a, b, c, other]);
+        // Another dispatcher took b's endpoint after this one found b startable.
+        await Database.AddAsync(new RunLease { Resource = RunResources.Of(elsewhere)[1], RunId = other.Id, TakenAt = Start, ExpiresAt = Start.AddHours(1) });
+        Assert.Contains(RunResources.Of(elsewhere)[1], RunResources.Of(nodeB));
+
+        var started = await Dispatcher().StartAsync([(a.Id, RunResources.Of(nodeA)), (b.Id, RunResources.Of(nodeB)), (c.Id, RunResources.Of(nodeC))], TestContext.Current.CancellationToken);
+
+        Assert.Equal([a.Id, c.Id], started.Select(s => s.RunId));
+        var states = await StatesAsync();
+        Assert.Equal(RunState.Running, states[a.Id]);
+        Assert.Equal(RunState.Queued, states[b.Id]);
+        Assert.Equal(RunState.Running, states[c.Id]);
+        var leases = await Database.WithDbAsync(db => db.RunLeases.AsNoTracking().ToListAsync());
+        Assert.DoesNotContain(leases, l => l.RunId == b.Id);
+        Assert.Equal(RunResources.Of(nodeA).Concat(RunResources.Of(nodeC)).Order(), leases.Where(l => l.RunId == a.Id || l.RunId == c.Id).Select(l => l.Resource).Order());
+    }
+
+    private RunDispatcher Dispatcher()
+    {
+        var transitions = new RunTransitions(Database.Factory, events, new RecordingNotifier(), new RecordingDispatchRequests(), Options.Create(new RunOptions()), TimeProvider.System);
+        return new RunDispatcher(Database.Factory, transitions, jobs, Options.Create(new RunOptions()), TimeProvider.System, NullLogger<RunDispatcher>.Instance);
+    }
+
+    private Task<Dictionary<Guid, RunState>> StatesAsync() =>
+        Database.WithDbAsync(db => db.Runs.AsNoTracking().ToDictionaryAsync(r => r.Id, r => r.State));
+
+    private List<Guid> StartedJobs() =>
+        [.. jobs.Jobs.Select(j => j.Job).Where(j => j.Type == typeof(BenchmarkJob)).Select(j => (Guid)j.Args[0])];
 
     private static Node Node(string name, string endpoint)
     {
