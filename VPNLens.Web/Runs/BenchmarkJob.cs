@@ -8,8 +8,8 @@ using VPNLens.Web.Persistence;
 namespace VPNLens.Web.Runs;
 
 /// <summary>
-/// Starts one run that the dispatcher has moved to Running: connects to its node, starts run.sh, records its pid
-/// and returns. The node measures on its own; callbacks, the deadline or a cancel end the run.
+/// Starts runs that the dispatcher has moved to Running: for each, connects to its node, starts run.sh, records its
+/// pid and returns. The node measures on its own; callbacks, the deadline or a cancel end the run.
 /// </summary>
 public sealed class BenchmarkJob(
     IDbContextFactory<AppDbContext> dbFactory,
@@ -17,8 +17,42 @@ public sealed class BenchmarkJob(
     RunTransitions transitions,
     RunSecrets secrets,
     IOptions<CallbackOptions> callbacks,
+    IOptions<RunOptions> runOptions,
     ILogger<BenchmarkJob> logger)
 {
+    /// <summary>
+    /// Starts a dispatch chunk's runs, up to <see cref="RunOptions.StartParallelism"/> at once: one job for the chunk
+    /// instead of one each, because creating a job costs more than starting a simulated run. The runs share no node,
+    /// so their order does not matter; one run's failure ends that run and does not keep the others from starting.
+    /// </summary>
+    [AutomaticRetry(Attempts = 0)]
+    [Queue(RunQueue.QueueName)]
+    public async Task StartAllAsync(Guid[] runIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runIds);
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = runOptions.Value.StartParallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(runIds, parallel, async (runId, ct) =>
+        {
+            try
+            {
+                await ExecuteAsync(runId, ct);
+            }
+#pragma warning disable CA1031 // recorded and rethrown once every other run of the chunk has had its start
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+#pragma warning restore CA1031
+            {
+                logger.LogError(ex, "Starting run {RunId} failed", runId);
+                failures.Enqueue(ex);
+            }
+        });
+        if (!failures.IsEmpty)
+        {
+            throw new AggregateException($"{failures.Count} of {runIds.Length} runs could not be started", failures);
+        }
+    }
+
+    /// <summary>Starts one run (also the job of runs dispatched before runs were started a chunk at a time).</summary>
     // A benchmark is never silently repeated: a failure ends the run, it does not re-queue it.
     [AutomaticRetry(Attempts = 0)]
     [Queue(RunQueue.QueueName)]

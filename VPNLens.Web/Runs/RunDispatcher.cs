@@ -12,8 +12,8 @@ namespace VPNLens.Web.Runs;
 /// Starts queued runs whose resources are free, oldest first, and returns. A run waits for the runs queued before it
 /// that share any of its resources, so runs on one node or one endpoint stay strictly in queue order, while runs that
 /// share nothing start side by side. Taking the leases and moving the run to Running is one transaction, shared by a
-/// chunk of the round's runs; the unique lease rows make a second dispatcher (another worker or instance) lose instead
-/// of starting a run twice.
+/// chunk of the round's runs, whose starts then go to one job; the unique lease rows make a second dispatcher (another
+/// worker or instance) lose instead of starting a run twice.
 /// </summary>
 public sealed class RunDispatcher(
     IDbContextFactory<AppDbContext> dbFactory,
@@ -45,16 +45,22 @@ public sealed class RunDispatcher(
             foreach (var chunk in startable.Chunk(options.Value.DispatchChunk))
             {
                 var startedNow = await StartAsync(chunk, cancellationToken);
-                foreach (var (runId, transition) in startedNow)
+                if (startedNow.Count == 0)
                 {
-                    var announced = time.GetTimestamp();
-                    await transitions.AfterAsync(runId, transition);
-                    var queued = time.GetTimestamp();
-                    announcing += time.GetElapsedTime(announced, queued);
-                    jobs.Create<BenchmarkJob>(job => job.ExecuteAsync(runId, CancellationToken.None), new EnqueuedState(RunQueue.QueueName));
-                    queueing += time.GetElapsedTime(queued);
+                    continue;
                 }
 
+                var announced = time.GetTimestamp();
+                foreach (var (runId, transition) in startedNow)
+                {
+                    await transitions.AfterAsync(runId, transition);
+                }
+
+                var queued = time.GetTimestamp();
+                announcing += time.GetElapsedTime(announced, queued);
+                Guid[] runIds = [.. startedNow.Select(s => s.RunId)];
+                jobs.Create<BenchmarkJob>(job => job.StartAllAsync(runIds, CancellationToken.None), new EnqueuedState(RunQueue.QueueName));
+                queueing += time.GetElapsedTime(queued);
                 started += startedNow.Count;
             }
 

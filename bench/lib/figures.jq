@@ -295,17 +295,19 @@ def cp_sim:
   | "Control plane sim (\($kind.title))" as $what
   | if $s == null then
       (missing_reason("cpSim.\($k)") // "no data") as $why
-      | unmeasured("controlPlane.sim.\($k).dispatchP95"; "\($what): freed lease to the next run's start, p95"; "ms"; "<= 2000"; $why),
+      | unmeasured("controlPlane.sim.\($k).dispatchP95"; "\($what): freed lease to the next run's start reaching its node, p95"; "ms"; "<= 2000"; $why),
         unmeasured("controlPlane.sim.\($k).intake"; "\($what): signed callbacks accepted per second at the peak"; "/s"; ">= 1000"; $why),
         unmeasured("controlPlane.sim.\($k).lost"; "\($what): callbacks lost or runs not Succeeded"; "count"; "0"; $why),
         unmeasured("controlPlane.sim.\($k).duplicates"; "\($what): callbacks stored twice or runs ended twice"; "count"; "0"; $why)
     else $s.measured as $m
       | "\($s.nodes) nodes x \($s.runsPerNode) runs, \($m.callbacksPerRun) callbacks per run \($s.phaseMs) ms apart (\($s.offeredPerSecond)/s offered at most); load average \($s.loadAverage.before[0]) before, \($s.loadAverage.after[0]) after; CPU seconds: instances \($s.cpu.instanceSeconds | map(r(0)) | join(" + ")), simulated nodes \($s.cpu.benchProcessSeconds | r(0)), in \($s.cpu.wallSeconds | r(0)) s" as $context
-      | {id: "controlPlane.sim.\($k).dispatchP95", figure: "\($what): freed lease to the next run's start, p95", unit: "ms",
-         value: $m.dispatch.fromLeaseFreeMs.p95, spread: {min: $m.dispatch.fromLeaseFreeMs.min, max: $m.dispatch.fromLeaseFreeMs.max},
-         n: $m.dispatch.fromLeaseFreeMs.n, target: "<= 2000",
-         pass: ($m.dispatch.fromLeaseFreeMs.n > 0 and $m.dispatch.fromLeaseFreeMs.p95 <= 2000 and $s.allEnded),
-         note: "stored times: the previous run's end on the node to the next run's start; p50 \($m.dispatch.fromLeaseFreeMs.p50) ms; queue to start of each node's first run p95 \($m.dispatch.firstFromQueueMs.p95) ms\(if $s.allEnded then "" else "; NOT every run ended in time" end); \($context)"},
+      # Evidence from before the nodes recorded when a start reached them has the stored start only.
+      | ($m.dispatch.fromLeaseFreeToNodeMs // $m.dispatch.fromLeaseFreeMs) as $d
+      | {id: "controlPlane.sim.\($k).dispatchP95", figure: "\($what): freed lease to the next run's start reaching its node, p95", unit: "ms",
+         value: $d.p95, spread: {min: $d.min, max: $d.max},
+         n: $d.n, target: "<= 2000",
+         pass: ($d.n > 0 and $d.p95 <= 2000 and $s.allEnded),
+         note: "the previous run's stored end to the node receiving the next run's start\(if $m.dispatch.fromLeaseFreeToNodeMs == null then " (older evidence: to the stored start)" else "" end); p50 \($d.p50) ms; to the stored start p95 \($m.dispatch.fromLeaseFreeMs.p95) ms; queue to start of each node's first run p95 \($m.dispatch.firstFromQueueMs.p95) ms\(if $s.allEnded then "" else "; NOT every run ended in time" end); \($context)"},
         {id: "controlPlane.sim.\($k).intake", figure: "\($what): signed callbacks accepted per second at the peak", unit: "/s",
          value: $m.intake.peak10sPerSecond, spread: {min: $m.intake.meanPerSecond, max: $m.intake.peakPerSecond},
          n: $m.intake.accepted, target: ">= 1000", pass: ($m.intake.peak10sPerSecond >= 1000),

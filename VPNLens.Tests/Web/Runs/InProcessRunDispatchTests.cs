@@ -63,7 +63,7 @@ public sealed class InProcessRunDispatchTests : IAsyncLifetime
         Assert.Equal(RunState.Running, states[elsewhere.Id]);
         var leases = await database.WithDbAsync(db => db.RunLeases.AsNoTracking().ToListAsync());
         Assert.All(RunResources.Of(node), r => Assert.Equal(next.Id, leases.Single(l => l.Resource == r).RunId));
-        var started = instances.SelectMany(i => i.Jobs.Jobs).Where(j => j.Job.Type == typeof(BenchmarkJob)).Select(j => (Guid)j.Job.Args[0]).Order().ToList();
+        var started = instances.SelectMany(i => i.Jobs.Jobs).Where(j => j.Job.Type == typeof(BenchmarkJob)).SelectMany(j => (Guid[])j.Job.Args[0]).Order().ToList();
         Assert.Equal(new[] { next.Id, elsewhere.Id }.Order(), started);
         Assert.DoesNotContain(instances.SelectMany(i => i.Jobs.Jobs), j => j.Job.Type == typeof(RunDispatcher));
     }

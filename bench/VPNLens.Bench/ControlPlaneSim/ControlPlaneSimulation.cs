@@ -13,9 +13,10 @@ namespace VPNLens.Bench.ControlPlaneSim;
 
 /// <summary>
 /// The control plane with many nodes: app instances as separate processes on one database, nodes registered and runs
-/// queued through the real API, each node running its runs one after the other while the simulated nodes post their
-/// callbacks. Measures, from the stored times, how long a freed lease waits for the next run, and from the nodes'
-/// side how many callbacks a second the instances accept; checks that every accepted callback is stored exactly once
+/// queued through the real API (the nodes hold their first run until every run is queued), each node running its runs
+/// one after the other while the simulated nodes post their callbacks. Measures how long a freed lease waits for the
+/// next run, to its stored start and to the start reaching the node, and from the nodes' side how many callbacks a
+/// second the instances accept; checks that every accepted callback is stored exactly once
 /// and every run ends Succeeded once.
 /// </summary>
 internal static class ControlPlaneSimulation
@@ -91,6 +92,7 @@ internal static class ControlPlaneSimulation
                 };
 
                 await Console.Error.WriteLineAsync($"cp-sim: {nodeCount * runsPerNode} runs queued in {queueing.Elapsed.TotalSeconds:F1} s");
+                farm.Release();
                 await using var database = AppDatabase.Connect(postgres ? "Postgres" : "Sqlite", connectionString, keys, connectionString);
                 var wall = Stopwatch.StartNew();
                 var waited = await WaitForEndsAsync(database, nodeCount * runsPerNode, timeout, cancellationToken);
@@ -260,6 +262,7 @@ internal static class ControlPlaneSimulation
 
         // A lease becomes free when the run holding it ends; the node's next run, queued before that, should start.
         var fromLeaseFree = new List<double>();
+        var fromLeaseFreeToNode = new List<double>();
         var fromQueue = new List<double>();
         foreach (var node in runs.GroupBy(r => r.NodeId))
         {
@@ -274,6 +277,10 @@ internal static class ControlPlaneSimulation
                 if (ordered[i - 1].FinishedAt is { } freed && ordered[i].StartedAt is { } started && ordered[i].QueuedAt <= freed)
                 {
                     fromLeaseFree.Add((started - freed).TotalMilliseconds);
+                    if (farm.Started.TryGetValue(ordered[i].Id, out var reached))
+                    {
+                        fromLeaseFreeToNode.Add((reached - freed).TotalMilliseconds);
+                    }
                 }
             }
         }
@@ -299,7 +306,12 @@ internal static class ControlPlaneSimulation
             callbacksPerRun = runs.Count == 0 ? 0 : Stats.Round(posts.Count / (double)runs.Count),
             states = runs.GroupBy(r => r.State).ToDictionary(g => g.Key.ToString(), g => g.Count()),
             succeeded = runs.Count(r => r.State == RunState.Succeeded),
-            dispatch = new { fromLeaseFreeMs = Stats.Summary(fromLeaseFree), firstFromQueueMs = Stats.Summary(fromQueue) },
+            dispatch = new
+            {
+                fromLeaseFreeMs = Stats.Summary(fromLeaseFree),
+                fromLeaseFreeToNodeMs = Stats.Summary(fromLeaseFreeToNode),
+                firstFromQueueMs = Stats.Summary(fromQueue),
+            },
             intake = new
             {
                 posted = posts.Count,

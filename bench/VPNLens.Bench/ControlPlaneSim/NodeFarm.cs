@@ -18,7 +18,9 @@ namespace VPNLens.Bench.ControlPlaneSim;
 /// The simulated Benchmark Nodes, in the cp-sim process so their signing and posting does not share the instances'
 /// processes. An instance's <see cref="FarmNodeClient"/> starts a run here; the node then posts what run.sh posts, at
 /// its pace: every phase of every protocol as a signed phase event, then the results, each to the next instance in
-/// turn as a load balancer would, retrying a refused or unanswered post with the same message id as run.sh does.
+/// turn as a load balancer would, retrying a refused or unanswered post with the same message id as run.sh does. Until
+/// <see cref="Release"/>, a started node posts nothing: its first run lasts as long as queueing every run takes, so each
+/// node's next run is queued before a lease is freed and every freed lease is a dispatch to measure.
 /// </summary>
 internal sealed class NodeFarm : IAsyncDisposable
 {
@@ -29,6 +31,7 @@ internal sealed class NodeFarm : IAsyncDisposable
     private readonly JsonObject resultsTemplate;
     private readonly ConcurrentDictionary<Guid, byte[]> finished = new();
     private readonly ConcurrentBag<Task> nodes = [];
+    private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long origin = Stopwatch.GetTimestamp();
     private int nextInstance;
     private int nextPid = 10_000;
@@ -47,7 +50,7 @@ internal sealed class NodeFarm : IAsyncDisposable
     public ConcurrentQueue<CallbackPost> Posts { get; } = new();
 
     /// <summary>Runs started here, with the time the start reached the node.</summary>
-    public ConcurrentDictionary<Guid, double> Started { get; } = new();
+    public ConcurrentDictionary<Guid, DateTimeOffset> Started { get; } = new();
 
     public int Stops => stops;
 
@@ -83,12 +86,15 @@ internal sealed class NodeFarm : IAsyncDisposable
 
     public double SecondsSinceStart() => Stats.ElapsedMs(origin, Stopwatch.GetTimestamp()) / 1000;
 
+    /// <summary>Lets the started nodes, and every node started from now on, post their callbacks.</summary>
+    public void Release() => released.TrySetResult();
+
     /// <summary>Waits for every node still posting.</summary>
     public Task DrainAsync() => Task.WhenAll(nodes);
 
     private int Start(FarmStart start)
     {
-        if (Started.TryAdd(start.RunId, SecondsSinceStart()))
+        if (Started.TryAdd(start.RunId, DateTimeOffset.UtcNow))
         {
             nodes.Add(Task.Run(() => PlayAsync(start)));
         }
@@ -98,6 +104,7 @@ internal sealed class NodeFarm : IAsyncDisposable
 
     private async Task PlayAsync(FarmStart run)
     {
+        await released.Task;
         var key = WebhookSecret.Parse(run.Secret);
         foreach (var protocol in run.Protocols)
         {

@@ -12,7 +12,8 @@ setup() {
       protocols: ["wireguard"], phaseMs: 500, offeredPerSecond: 2000, allEnded: true,
       queued: {runs: 3000, seconds: 20, refusedThenRepeated: 0, refusals: {}},
       measured: {runs: 3000, callbacksPerRun: 37, states: {Succeeded: 3000}, succeeded: 3000,
-        dispatch: {fromLeaseFreeMs: {n: 2000, p50: 600, p95: 1500, p99: 1900, min: 20, max: 2500},
+        dispatch: {fromLeaseFreeMs: {n: 2000, p50: 600, p95: 1300, p99: 1900, min: 20, max: 2500},
+                   fromLeaseFreeToNodeMs: {n: 2000, p50: 700, p95: 1500, p99: 2000, min: 25, max: 2600},
                    firstFromQueueMs: {n: 1000, p50: 900, p95: 4000, p99: 5000, min: 30, max: 6000}},
         intake: {posted: 111000, accepted: 111000, answeredDuplicate: 0, refused: 0, statuses: {"200": 111000}, retried: 0,
                  peakPerSecond: 1400, peak10sPerSecond: 1210.5, meanPerSecond: 900, seconds: 120},
@@ -22,7 +23,7 @@ setup() {
       loadAverage: {before: [1.5, 1, 1], after: [4, 2, 1]}}'
   }
   sim Postgres 2 >"$W/cp-sim.jsonl"
-  sim Sqlite 1 | jq -c '.measured.dispatch.fromLeaseFreeMs.p95 = 2600 | .measured.intake.peak10sPerSecond = 640' >>"$W/cp-sim.jsonl"
+  sim Sqlite 1 | jq -c '.measured.dispatch.fromLeaseFreeToNodeMs.p95 = 2600 | .measured.intake.peak10sPerSecond = 640' >>"$W/cp-sim.jsonl"
 }
 
 # figure EVIDENCE ID FILTER: FILTER applied to figure ID, from cp-sim.jsonl = EVIDENCE.
@@ -71,6 +72,16 @@ sqlite_notes() {
   head -n 1 "$W/cp-sim.jsonl" | jq -c '.measured.duplicates = 3 | .measured.endedTwice = 1' >"$W/twice.jsonl"
   run figure "$W/twice.jsonl" controlPlane.sim.postgres.duplicates '[.value, .pass]'
   assert_output '[3,false]'
+}
+
+@test "dispatch is measured to the start reaching the node; older evidence falls back to the stored start" {
+  run figure "$W/cp-sim.jsonl" controlPlane.sim.postgres.dispatchP95 .note
+  assert_output --partial 'to the stored start p95 1300 ms'
+  head -n 1 "$W/cp-sim.jsonl" | jq -c 'del(.measured.dispatch.fromLeaseFreeToNodeMs)' >"$W/older.jsonl"
+  run figure "$W/older.jsonl" controlPlane.sim.postgres.dispatchP95 '[.value, .pass]'
+  assert_output '[1300,true]'
+  run figure "$W/older.jsonl" controlPlane.sim.postgres.dispatchP95 .note
+  assert_output --partial 'older evidence'
 }
 
 @test "a dispatch p95 within target still misses when not every run ended" {

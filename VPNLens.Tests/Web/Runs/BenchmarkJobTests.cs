@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using VPNLens.Core.Nodes;
+using VPNLens.Core.Runs;
+using VPNLens.Tests.Infrastructure;
+using VPNLens.Web.Nodes;
+using VPNLens.Web.Runs;
+
+namespace VPNLens.Tests.Web.Runs;
+
+public sealed class BenchmarkJobTests : IAsyncLifetime
+{
+    private readonly RunEvents events = new(NullLogger<RunEvents>.Instance);
+    private TestDatabase? database;
+
+    private TestDatabase Database => database!;
+
+    public async ValueTask InitializeAsync() => database = await TestDatabase.CreateAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        events.Dispose();
+        await Database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_chunks_runs_start_side_by_side_and_one_that_fails_to_start_ends_alone()
+    {
+        var nodes = Enumerable.Range(0, 4).Select(i => Seed.Node($"node{i}")).ToList();
+        var runs = nodes.Select(n => Seed.Run(n.Id, RunState.Running)).ToList();
+        await Database.AddAsync([.. nodes, .. runs]);
+        // Two starts must be in flight at once before any answers: one at a time would never get past the first.
+        var client = new GatedNodeClient(inFlightToAnswer: 2, failing: nodes[2].Name);
+
+        await Job(client, startParallelism: 2).StartAllAsync([.. runs.Select(r => r.Id)], TestContext.Current.CancellationToken);
+
+        var stored = await Database.WithDbAsync(db => db.Runs.AsNoTracking().ToDictionaryAsync(r => r.Id));
+        Assert.Equal(4, client.Calls);
+        Assert.InRange(client.MostInFlight, 2, 2);
+        foreach (var run in runs.Where(r => r.NodeId != nodes[2].Id))
+        {
+            Assert.Equal(RunState.Running, stored[run.Id].State);
+            Assert.Equal(4242, stored[run.Id].RemotePid);
+        }
+
+        var failed = stored[runs[2].Id];
+        Assert.Equal(RunState.Failed, failed.State);
+        Assert.Contains("node2 refused", failed.FailureReason, StringComparison.Ordinal);
+    }
+
+    private BenchmarkJob Job(IRemoteNodeClient client, int startParallelism)
+    {
+        var options = Options.Create(new RunOptions { StartParallelism = startParallelism });
+        var transitions = new RunTransitions(Database.Factory, events, new RecordingNotifier(), new RecordingDispatchRequests(), options, TimeProvider.System);
+        return new BenchmarkJob(Database.Factory, client, transitions, new RunSecrets(null!), Options.Create(new CallbackOptions()), options, NullLogger<BenchmarkJob>.Instance);
+    }
+
+    /// <summary>Answers no start until <c>inFlightToAnswer</c> are waiting (or 30 s passed, so a serial job fails the test instead of hanging it).</summary>
+    private sealed class GatedNodeClient(int inFlightToAnswer, string failing) : IRemoteNodeClient
+    {
+        private readonly TaskCompletionSource enough = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int inFlight;
+        private int mostInFlight;
+        private int calls;
+
+        public int Calls => calls;
+
+        public int MostInFlight => mostInFlight;
+
+        public async Task<int> StartRunAsync(Node node, RunParameters parameters, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref calls);
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref mostInFlight, now);
+            if (now >= inFlightToAnswer)
+            {
+                enough.TrySetResult();
+            }
+
+            try
+            {
+                await enough.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+                return node.Name == failing ? throw new RemoteNodeException($"{node.Name} refused the start") : 4242;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref inFlight);
+            }
+        }
+
+        public Task StopRunAsync(Node node, Guid runId, int? pid, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<byte[]?> FetchResultsAsync(Node node, Guid runId, CancellationToken cancellationToken) => Task.FromResult<byte[]?>(null);
+
+        public Task<NodeProbe> ProbeAsync(Node node, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        private static void InterlockedMax(ref int target, int value)
+        {
+            int seen;
+            while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+            {
+            }
+        }
+    }
+}
