@@ -13,9 +13,24 @@ public static class CallbacksApi
         var group = app.MapGroup("/api/runs/{id:guid}").AllowAnonymous().WithTags("Callbacks");
         group.MapPost("/phases", (Guid id, HttpRequest request, PhaseBatchWriter phases, IOptions<CallbackOptions> options, CancellationToken ct) =>
             HandleAsync(request, options.Value.MaxBodyBytes, message => phases.SubmitAsync(id, message, ct), ct));
-        group.MapPost("/results", (Guid id, HttpRequest request, CallbackIntake intake, IOptions<CallbackOptions> options, CancellationToken ct) =>
-            HandleAsync(request, options.Value.MaxBodyBytes, message => intake.AcceptResultsAsync(id, message, ct), ct));
+        group.MapPost("/results", (Guid id, HttpRequest request, CallbackIntake intake, ResultsIntakeLimit limit, IOptions<CallbackOptions> options, CancellationToken ct) =>
+            HandleAsync(request, options.Value.MaxBodyBytes, message => AcceptInTurnAsync(limit, () => intake.AcceptResultsAsync(id, message, ct), ct), ct));
         return app;
+    }
+
+    /// <summary>Stores the results in their turn (<see cref="ResultsIntakeLimit"/>), or answers busy when no turn is left.</summary>
+    private static async Task<CallbackResult> AcceptInTurnAsync(ResultsIntakeLimit limit, Func<Task<CallbackResult>> accept, CancellationToken cancellationToken)
+    {
+        using var turn = await limit.TurnAsync(cancellationToken);
+        return turn.IsAcquired
+            ? await accept()
+            : new CallbackResult(CallbackOutcome.Busy, $"More results are waiting to be stored than Callbacks:ResultsQueueLimit allows; post again after {(int)ResultsIntakeLimit.RetryAfter.TotalSeconds} s.");
+    }
+
+    private static IResult Busy(HttpResponse response, string detail)
+    {
+        response.Headers.RetryAfter = ((int)ResultsIntakeLimit.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Too many results at once", detail: detail);
     }
 
     private static async Task<IResult> HandleAsync(HttpRequest request, int maxBytes, Func<SignedMessage, Task<CallbackResult>> accept, CancellationToken cancellationToken)
@@ -40,6 +55,7 @@ public static class CallbacksApi
         var result = await accept(message);
         return result.Outcome switch
         {
+            CallbackOutcome.Busy => Busy(request.HttpContext.Response, result.Detail),
             CallbackOutcome.Applied => Results.Ok(new { status = "applied" }),
             CallbackOutcome.Duplicate => Results.Ok(new { status = "duplicate" }),
             CallbackOutcome.UnknownRun => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown run", detail: result.Detail),

@@ -16,6 +16,9 @@ public enum CallbackOutcome
     Unauthorized,
     Malformed,
     RunNotRunning,
+
+    /// <summary>Not stored: no turn was left to store it in (<see cref="ResultsIntakeLimit"/>); the node posts it again.</summary>
+    Busy,
 }
 
 public sealed record CallbackResult(CallbackOutcome Outcome, string Detail);

@@ -45,6 +45,7 @@ public static class BenchmarkQueueExtensions
         services.AddSingleton<RunQueue>();
         services.AddSingleton<RunSecrets>();
         services.AddSingleton<CallbackIntake>();
+        services.AddSingleton<ResultsIntakeLimit>();
         services.AddSingleton<PhaseBatchStore>();
         services.AddSingleton<PhaseBatchWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<PhaseBatchWriter>());

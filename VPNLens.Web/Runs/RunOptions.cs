@@ -51,6 +51,14 @@ public sealed class CallbackOptions
     /// <summary>The largest callback body accepted.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How many posted results one instance stores at once (<see cref="Callbacks.ResultsIntakeLimit"/>).</summary>
+    [Range(1, 256)]
+    public int ResultsConcurrency { get; set; } = 16;
+
+    /// <summary>How many posted results may wait for their turn; past it a node is answered 503 and posts again.</summary>
+    [Range(0, 100_000)]
+    public int ResultsQueueLimit { get; set; } = 10_000;
 }
 
 public sealed class AppOptions
