@@ -42,7 +42,7 @@ public sealed class RunDispatcher(
             var started = 0;
             var announcing = TimeSpan.Zero;
             var queueing = TimeSpan.Zero;
-            foreach (var chunk in startable.Chunk(options.Value.DispatchChunk))
+            foreach (var chunk in InTurn(startable.Chunk(options.Value.DispatchChunk).ToList()))
             {
                 var startedNow = await StartAsync(chunk, cancellationToken);
                 if (startedNow.Count == 0)
@@ -67,6 +67,20 @@ public sealed class RunDispatcher(
             logger.LogDebug(
                 "Dispatch round: {Started} of {Startable} startable runs started in {Total} ms (reading {Read} ms, announcing {Announcing} ms, queueing jobs {Queueing} ms)",
                 started, startable.Count, (long)time.GetElapsedTime(began).TotalMilliseconds, (long)read.TotalMilliseconds, (long)announcing.TotalMilliseconds, (long)queueing.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>
+    /// A round's chunks from a random one on, wrapping round. Another instance woken by the same run ends finds the
+    /// same startable runs; walking them from the same end, the two would contend for every chunk's rows in turn. The
+    /// startable runs share no resource, so the order they start in keeps every resource's queue order.
+    /// </summary>
+    private static IEnumerable<T> InTurn<T>(List<T> chunks)
+    {
+        var first = chunks.Count < 2 ? 0 : Random.Shared.Next(chunks.Count);
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            yield return chunks[(first + i) % chunks.Count];
         }
     }
 
@@ -100,7 +114,7 @@ public sealed class RunDispatcher(
     }
 
     /// <summary>
-    /// Starts a chunk of startable runs in one transaction: each run's move, then all their leases in one save. When
+    /// Starts a chunk of startable runs in one transaction: their moves in one update, then all their leases in one save. When
     /// that transaction fails against another writer (a lease already taken, a lock lost), nothing of it is kept and
     /// the runs start one by one, so one run taken elsewhere costs the others nothing. Returns the runs started, in
     /// order, for their effects once committed.
@@ -139,24 +153,18 @@ public sealed class RunDispatcher(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var started = new List<(Guid RunId, RunTransition Transition)>();
-        foreach (var (runId, resources) in runs)
+        var started = await transitions.StartAllAsync(db, [.. runs.Select(r => r.RunId)], cancellationToken);
+        var resourcesOf = runs.ToDictionary(r => r.RunId, r => r.Resources);
+        foreach (var (runId, transition) in started)
         {
-            var transition = await transitions.MoveAsync(db, runId, RunTrigger.Started, null, cancellationToken);
-            if (!transition.Applied)
-            {
-                continue;
-            }
-
             var start = transition.Start ?? throw new InvalidOperationException($"Run {runId} was started without a start time.");
-            db.RunLeases.AddRange(resources.Select(resource => new RunLease
+            db.RunLeases.AddRange(resourcesOf[runId].Select(resource => new RunLease
             {
                 Resource = resource,
                 RunId = runId,
                 TakenAt = start.At,
                 ExpiresAt = transitions.LeaseExpiry(start.At, start.Timeout),
             }));
-            started.Add((runId, transition));
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -122,6 +122,49 @@ public sealed class RunTransitions(
         }
     }
 
+    /// <summary>
+    /// Starts queued runs inside the caller's transaction, as <see cref="MoveAsync"/> would one by one, with the same
+    /// decision and guard but one read and one conditional update for all runs of one timeout, not two statements a
+    /// run. Returns the runs this update moved, in the order given: when another writer moved some meanwhile, the ones
+    /// moved here are read back by the start time stored with them.
+    /// </summary>
+    internal async Task<List<(Guid RunId, RunTransition Transition)>> StartAllAsync(AppDbContext db, IReadOnlyList<Guid> runIds, CancellationToken cancellationToken)
+    {
+        var current = await db.Runs.AsNoTracking().Where(r => runIds.Contains(r.Id))
+            .Select(r => new { r.Id, r.State, r.RemoteStopPending, r.Timeout })
+            .ToListAsync(cancellationToken);
+        // Whole milliseconds, as every provider stores them, so the read-back below finds exactly the time stored.
+        var now = time.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
+        var started = new Dictionary<Guid, RunTransition>();
+        foreach (var group in current.GroupBy(r => (r.State, r.RemoteStopPending, r.Timeout)))
+        {
+            var decision = RunLifecycle.Decide(group.Key.State, group.Key.RemoteStopPending, RunTrigger.Started);
+            if (decision.Move is not { } move || !Starts(move))
+            {
+                continue;
+            }
+
+            var ids = group.Select(r => r.Id).ToList();
+            var timeout = group.Key.Timeout;
+            var updated = await db.Runs
+                .Where(r => ids.Contains(r.Id) && r.State == move.From && r.RemoteStopPending == move.WasStopPending)
+                .ExecuteUpdateAsync(
+                    u => u.SetProperty(r => r.State, move.To).SetProperty(r => r.RemoteStopPending, move.StopPending)
+                        .SetProperty(r => r.StartedAt, now).SetProperty(r => r.DeadlineAt, now + timeout),
+                    cancellationToken);
+            var moved = updated == ids.Count
+                ? ids
+                : updated == 0 ? [] : await db.Runs.AsNoTracking().Where(r => ids.Contains(r.Id) && r.State == move.To && r.StartedAt == now).Select(r => r.Id).ToListAsync(cancellationToken);
+            foreach (var id in moved)
+            {
+                started[id] = new RunTransition(move, null, null) { Start = new RunStart(now, timeout) };
+            }
+        }
+
+        return [.. runIds.Where(started.ContainsKey).Select(id => (id, started[id]))];
+    }
+
     /// <summary>The leases a run takes when it starts: free until the deadline, plus time to stop its script.</summary>
     internal DateTimeOffset LeaseExpiry(DateTimeOffset startedAt, TimeSpan timeout) => startedAt + timeout + options.Value.LeaseGrace;
 
