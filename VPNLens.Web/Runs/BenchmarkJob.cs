@@ -30,19 +30,21 @@ public sealed class BenchmarkJob(
     public async Task StartAllAsync(Guid[] runIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runIds);
+        var toStart = await ToStartAsync(runIds, cancellationToken);
         var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = runOptions.Value.StartParallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(runIds, parallel, async (runId, ct) =>
+        await Parallel.ForEachAsync(toStart, parallel, async (start, ct) =>
         {
+            var (run, node) = start;
             try
             {
-                await ExecuteAsync(runId, ct);
+                await StartAsync(run, node, ct);
             }
 #pragma warning disable CA1031 // recorded and rethrown once every other run of the chunk has had its start
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
 #pragma warning restore CA1031
             {
-                logger.LogError(ex, "Starting run {RunId} failed", runId);
+                logger.LogError(ex, "Starting run {RunId} failed", run.Id);
                 failures.Enqueue(ex);
             }
         });
@@ -58,20 +60,36 @@ public sealed class BenchmarkJob(
     [Queue(RunQueue.QueueName)]
     public async Task ExecuteAsync(Guid runId, CancellationToken cancellationToken)
     {
-        Run? run;
-        Core.Nodes.Node? node;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        foreach (var (run, node) in await ToStartAsync([runId], cancellationToken))
         {
-            run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
-            if (run is null || run.State != RunState.Running || run.RemotePid is not null)
-            {
-                logger.LogInformation("Run {RunId} is {State}; nothing to start", runId, run?.State.ToString() ?? "gone");
-                return;
-            }
+            await StartAsync(run, node, cancellationToken);
+        }
+    }
 
-            node = await db.Nodes.AsNoTracking().FirstOrDefaultAsync(n => n.Id == run.NodeId, cancellationToken);
+    /// <summary>
+    /// The runs still to start, with their nodes (none when deleted), in two reads for the whole chunk: a run that has
+    /// ended meanwhile, or already has its pid (a job run twice), is left alone.
+    /// </summary>
+    private async Task<List<(Run Run, Core.Nodes.Node? Node)>> ToStartAsync(Guid[] runIds, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var runs = await db.Runs.AsNoTracking().Where(r => runIds.Contains(r.Id)).ToListAsync(cancellationToken);
+        foreach (var runId in runIds.Except(runs.Where(Startable).Select(r => r.Id)))
+        {
+            logger.LogInformation("Run {RunId} is {State}; nothing to start", runId, runs.FirstOrDefault(r => r.Id == runId)?.State.ToString() ?? "gone");
         }
 
+        var toStart = runs.Where(Startable).ToList();
+        var nodeIds = toStart.Select(r => r.NodeId).Distinct().ToList();
+        var nodesById = await db.Nodes.AsNoTracking().Where(n => nodeIds.Contains(n.Id)).ToDictionaryAsync(n => n.Id, cancellationToken);
+        return [.. toStart.Select(r => (r, nodesById.GetValueOrDefault(r.NodeId)))];
+
+        static bool Startable(Run run) => run.State == RunState.Running && run.RemotePid is null;
+    }
+
+    private async Task StartAsync(Run run, Core.Nodes.Node? node, CancellationToken cancellationToken)
+    {
+        var runId = run.Id;
         if (node is null)
         {
             await transitions.ApplyAsync(runId, RunTrigger.DispatchFailed, new RunChange("The node was deleted before the run started."), cancellationToken);

@@ -25,15 +25,16 @@ public sealed class BenchmarkJobTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_chunks_runs_start_side_by_side_and_one_that_fails_to_start_ends_alone()
+    public async Task A_chunks_runs_start_side_by_side_one_that_fails_to_start_ends_alone_and_one_ended_meanwhile_is_not_started()
     {
         var nodes = Enumerable.Range(0, 4).Select(i => Seed.Node($"node{i}")).ToList();
         var runs = nodes.Select(n => Seed.Run(n.Id, RunState.Running)).ToList();
-        await Database.AddAsync([.. nodes, .. runs]);
+        var cancelled = Seed.Run(nodes[0].Id, RunState.Cancelled);
+        await Database.AddAsync([.. nodes, .. runs, cancelled]);
         // Two starts must be in flight at once before any answers: one at a time would never get past the first.
         var client = new GatedNodeClient(inFlightToAnswer: 2, failing: nodes[2].Name);
 
-        await Job(client, startParallelism: 2).StartAllAsync([.. runs.Select(r => r.Id)], TestContext.Current.CancellationToken);
+        await Job(client, startParallelism: 2).StartAllAsync([.. runs.Select(r => r.Id), cancelled.Id], TestContext.Current.CancellationToken);
 
         var stored = await Database.WithDbAsync(db => db.Runs.AsNoTracking().ToDictionaryAsync(r => r.Id));
         Assert.Equal(4, client.Calls);
@@ -47,6 +48,8 @@ public sealed class BenchmarkJobTests : IAsyncLifetime
         var failed = stored[runs[2].Id];
         Assert.Equal(RunState.Failed, failed.State);
         Assert.Contains("node2 refused", failed.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(RunState.Cancelled, stored[cancelled.Id].State);
+        Assert.Null(stored[cancelled.Id].RemotePid);
     }
 
     private BenchmarkJob Job(IRemoteNodeClient client, int startParallelism)
