@@ -26,7 +26,7 @@ public sealed class ResultsIntakeLimit(IOptions<CallbackOptions> options) : IDis
     /// <summary>Waits for a turn; the lease is not acquired when the queue is full.</summary>
     public ValueTask<RateLimitLease> TurnAsync(CancellationToken cancellationToken) => limiter.AcquireAsync(1, cancellationToken);
 
-    /// <summary>Turns taken and waiting, for tests and metrics.</summary>
+    /// <summary>Turns taken and waiting (the tests wait on the queued count).</summary>
     public RateLimiterStatistics? Statistics => limiter.GetStatistics();
 
     /// <summary>Takes a turn without waiting (tests fill the turns with it).</summary>
