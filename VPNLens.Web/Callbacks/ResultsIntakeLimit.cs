@@ -27,7 +27,7 @@ public sealed class ResultsIntakeLimit(IOptions<CallbackOptions> options) : IDis
     public ValueTask<RateLimitLease> TurnAsync(CancellationToken cancellationToken) => limiter.AcquireAsync(1, cancellationToken);
 
     /// <summary>Turns taken and waiting (the tests wait on the queued count).</summary>
-    public RateLimiterStatistics? Statistics => limiter.GetStatistics();
+    internal RateLimiterStatistics? Statistics => limiter.GetStatistics();
 
     /// <summary>Takes a turn without waiting (tests fill the turns with it).</summary>
     internal RateLimitLease TryTurn() => limiter.AttemptAcquire(1);

@@ -54,14 +54,19 @@ public sealed class RunTransitions(
 
     /// <summary>
     /// The conditional update (and lease release) alone, inside the caller's transaction; call <see cref="AfterAsync"/>
-    /// once it has committed.
+    /// once it has committed. A start is <see cref="StartAllAsync"/>'s: it stores the deadline the leases are taken for.
     /// </summary>
     internal async Task<RunTransition> MoveAsync(AppDbContext db, Guid runId, RunTrigger trigger, RunChange? change, CancellationToken cancellationToken)
     {
+        if (trigger == RunTrigger.Started)
+        {
+            throw new ArgumentException("Runs start through StartAllAsync, with their leases.", nameof(trigger));
+        }
+
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var current = await db.Runs.AsNoTracking().Where(r => r.Id == runId)
-                .Select(r => new { r.State, r.RemoteStopPending, r.Timeout, r.FailureReason })
+                .Select(r => new { r.State, r.RemoteStopPending, r.FailureReason })
                 .FirstOrDefaultAsync(cancellationToken);
             if (current is null)
             {
@@ -82,14 +87,14 @@ public sealed class RunTransitions(
             }
 
             var now = time.GetUtcNow();
-            if (await UpdateAsync(db, runId, move, change, reason, current.Timeout, now, cancellationToken) == 1)
+            if (await UpdateAsync(db, runId, move, change, reason, now, cancellationToken) == 1)
             {
                 if (move.Asks(RunEffect.ReleaseLeases))
                 {
                     await db.RunLeases.Where(l => l.RunId == runId).ExecuteDeleteAsync(cancellationToken);
                 }
 
-                return new RunTransition(move, null, reason) { Start = Starts(move) ? new RunStart(now, current.Timeout) : null };
+                return new RunTransition(move, null, reason);
             }
 
             // Another writer moved the run between our read and our update: decide again on what it left.
@@ -170,7 +175,7 @@ public sealed class RunTransitions(
 
     private static bool Starts(RunMove move) => move.To == RunState.Running && move.From == RunState.Queued;
 
-    private static Task<int> UpdateAsync(AppDbContext db, Guid runId, RunMove move, RunChange? change, string? reason, TimeSpan timeout, DateTimeOffset now, CancellationToken cancellationToken)
+    private static Task<int> UpdateAsync(AppDbContext db, Guid runId, RunMove move, RunChange? change, string? reason, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var ends = !move.From.IsTerminal() && move.To.IsTerminal();
         return db.Runs
@@ -179,11 +184,6 @@ public sealed class RunTransitions(
                 s =>
                 {
                     s.SetProperty(r => r.State, move.To).SetProperty(r => r.RemoteStopPending, move.StopPending);
-                    if (Starts(move))
-                    {
-                        s.SetProperty(r => r.StartedAt, now).SetProperty(r => r.DeadlineAt, now + timeout);
-                    }
-
                     if (ends)
                     {
                         s.SetProperty(r => r.FinishedAt, now);
