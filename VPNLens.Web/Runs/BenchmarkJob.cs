@@ -24,6 +24,8 @@ public sealed class BenchmarkJob(
     /// Starts a dispatch chunk's runs, up to <see cref="RunOptions.StartParallelism"/> at once: one job for the chunk
     /// instead of one each, because creating a job costs more than starting a simulated run. The runs share no node,
     /// so their order does not matter; one run's failure ends that run and does not keep the others from starting.
+    /// The pids are stored together once every run has had its start, so no start waits behind another's write; a
+    /// cancel meanwhile is stopped with the pid when it arrives, as with any pid that comes after a cancel.
     /// </summary>
     [AutomaticRetry(Attempts = 0)]
     [Queue(RunQueue.QueueName)]
@@ -31,6 +33,7 @@ public sealed class BenchmarkJob(
     {
         ArgumentNullException.ThrowIfNull(runIds);
         var toStart = await ToStartAsync(runIds, cancellationToken);
+        var pids = new System.Collections.Concurrent.ConcurrentQueue<(Guid RunId, RunChange? Change)>();
         var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = runOptions.Value.StartParallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(toStart, parallel, async (start, ct) =>
@@ -38,7 +41,10 @@ public sealed class BenchmarkJob(
             var (run, node) = start;
             try
             {
-                await StartAsync(run, node, ct);
+                if (await StartAsync(run, node, ct) is { } pid)
+                {
+                    pids.Enqueue((run.Id, new RunChange(Pid: pid)));
+                }
             }
 #pragma warning disable CA1031 // recorded and rethrown once every other run of the chunk has had its start
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -48,23 +54,30 @@ public sealed class BenchmarkJob(
                 failures.Enqueue(ex);
             }
         });
+        if (!pids.IsEmpty)
+        {
+            (Guid RunId, RunChange? Change)[] started = [.. pids];
+            var recorded = await transitions.ApplyAllAsync(RunTrigger.PidRecorded, started, cancellationToken);
+            foreach (var ((runId, change), (_, transition)) in started.Zip(recorded))
+            {
+                if (!transition.Applied)
+                {
+                    logger.LogWarning("Run {RunId} started as {Pid} but had already ended: {Reason}", runId, change?.Pid, transition.Refusal);
+                }
+            }
+        }
+
         if (!failures.IsEmpty)
         {
             throw new AggregateException($"{failures.Count} of {runIds.Length} runs could not be started", failures);
         }
     }
 
-    /// <summary>Starts one run (also the job of runs dispatched before runs were started a chunk at a time).</summary>
+    /// <summary>Starts one run: the job of runs dispatched before runs were started a chunk at a time.</summary>
     // A benchmark is never silently repeated: a failure ends the run, it does not re-queue it.
     [AutomaticRetry(Attempts = 0)]
     [Queue(RunQueue.QueueName)]
-    public async Task ExecuteAsync(Guid runId, CancellationToken cancellationToken)
-    {
-        foreach (var (run, node) in await ToStartAsync([runId], cancellationToken))
-        {
-            await StartAsync(run, node, cancellationToken);
-        }
-    }
+    public Task ExecuteAsync(Guid runId, CancellationToken cancellationToken) => StartAllAsync([runId], cancellationToken);
 
     /// <summary>
     /// The runs still to start, with their nodes (none when deleted), in two reads for the whole chunk: a run that has
@@ -87,20 +100,20 @@ public sealed class BenchmarkJob(
         static bool Startable(Run run) => run.State == RunState.Running && run.RemotePid is null;
     }
 
-    private async Task StartAsync(Run run, Core.Nodes.Node? node, CancellationToken cancellationToken)
+    /// <summary>Starts run.sh for one run and answers its pid; a run that cannot start is ended here, with its reason.</summary>
+    private async Task<int?> StartAsync(Run run, Core.Nodes.Node? node, CancellationToken cancellationToken)
     {
         var runId = run.Id;
         if (node is null)
         {
             await transitions.ApplyAsync(runId, RunTrigger.DispatchFailed, new RunChange("The node was deleted before the run started."), cancellationToken);
-            return;
+            return null;
         }
 
-        int pid;
         try
         {
             var parameters = RunParameters.For(run, callbacks.Value.BaseUrl, await secrets.ForAsync(run, cancellationToken));
-            pid = await nodes.StartRunAsync(node, parameters, cancellationToken);
+            return await nodes.StartRunAsync(node, parameters, cancellationToken);
         }
 #pragma warning disable CA1031 // any failure to start, expected or not, ends the run at once with its reason
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -116,13 +129,7 @@ public sealed class BenchmarkJob(
             }
 
             await transitions.ApplyAsync(runId, RunTrigger.DispatchFailed, new RunChange($"Could not start the run on {node.Name}: {ex.Message}"), cancellationToken);
-            return;
-        }
-
-        var recorded = await transitions.ApplyAsync(runId, RunTrigger.PidRecorded, new RunChange(Pid: pid), cancellationToken);
-        if (!recorded.Applied)
-        {
-            logger.LogWarning("Run {RunId} started on {Node} as {Pid} but had already ended: {Reason}", runId, node.Name, pid, recorded.Refusal);
+            return null;
         }
     }
 }

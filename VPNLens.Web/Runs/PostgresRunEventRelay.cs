@@ -33,6 +33,9 @@ public sealed class PostgresRunEventRelay(
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     private readonly string origin = Guid.NewGuid().ToString("N");
+
+    // Every listener hears every NOTIFY, its own included; at a thousand callbacks a second, parsing its own adds up.
+    private string OwnPrefix => field ??= OriginPrefix(origin);
     private readonly Channel<RunEvent> outbox = Channel.CreateUnbounded<RunEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<string> inbox = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -94,6 +97,9 @@ public sealed class PostgresRunEventRelay(
         }
     }
 
+    /// <summary>How every payload from <paramref name="origin"/> begins: <see cref="Payload"/> writes the origin first.</summary>
+    internal static string OriginPrefix(string origin) => $"{{\"origin\":\"{origin}\"";
+
     /// <summary>The notice as JSON; a phase whose row would not fit PostgreSQL's payload limit goes by its id alone.</summary>
     internal static string Payload(RunEventNotice notice)
     {
@@ -132,6 +138,11 @@ public sealed class PostgresRunEventRelay(
     {
         await foreach (var payload in inbox.Reader.ReadAllAsync(stoppingToken))
         {
+            if (payload.StartsWith(OwnPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var notice = Parse(payload);
             if (notice is null || notice.Origin == origin)
             {
@@ -168,11 +179,14 @@ public sealed class PostgresRunEventRelay(
 
     private async Task<RunEvent?> ToEventAsync(RunEventNotice notice, CancellationToken cancellationToken)
     {
+        if (notice is { Kind: RunEventNotice.PhaseKind, Phase: { } carried })
+        {
+            return new PhaseRecorded(notice.RunId, carried);
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         switch (notice.Kind)
         {
-            case RunEventNotice.PhaseKind when notice.Phase is { } carried:
-                return new PhaseRecorded(notice.RunId, carried);
             case RunEventNotice.PhaseKind when notice.PhaseId is { } phaseId:
                 var phase = await db.PhaseEvents.AsNoTracking().FirstOrDefaultAsync(p => p.Id == phaseId, cancellationToken);
                 return phase is null ? null : new PhaseRecorded(notice.RunId, phase);

@@ -53,6 +53,34 @@ public sealed class RunTransitions(
     }
 
     /// <summary>
+    /// Applies one trigger to several runs in one transaction, each move decided and guarded as <see cref="ApplyAsync"/>
+    /// decides and guards it, then carries out each stored move's shared effects. For a batch of like moves (the pids of
+    /// a chunk's starts), one commit instead of one a run.
+    /// </summary>
+    public async Task<List<(Guid RunId, RunTransition Transition)>> ApplyAllAsync(RunTrigger trigger, IReadOnlyList<(Guid RunId, RunChange? Change)> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var transitions = new List<(Guid RunId, RunTransition Transition)>(changes.Count);
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            foreach (var (runId, change) in changes)
+            {
+                transitions.Add((runId, await MoveAsync(db, runId, trigger, change, cancellationToken)));
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        foreach (var (runId, transition) in transitions)
+        {
+            await AfterAsync(runId, transition);
+        }
+
+        return transitions;
+    }
+
+    /// <summary>
     /// The conditional update (and lease release) alone, inside the caller's transaction; call <see cref="AfterAsync"/>
     /// once it has committed. A start is <see cref="StartAllAsync"/>'s: it stores the deadline the leases are taken for.
     /// </summary>

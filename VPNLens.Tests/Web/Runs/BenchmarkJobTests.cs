@@ -13,13 +13,19 @@ public sealed class BenchmarkJobTests : IAsyncLifetime
 {
     private readonly RunEvents events = new(NullLogger<RunEvents>.Instance);
     private TestDatabase? database;
+    private SqlCommandCounter commands = null!;
 
     private TestDatabase Database => database!;
 
-    public async ValueTask InitializeAsync() => database = await TestDatabase.CreateAsync();
+    public async ValueTask InitializeAsync()
+    {
+        commands = new SqlCommandCounter(() => database?.Marker);
+        database = await TestDatabase.CreateAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {
+        commands.Dispose();
         events.Dispose();
         await Database.DisposeAsync();
     }
@@ -52,11 +58,47 @@ public sealed class BenchmarkJobTests : IAsyncLifetime
         Assert.Null(stored[cancelled.Id].RemotePid);
     }
 
+    [Fact]
+    public async Task A_chunks_pids_are_stored_in_one_commit_once_every_run_has_had_its_start()
+    {
+        var nodes = Enumerable.Range(0, 30).Select(i => Seed.Node($"node{i}")).ToList();
+        var runs = nodes.Select(n => Seed.Run(n.Id, RunState.Running)).ToList();
+        await Database.AddAsync([.. nodes, .. runs]);
+        commands.Reset();
+
+        await Job(new GatedNodeClient(inFlightToAnswer: 1, failing: "none"), startParallelism: 4).StartAllAsync([.. runs.Select(r => r.Id)], TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, commands.Commits);
+        var stored = await Database.WithDbAsync(db => db.Runs.AsNoTracking().ToListAsync());
+        Assert.All(stored, r => Assert.Equal((RunState.Running, 4242), (r.State, r.RemotePid)));
+    }
+
+    [Fact]
+    public async Task A_run_cancelled_while_its_script_starts_keeps_the_pid_its_stop_needs()
+    {
+        var node = Seed.Node("node0");
+        var run = Seed.Run(node.Id, RunState.Running);
+        await Database.AddAsync([node, run]);
+        var transitions = Transitions(Options.Create(new RunOptions()));
+        // The cancel lands after the node has been asked to start and before the pid is stored.
+        var client = new GatedNodeClient(inFlightToAnswer: 1, failing: "none")
+        {
+            WhileStarting = () => transitions.ApplyAsync(run.Id, RunTrigger.Cancelled, new RunChange("Cancelled by the test."), CancellationToken.None),
+        };
+
+        await Job(client, startParallelism: 1).StartAllAsync([run.Id], TestContext.Current.CancellationToken);
+
+        var stored = await Database.WithDbAsync(db => db.Runs.AsNoTracking().SingleAsync());
+        Assert.Equal((RunState.Cancelled, true, 4242), (stored.State, stored.RemoteStopPending, stored.RemotePid));
+    }
+
+    private RunTransitions Transitions(IOptions<RunOptions> options) =>
+        new(Database.Factory, events, new RecordingNotifier(), new RecordingDispatchRequests(), options, TimeProvider.System);
+
     private BenchmarkJob Job(IRemoteNodeClient client, int startParallelism)
     {
         var options = Options.Create(new RunOptions { StartParallelism = startParallelism });
-        var transitions = new RunTransitions(Database.Factory, events, new RecordingNotifier(), new RecordingDispatchRequests(), options, TimeProvider.System);
-        return new BenchmarkJob(Database.Factory, client, transitions, new RunSecrets(null!), Options.Create(new CallbackOptions()), options, NullLogger<BenchmarkJob>.Instance);
+        return new BenchmarkJob(Database.Factory, client, Transitions(options), new RunSecrets(null!), Options.Create(new CallbackOptions()), options, NullLogger<BenchmarkJob>.Instance);
     }
 
     /// <summary>Answers no start until <c>inFlightToAnswer</c> are waiting (or 30 s passed, so a serial job fails the test instead of hanging it).</summary>
@@ -71,6 +113,9 @@ public sealed class BenchmarkJobTests : IAsyncLifetime
 
         public int MostInFlight => mostInFlight;
 
+        /// <summary>Done while a start is in flight, before it answers.</summary>
+        public Func<Task>? WhileStarting { get; init; }
+
         public async Task<int> StartRunAsync(Node node, RunParameters parameters, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref calls);
@@ -83,6 +128,11 @@ public sealed class BenchmarkJobTests : IAsyncLifetime
 
             try
             {
+                if (WhileStarting is { } whileStarting)
+                {
+                    await whileStarting();
+                }
+
                 await enough.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
                 return node.Name == failing ? throw new RemoteNodeException($"{node.Name} refused the start") : 4242;
             }

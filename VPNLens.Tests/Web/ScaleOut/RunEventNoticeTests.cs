@@ -33,6 +33,18 @@ public sealed class RunEventNoticeTests
         Assert.Equal(phase.Id, notice.PhaseId);
     }
 
+    [Fact]
+    public void Every_payload_begins_with_its_origin_so_an_instance_skips_its_own_notices_unparsed()
+    {
+        var phase = Phase("median 640.5 Mbit/s");
+        RunEvent[] events = [new PhaseRecorded(phase.RunId, phase), new RunStateChanged(phase.RunId, VPNLens.Core.Runs.RunState.Succeeded, null), new RunEmailChanged(phase.RunId, VPNLens.Core.Runs.EmailStatus.Sent)];
+
+        var payloads = events.Select(e => PostgresRunEventRelay.Payload(RunEventNotice.From("3f2a", e)!)).ToList();
+
+        Assert.All(payloads, payload => Assert.StartsWith(PostgresRunEventRelay.OriginPrefix("3f2a"), payload, StringComparison.Ordinal));
+        Assert.All(payloads, payload => Assert.False(payload.StartsWith(PostgresRunEventRelay.OriginPrefix("3f2"), StringComparison.Ordinal)));
+    }
+
     private static PhaseEvent Phase(string detail) => new()
     {
         Id = 42,
