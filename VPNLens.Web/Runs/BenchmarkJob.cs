@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -24,8 +25,7 @@ public sealed class BenchmarkJob(
     /// Starts a dispatch chunk's runs, up to <see cref="RunOptions.StartParallelism"/> at once: one job for the chunk
     /// instead of one each, because creating a job costs more than starting a simulated run. The runs share no node,
     /// so their order does not matter; one run's failure ends that run and does not keep the others from starting.
-    /// The pids are stored together once every run has had its start, so no start waits behind another's write; a
-    /// cancel meanwhile is stopped with the pid when it arrives, as with any pid that comes after a cancel.
+    /// No start waits for a pid to be stored: one writer stores every pid that has arrived since its last commit.
     /// </summary>
     [AutomaticRetry(Attempts = 0)]
     [Queue(RunQueue.QueueName)]
@@ -33,38 +33,35 @@ public sealed class BenchmarkJob(
     {
         ArgumentNullException.ThrowIfNull(runIds);
         var toStart = await ToStartAsync(runIds, cancellationToken);
-        var pids = new System.Collections.Concurrent.ConcurrentQueue<(Guid RunId, RunChange? Change)>();
+        var pids = Channel.CreateUnbounded<(Guid RunId, RunChange? Change)>(new UnboundedChannelOptions { SingleReader = true });
+        var storing = StorePidsAsync(pids.Reader, cancellationToken);
         var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = runOptions.Value.StartParallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(toStart, parallel, async (start, ct) =>
+        try
         {
-            var (run, node) = start;
-            try
+            await Parallel.ForEachAsync(toStart, parallel, async (start, ct) =>
             {
-                if (await StartAsync(run, node, ct) is { } pid)
+                var (run, node) = start;
+                try
                 {
-                    pids.Enqueue((run.Id, new RunChange(Pid: pid)));
+                    if (await StartAsync(run, node, ct) is { } pid)
+                    {
+                        pids.Writer.TryWrite((run.Id, new RunChange(Pid: pid)));
+                    }
                 }
-            }
 #pragma warning disable CA1031 // recorded and rethrown once every other run of the chunk has had its start
-            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
 #pragma warning restore CA1031
-            {
-                logger.LogError(ex, "Starting run {RunId} failed", run.Id);
-                failures.Enqueue(ex);
-            }
-        });
-        if (!pids.IsEmpty)
-        {
-            (Guid RunId, RunChange? Change)[] started = [.. pids];
-            var recorded = await transitions.ApplyAllAsync(RunTrigger.PidRecorded, started, cancellationToken);
-            foreach (var ((runId, change), (_, transition)) in started.Zip(recorded))
-            {
-                if (!transition.Applied)
                 {
-                    logger.LogWarning("Run {RunId} started as {Pid} but had already ended: {Reason}", runId, change?.Pid, transition.Refusal);
+                    logger.LogError(ex, "Starting run {RunId} failed", run.Id);
+                    failures.Enqueue(ex);
                 }
-            }
+            });
+        }
+        finally
+        {
+            pids.Writer.Complete();
+            await storing;
         }
 
         if (!failures.IsEmpty)
@@ -98,6 +95,29 @@ public sealed class BenchmarkJob(
         return [.. toStart.Select(r => (r, nodesById.GetValueOrDefault(r.NodeId)))];
 
         static bool Startable(Run run) => run.State == RunState.Running && run.RemotePid is null;
+    }
+
+    /// <summary>Stores the pids as they arrive, all those waiting in one commit, until the chunk's starts are done.</summary>
+    private async Task StorePidsAsync(ChannelReader<(Guid RunId, RunChange? Change)> pids, CancellationToken cancellationToken)
+    {
+        var waiting = new List<(Guid RunId, RunChange? Change)>();
+        while (await pids.WaitToReadAsync(cancellationToken))
+        {
+            waiting.Clear();
+            while (pids.TryRead(out var pid))
+            {
+                waiting.Add(pid);
+            }
+
+            var recorded = await transitions.ApplyAllAsync(RunTrigger.PidRecorded, waiting, cancellationToken);
+            foreach (var ((runId, change), (_, transition)) in waiting.Zip(recorded))
+            {
+                if (!transition.Applied)
+                {
+                    logger.LogWarning("Run {RunId} started as {Pid} but had already ended: {Reason}", runId, change?.Pid, transition.Refusal);
+                }
+            }
+        }
     }
 
     /// <summary>Starts run.sh for one run and answers its pid; a run that cannot start is ended here, with its reason.</summary>

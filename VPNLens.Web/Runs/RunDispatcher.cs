@@ -11,7 +11,7 @@ namespace VPNLens.Web.Runs;
 /// <summary>
 /// Starts queued runs whose resources are free, oldest first, and returns. A run waits for the runs queued before it
 /// that share any of its resources, so runs on one node or one endpoint stay strictly in queue order, while runs that
-/// share nothing start side by side. Rounds take turns across instances (<see cref="DispatchTurn"/>). Taking the leases and moving the run to Running is one transaction, shared by a
+/// share nothing start side by side. Taking the leases and moving the run to Running is one transaction, shared by a
 /// chunk of the round's runs, whose starts then go to one job; the unique lease rows make a second dispatcher (another
 /// worker or instance) lose instead of starting a run twice.
 /// </summary>
@@ -31,10 +31,7 @@ public sealed class RunDispatcher(
         // dispatcher, or a lease freed meanwhile, only costs a round.
         for (var round = 0; round < 10_000; round++)
         {
-            var waiting = time.GetTimestamp();
-            await using var turn = await DispatchTurn.TakeAsync(dbFactory, cancellationToken);
             var began = time.GetTimestamp();
-            var waited = time.GetElapsedTime(waiting, began);
             var startable = await StartableAsync(cancellationToken);
             if (startable.Count == 0)
             {
@@ -68,8 +65,8 @@ public sealed class RunDispatcher(
             }
 
             logger.LogDebug(
-                "Dispatch round: {Started} of {Startable} startable runs started in {Total} ms (waiting for the turn {Waited} ms, reading {Read} ms, announcing {Announcing} ms, queueing jobs {Queueing} ms)",
-                started, startable.Count, (long)waited.TotalMilliseconds, (long)time.GetElapsedTime(began).TotalMilliseconds, (long)read.TotalMilliseconds, (long)announcing.TotalMilliseconds, (long)queueing.TotalMilliseconds);
+                "Dispatch round: {Started} of {Startable} startable runs started in {Total} ms (reading {Read} ms, announcing {Announcing} ms, queueing jobs {Queueing} ms)",
+                started, startable.Count, (long)time.GetElapsedTime(began).TotalMilliseconds, (long)read.TotalMilliseconds, (long)announcing.TotalMilliseconds, (long)queueing.TotalMilliseconds);
         }
     }
 

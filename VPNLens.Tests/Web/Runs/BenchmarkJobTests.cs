@@ -13,19 +13,13 @@ public sealed class BenchmarkJobTests : IAsyncLifetime
 {
     private readonly RunEvents events = new(NullLogger<RunEvents>.Instance);
     private TestDatabase? database;
-    private SqlCommandCounter commands = null!;
 
     private TestDatabase Database => database!;
 
-    public async ValueTask InitializeAsync()
-    {
-        commands = new SqlCommandCounter(() => database?.Marker);
-        database = await TestDatabase.CreateAsync();
-    }
+    public async ValueTask InitializeAsync() => database = await TestDatabase.CreateAsync();
 
     public async ValueTask DisposeAsync()
     {
-        commands.Dispose();
         events.Dispose();
         await Database.DisposeAsync();
     }
@@ -59,16 +53,21 @@ public sealed class BenchmarkJobTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_chunks_pids_are_stored_in_one_commit_once_every_run_has_had_its_start()
+    public async Task No_start_waits_for_a_pid_to_be_stored_and_every_pid_is_stored_in_the_end()
     {
         var nodes = Enumerable.Range(0, 30).Select(i => Seed.Node($"node{i}")).ToList();
         var runs = nodes.Select(n => Seed.Run(n.Id, RunState.Running)).ToList();
         await Database.AddAsync([.. nodes, .. runs]);
-        commands.Reset();
+        var client = new GatedNodeClient(inFlightToAnswer: 1, failing: "none") { SignalAfterCalls = runs.Count };
+        // No pid can be stored until every run's start has been asked for: a start that waited for its pid's write
+        // would hold its turn among the 4 and the gate would never open.
+        var options = Options.Create(new RunOptions { StartParallelism = 4 });
+        var transitions = new RunTransitions(new GatedFactory(Database.Factory, client.EnoughCalls), events, new RecordingNotifier(), new RecordingDispatchRequests(), options, TimeProvider.System);
+        var job = new BenchmarkJob(Database.Factory, client, transitions, new RunSecrets(null!), Options.Create(new CallbackOptions()), options, NullLogger<BenchmarkJob>.Instance);
 
-        await Job(new GatedNodeClient(inFlightToAnswer: 1, failing: "none"), startParallelism: 4).StartAllAsync([.. runs.Select(r => r.Id)], TestContext.Current.CancellationToken);
+        await job.StartAllAsync([.. runs.Select(r => r.Id)], TestContext.Current.CancellationToken);
 
-        Assert.Equal(1, commands.Commits);
+        Assert.Equal(runs.Count, client.Calls);
         var stored = await Database.WithDbAsync(db => db.Runs.AsNoTracking().ToListAsync());
         Assert.All(stored, r => Assert.Equal((RunState.Running, 4242), (r.State, r.RemotePid)));
     }
@@ -105,6 +104,7 @@ public sealed class BenchmarkJobTests : IAsyncLifetime
     private sealed class GatedNodeClient(int inFlightToAnswer, string failing) : IRemoteNodeClient
     {
         private readonly TaskCompletionSource enough = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource enoughCalls = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int inFlight;
         private int mostInFlight;
         private int calls;
@@ -116,9 +116,18 @@ public sealed class BenchmarkJobTests : IAsyncLifetime
         /// <summary>Done while a start is in flight, before it answers.</summary>
         public Func<Task>? WhileStarting { get; init; }
 
+        /// <summary>How many starts complete <see cref="EnoughCalls"/>.</summary>
+        public int SignalAfterCalls { get; init; } = int.MaxValue;
+
+        public Task EnoughCalls => enoughCalls.Task;
+
         public async Task<int> StartRunAsync(Node node, RunParameters parameters, CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref calls);
+            if (Interlocked.Increment(ref calls) >= SignalAfterCalls)
+            {
+                enoughCalls.TrySetResult();
+            }
+
             var now = Interlocked.Increment(ref inFlight);
             InterlockedMax(ref mostInFlight, now);
             if (now >= inFlightToAnswer)
@@ -154,6 +163,18 @@ public sealed class BenchmarkJobTests : IAsyncLifetime
             while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
             {
             }
+        }
+    }
+
+    /// <summary>Hands out contexts only once <c>gate</c> has completed (or fails after 60 s, so a test fails instead of hanging).</summary>
+    private sealed class GatedFactory(IDbContextFactory<VPNLens.Web.Persistence.AppDbContext> inner, Task gate) : IDbContextFactory<VPNLens.Web.Persistence.AppDbContext>
+    {
+        public VPNLens.Web.Persistence.AppDbContext CreateDbContext() => throw new NotSupportedException("The job creates its contexts asynchronously.");
+
+        public async Task<VPNLens.Web.Persistence.AppDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default)
+        {
+            await gate.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            return await inner.CreateDbContextAsync(cancellationToken);
         }
     }
 }

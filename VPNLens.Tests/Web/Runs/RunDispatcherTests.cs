@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using VPNLens.Core.Nodes;
 using VPNLens.Core.Runs;
 using VPNLens.Tests.Infrastructure;
-using VPNLens.Web.Persistence;
 using VPNLens.Web.Runs;
 
 namespace VPNLens.Tests.Web.Runs;
@@ -137,34 +136,6 @@ public sealed class RunDispatcherTests : IAsyncLifetime
         });
         Assert.Equal(leaseRows, await Database.WithDbAsync(db => db.RunLeases.CountAsync()));
     }
-
-    [Fact]
-    public async Task On_postgresql_a_round_waits_while_another_instances_round_holds_the_turn()
-    {
-        Assert.SkipUnless(TestPostgres.SuiteProvider == DatabaseProvider.Postgres, "The turn is a PostgreSQL advisory lock; SQLite has one instance, whose rounds run one at a time.");
-        var node = Node("node1", "vl-ep1");
-        var run = Queued(node, 0);
-        await Database.AddAsync([node, run]);
-        var otherInstancesRound = await DispatchTurn.TakeAsync(Database.Factory, TestContext.Current.CancellationToken);
-
-        var round = Dispatcher().DispatchAsync(TestContext.Current.CancellationToken);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (await AdvisoryLockWaitersAsync() == 0)
-        {
-            Assert.False(round.IsCompleted, "The round finished while another round held the turn.");
-            Assert.True(DateTime.UtcNow < deadline, "The round never asked for the turn.");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-
-        Assert.Equal(RunState.Queued, (await StatesAsync())[run.Id]);
-        await otherInstancesRound.DisposeAsync();
-        await round;
-        Assert.Equal(RunState.Running, (await StatesAsync())[run.Id]);
-    }
-
-    /// <summary>Sessions of this test's database waiting for an advisory lock.</summary>
-    private Task<int> AdvisoryLockWaitersAsync() => Database.WithDbAsync(db => db.Database.SqlQueryRaw<int>(
-        "SELECT count(*)::int AS \"Value\" FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())").SingleAsync());
 
     private RunDispatcher Dispatcher()
     {
