@@ -33,12 +33,12 @@ public sealed class PostgresRunEventRelay(
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     private readonly string origin = Guid.NewGuid().ToString("N");
-
-    // Every listener hears every NOTIFY, its own included; at a thousand callbacks a second, parsing its own adds up.
-    private string OwnPrefix => field ??= OriginPrefix(origin);
     private readonly Channel<RunEvent> outbox = Channel.CreateUnbounded<RunEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<string> inbox = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Every listener hears every NOTIFY, its own included; at a thousand callbacks a second, parsing its own adds up.
+    private string OwnPrefix => field ??= OriginPrefix(origin);
 
     /// <summary>Completes once this instance listens for the others' events.</summary>
     public Task Listening => listening.Task;

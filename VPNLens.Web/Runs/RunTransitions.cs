@@ -38,24 +38,13 @@ public sealed class RunTransitions(
     private const int Attempts = 5;
 
     /// <summary>Applies a trigger in its own transaction and carries out the shared effects.</summary>
-    public async Task<RunTransition> ApplyAsync(Guid runId, RunTrigger trigger, RunChange? change, CancellationToken cancellationToken)
-    {
-        RunTransition transition;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            transition = await MoveAsync(db, runId, trigger, change, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        await AfterAsync(runId, transition);
-        return transition;
-    }
+    public async Task<RunTransition> ApplyAsync(Guid runId, RunTrigger trigger, RunChange? change, CancellationToken cancellationToken) =>
+        (await ApplyAllAsync(trigger, [(runId, change)], cancellationToken))[0].Transition;
 
     /// <summary>
-    /// Applies one trigger to several runs in one transaction, each move decided and guarded as <see cref="ApplyAsync"/>
-    /// decides and guards it, then carries out each stored move's shared effects. For a batch of like moves (the pids of
-    /// a chunk's starts), one commit instead of one a run.
+    /// Applies one trigger to several runs in one transaction, each move decided and guarded by <see cref="MoveAsync"/>,
+    /// then carries out each stored move's shared effects. For a batch of like moves (the pids of a chunk's starts), one
+    /// commit instead of one a run.
     /// </summary>
     public async Task<List<(Guid RunId, RunTransition Transition)>> ApplyAllAsync(RunTrigger trigger, IReadOnlyList<(Guid RunId, RunChange? Change)> changes, CancellationToken cancellationToken)
     {
