@@ -18,6 +18,7 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
     private int count;
     private int flowReads;
     private int commits;
+    private Action? beforeSecondFlowRead;
 
     /// <summary>
     /// Start counting before the app creates its first context: a pooled context keeps EF's answer to "is anyone
@@ -54,6 +55,12 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
         CountedFlow.Value = this;
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> once, just before the marked flow's second query is sent: another writer acting
+    /// between two reads. Its own commands run in the flow (they are counted) and must be synchronous.
+    /// </summary>
+    public void BeforeSecondFlowRead(Action action) => Volatile.Write(ref beforeSecondFlowRead, action);
+
     public void Dispose()
     {
         allListeners.Dispose();
@@ -80,9 +87,10 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
         if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData data && Ours(data.Command.Connection))
         {
             Interlocked.Increment(ref count);
-            if (CountedFlow.Value == this && data.Command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
+            if (CountedFlow.Value == this && data.Command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase)
+                && Interlocked.Increment(ref flowReads) == 2 && Interlocked.Exchange(ref beforeSecondFlowRead, null) is { } action)
             {
-                Interlocked.Increment(ref flowReads);
+                action();
             }
         }
         else if (value.Key == RelationalEventId.TransactionCommitting.Name && value.Value is TransactionEventData transaction

@@ -13,7 +13,8 @@ namespace VPNLens.Web.Runs;
 /// that share any of its resources, so runs on one node or one endpoint stay strictly in queue order, while runs that
 /// share nothing start side by side. Taking the leases and moving the run to Running is one transaction, shared by a
 /// chunk of the round's runs, whose starts then go to one job; the unique lease rows make a second dispatcher (another
-/// worker or instance) lose instead of starting a run twice.
+/// worker or instance) lose instead of starting a run twice, and on PostgreSQL a chunk skips the runs another
+/// dispatcher's chunk holds instead of waiting for them.
 /// </summary>
 public sealed class RunDispatcher(
     IDbContextFactory<AppDbContext> dbFactory,
@@ -92,11 +93,13 @@ public sealed class RunDispatcher(
     internal async Task<List<(Guid RunId, IReadOnlyList<string> Resources)>> StartableAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var taken = (await db.RunLeases.AsNoTracking().Select(l => l.Resource).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        // Each queued run with its node's endpoint (none when the node is gone), in one query.
+        // Each queued run with its node's endpoint (none when the node is gone), in one query. The queue is read before
+        // the leases: a run another dispatcher starts between the two reads is then seen queued with its leases taken,
+        // never gone from the queue with its leases not yet seen, which would let the run behind it look free.
         var queued = await RunQueue.InQueueOrder(db.Runs.AsNoTracking().Where(r => r.State == RunState.Queued))
             .Select(r => new { r.Id, r.NodeId, Endpoint = db.Nodes.Where(n => n.Id == r.NodeId).Select(n => n.Endpoint).FirstOrDefault() })
             .ToListAsync(cancellationToken);
+        var taken = (await db.RunLeases.AsNoTracking().Select(l => l.Resource).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
         var startable = new List<(Guid RunId, IReadOnlyList<string> Resources)>();
         foreach (var run in queued)
         {
@@ -153,7 +156,13 @@ public sealed class RunDispatcher(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var started = await transitions.StartAllAsync(db, [.. runs.Select(r => r.RunId)], cancellationToken);
+        IReadOnlyList<Guid> runIds = [.. runs.Select(r => r.RunId)];
+        if (db.Database.IsNpgsql())
+        {
+            runIds = await ClaimAsync(db, runIds, cancellationToken);
+        }
+
+        var started = await transitions.StartAllAsync(db, runIds, cancellationToken);
         var resourcesOf = runs.ToDictionary(r => r.RunId, r => r.Resources);
         foreach (var (runId, transition) in started)
         {
@@ -170,6 +179,21 @@ public sealed class RunDispatcher(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return started;
+    }
+
+    /// <summary>
+    /// Locks the runs of a chunk that are still queued, skipping those another dispatcher's open transaction holds:
+    /// two instances woken by the same run ends find the same runs startable, and the one that comes second starts
+    /// what is left instead of waiting for the other's commit, then failing on the runs it started.
+    /// </summary>
+    private static async Task<IReadOnlyList<Guid>> ClaimAsync(AppDbContext db, IReadOnlyList<Guid> runIds, CancellationToken cancellationToken)
+    {
+        Guid[] ids = [.. runIds];
+        var queued = nameof(RunState.Queued);
+        var claimed = (await db.Database.SqlQuery<Guid>($"""
+                SELECT "Id" AS "Value" FROM "Runs" WHERE "Id" = ANY({ids}) AND "State" = {queued} FOR UPDATE SKIP LOCKED
+                """).ToListAsync(cancellationToken)).ToHashSet();
+        return [.. runIds.Where(claimed.Contains)];
     }
 }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using VPNLens.Core.Nodes;
 using VPNLens.Core.Runs;
 using VPNLens.Tests.Infrastructure;
+using VPNLens.Web.Persistence;
 using VPNLens.Web.Runs;
 
 namespace VPNLens.Tests.Web.Runs;
@@ -55,6 +56,32 @@ public sealed class RunDispatcherTests : IAsyncLifetime
 
         Assert.Equal([first.Id, otherEndpoint.Id], startable.Select(s => s.RunId));
         Assert.Equal(RunResources.Of(node2), startable[1].Resources);
+    }
+
+    [Fact]
+    public async Task A_run_another_dispatcher_starts_while_a_round_reads_keeps_the_run_behind_it_waiting()
+    {
+        var node = Node("node", "vl-ep1");
+        var first = Queued(node, 1);
+        var behind = Queued(node, 2);
+        await Database.AddAsync([node, first, behind]);
+        var dispatcher = new RunDispatcher(Database.Factory, null!, null!, Options.Create(new RunOptions()), TimeProvider.System, NullLogger<RunDispatcher>.Instance);
+        commands.CountThisFlow();
+        commands.BeforeSecondFlowRead(() =>
+        {
+            // Another dispatcher's chunk commits the first run's start, with its leases, between the round's two reads.
+            using var other = Database.Factory.CreateDbContext();
+            using var transaction = other.Database.BeginTransaction();
+            other.Runs.Where(r => r.Id == first.Id).ExecuteUpdate(u => u.SetProperty(r => r.State, RunState.Running));
+            other.RunLeases.AddRange(RunResources.Of(node).Select(r => new RunLease { Resource = r, RunId = first.Id, TakenAt = Start, ExpiresAt = Start.AddHours(1) }));
+            other.SaveChanges();
+            transaction.Commit();
+        });
+
+        var startable = await dispatcher.StartableAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, commands.FlowReads);
+        Assert.DoesNotContain(startable, s => s.RunId == behind.Id);
     }
 
     [Fact]
@@ -135,6 +162,38 @@ public sealed class RunDispatcherTests : IAsyncLifetime
             Assert.Equal(run.StartedAt + run.Timeout, run.DeadlineAt);
         });
         Assert.Equal(leaseRows, await Database.WithDbAsync(db => db.RunLeases.CountAsync()));
+    }
+
+    [Fact]
+    public async Task On_postgres_a_chunk_starts_the_runs_no_other_dispatcher_holds_without_waiting_for_those_it_holds()
+    {
+        Assert.SkipUnless(TestPostgres.SuiteProvider == DatabaseProvider.Postgres, "Row locks that a chunk can skip are PostgreSQL's; SQLite lets one writer in at a time.");
+        var nodes = Enumerable.Range(0, 5).Select(i => Node($"node{i}", $"vl-ep{i}")).ToList();
+        var runs = nodes.Select((node, i) => Queued(node, i)).ToList();
+        await Database.AddAsync([.. nodes, .. runs]);
+        (Guid, IReadOnlyList<string>)[] chunk = [.. runs.Select(r => (r.Id, RunResources.Of(r.NodeId, nodes.Single(n => n.Id == r.NodeId).Endpoint)))];
+        Guid[] held = [runs[1].Id, runs[3].Id];
+
+        // Another dispatcher's chunk holds two of the runs in a transaction it has not committed.
+        await using var other = await Database.Factory.CreateDbContextAsync(TestContext.Current.CancellationToken);
+        await using var otherTransaction = await other.Database.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        await other.Database.ExecuteSqlAsync($"""SELECT 1 FROM "Runs" WHERE "Id" = ANY({held}) FOR UPDATE""", TestContext.Current.CancellationToken);
+
+        // Waiting on those rows would hang until the token (not a timing assertion: a guard against a hung test).
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        guard.CancelAfter(TimeSpan.FromMinutes(2));
+        var started = await Dispatcher().StartAsync(chunk, guard.Token);
+
+        Assert.Equal([runs[0].Id, runs[2].Id, runs[4].Id], started.Select(s => s.RunId));
+        await otherTransaction.RollbackAsync(TestContext.Current.CancellationToken);
+        var states = await StatesAsync();
+        Assert.All(held, id => Assert.Equal(RunState.Queued, states[id]));
+
+        // Once the other dispatcher lets go, the next round starts them.
+        var later = await Dispatcher().StartAsync([.. chunk.Where(c => held.Contains(c.Item1))], TestContext.Current.CancellationToken);
+
+        Assert.Equal(held, later.Select(s => s.RunId));
+        Assert.Equal(5, await Database.WithDbAsync(db => db.Runs.CountAsync(r => r.State == RunState.Running)));
     }
 
     private RunDispatcher Dispatcher()
