@@ -19,6 +19,7 @@ public sealed class BenchmarkJob(
     RunSecrets secrets,
     IOptions<CallbackOptions> callbacks,
     IOptions<RunOptions> runOptions,
+    TimeProvider time,
     ILogger<BenchmarkJob> logger)
 {
     /// <summary>
@@ -33,6 +34,8 @@ public sealed class BenchmarkJob(
     {
         ArgumentNullException.ThrowIfNull(runIds);
         var toStart = await ToStartAsync(runIds, cancellationToken);
+        var began = time.GetTimestamp();
+        var waited = toStart.Count == 0 ? TimeSpan.Zero : time.GetUtcNow() - toStart.Min(s => s.Run.StartedAt ?? time.GetUtcNow());
         var pids = Channel.CreateUnbounded<(Guid RunId, RunChange? Change)>(new UnboundedChannelOptions { SingleReader = true });
         var storing = StorePidsAsync(pids.Reader, cancellationToken);
         var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
@@ -63,6 +66,10 @@ public sealed class BenchmarkJob(
             pids.Writer.Complete();
             await storing;
         }
+
+        logger.LogDebug(
+            "Benchmark job: {Count} runs picked up {Waited} ms after the first one's stored start, started in {Starting} ms",
+            toStart.Count, (long)waited.TotalMilliseconds, (long)time.GetElapsedTime(began).TotalMilliseconds);
 
         if (!failures.IsEmpty)
         {

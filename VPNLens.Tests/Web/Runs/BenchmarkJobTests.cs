@@ -63,7 +63,7 @@ public sealed class BenchmarkJobTests : IAsyncLifetime
         // would hold its turn among the 4 and the gate would never open.
         var options = Options.Create(new RunOptions { StartParallelism = 4 });
         var transitions = new RunTransitions(new GatedFactory(Database.Factory, client.EnoughCalls), events, new RecordingNotifier(), new RecordingDispatchRequests(), options, TimeProvider.System);
-        var job = new BenchmarkJob(Database.Factory, client, transitions, new RunSecrets(null!), Options.Create(new CallbackOptions()), options, NullLogger<BenchmarkJob>.Instance);
+        var job = new BenchmarkJob(Database.Factory, client, transitions, new RunSecrets(null!), Options.Create(new CallbackOptions()), options, TimeProvider.System, NullLogger<BenchmarkJob>.Instance);
 
         await job.StartAllAsync([.. runs.Select(r => r.Id)], TestContext.Current.CancellationToken);
 
@@ -97,7 +97,7 @@ public sealed class BenchmarkJobTests : IAsyncLifetime
     private BenchmarkJob Job(IRemoteNodeClient client, int startParallelism)
     {
         var options = Options.Create(new RunOptions { StartParallelism = startParallelism });
-        return new BenchmarkJob(Database.Factory, client, Transitions(options), new RunSecrets(null!), Options.Create(new CallbackOptions()), options, NullLogger<BenchmarkJob>.Instance);
+        return new BenchmarkJob(Database.Factory, client, Transitions(options), new RunSecrets(null!), Options.Create(new CallbackOptions()), options, TimeProvider.System, NullLogger<BenchmarkJob>.Instance);
     }
 
     /// <summary>Answers no start until <c>inFlightToAnswer</c> are waiting (or 30 s passed, so a serial job fails the test instead of hanging it).</summary>

@@ -31,8 +31,10 @@ internal static class SimInstance
             ["App:PublicUrl"] = $"http://127.0.0.1:{port}/",
             ["Callbacks:BaseUrl"] = $"http://127.0.0.1:{port}/",
             ["Logging:LogLevel:Default"] = "Warning",
-            // one line per dispatch round: where its time went (evidence beside the figures)
+            // one line per dispatch round: where its time went (evidence beside the figures),
             ["Logging:LogLevel:VPNLens.Web.Runs.RunDispatcher"] = "Debug",
+            // and one per benchmark job: how long its chunk waited for a worker, and its starts
+            ["Logging:LogLevel:VPNLens.Web.Runs.BenchmarkJob"] = "Debug",
         };
         var endpoints = options.Int("endpoints", 0);
         for (var i = 0; i < endpoints; i++)
