@@ -12,7 +12,7 @@ using VPNLens.Web.Runs;
 namespace VPNLens.Web.Notifications;
 
 /// <summary>
-/// Announces every alert opened or recovered and not yet announced: takes the announcement's row (unique per alert and
+/// Announces every alert opened or recovered and not yet announced (<see cref="UnannouncedAlerts"/>): takes the announcement's row (unique per alert and
 /// kind, so a retry or another instance finds it taken and sends nothing), then queues the email and one webhook
 /// delivery per enabled endpoint.
 /// </summary>
@@ -22,21 +22,14 @@ public sealed class AlertNotificationJob(
     TimeProvider time,
     IOptions<AppOptions> app)
 {
-    /// <summary>Alerts older than this are not announced any more (the first start after an upgrade stays quiet).</summary>
-    public static readonly TimeSpan Lookback = TimeSpan.FromDays(1);
-
     [AutomaticRetry(Attempts = 3)]
     [Queue(RunNotificationJob.QueueName)]
     public async Task NotifyAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var since = time.GetUtcNow() - Lookback;
-        var opened = await db.Alerts.AsNoTracking()
-            .Where(a => a.OpenedAt >= since && !db.AlertNotifications.Any(n => n.AlertId == a.Id && n.Kind == AlertNotificationKind.Opened))
-            .OrderBy(a => a.Id).ToListAsync(cancellationToken);
-        var recovered = await db.Alerts.AsNoTracking()
-            .Where(a => a.RecoveredAt != null && a.RecoveredAt >= since && !db.AlertNotifications.Any(n => n.AlertId == a.Id && n.Kind == AlertNotificationKind.Recovered))
-            .OrderBy(a => a.Id).ToListAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var opened = await UnannouncedAlerts.Opened(db, now).OrderBy(a => a.Id).ToListAsync(cancellationToken);
+        var recovered = await UnannouncedAlerts.Recovered(db, now).OrderBy(a => a.Id).ToListAsync(cancellationToken);
         foreach (var (alert, kind) in opened.Select(a => (a, AlertNotificationKind.Opened)).Concat(recovered.Select(a => (a, AlertNotificationKind.Recovered))))
         {
             await AnnounceAsync(db, alert, kind, cancellationToken);

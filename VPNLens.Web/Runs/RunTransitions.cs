@@ -120,7 +120,7 @@ public sealed class RunTransitions(
         return new RunTransition(null, "The run kept changing under this move; nothing was changed.", null);
     }
 
-    /// <summary>Announces, notifies and dispatches as the stored move asks.</summary>
+    /// <summary>Announces, dispatches and notifies as the stored move asks.</summary>
     internal async Task AfterAsync(Guid runId, RunTransition transition)
     {
         if (transition.Move is not { } move)
@@ -133,14 +133,15 @@ public sealed class RunTransitions(
             await events.PublishAsync(new RunStateChanged(runId, move.To, transition.Reason));
         }
 
-        if (move.Asks(RunEffect.NotifyRequester))
-        {
-            notifier.RunFinished(runId);
-        }
-
+        // Before the notice: queueing its job is a few writes to the store, and the next run should not wait for them.
         if (move.Asks(RunEffect.DispatchNext))
         {
             dispatch.Request();
+        }
+
+        if (move.Asks(RunEffect.NotifyRequester))
+        {
+            notifier.RunFinished(runId);
         }
     }
 

@@ -156,7 +156,7 @@ public sealed class AlertNotificationTests : IAsyncLifetime
     public async Task Alerts_older_than_the_lookback_are_not_announced()
     {
         var alert = Regression();
-        alert.OpenedAt = time.GetUtcNow() - AlertNotificationJob.Lookback - TimeSpan.FromMinutes(1);
+        alert.OpenedAt = time.GetUtcNow() - UnannouncedAlerts.Lookback - TimeSpan.FromMinutes(1);
         await AddAlertAsync(alert, keepOpenedAt: true);
 
         await NotifyAsync();
@@ -167,12 +167,44 @@ public sealed class AlertNotificationTests : IAsyncLifetime
     [Fact]
     public async Task The_alert_evaluation_leaves_the_announcing_to_its_own_job()
     {
-        await using var scope = app.Services.CreateAsyncScope();
+        await AddAlertAsync(Regression());
 
-        await scope.ServiceProvider.GetRequiredService<AlertEvaluationJob>().EvaluateAsync(Guid.NewGuid(), TestContext.Current.CancellationToken);
+        await EvaluateAsync();
 
         Assert.Equal(1, jobs.Count<AlertNotificationJob>());
         Assert.Equal(0, jobs.Count<WebhookDeliveryJob>() + jobs.Count<AlertEmailJob>());
+    }
+
+    [Fact]
+    public async Task An_evaluation_that_leaves_nothing_to_announce_queues_no_announcing_job()
+    {
+        var announced = await AddAlertAsync(Regression());
+        await NotifyAsync();
+        var stale = Regression();
+        stale.OpenedAt = time.GetUtcNow() - UnannouncedAlerts.Lookback - TimeSpan.FromMinutes(1);
+        await AddAlertAsync(stale, keepOpenedAt: true);
+
+        await EvaluateAsync();
+
+        Assert.Equal(0, jobs.Count<AlertNotificationJob>());
+        Assert.True(await app.WithDbAsync(db => db.AlertNotifications.AnyAsync(n => n.AlertId == announced.Id)));
+    }
+
+    [Fact]
+    public async Task A_recovery_not_yet_announced_has_the_evaluation_queue_the_announcing_job()
+    {
+        var alert = await AddAlertAsync(Regression());
+        await NotifyAsync();
+        await app.WithDbAsync(async db =>
+        {
+            var stored = await db.Alerts.SingleAsync(a => a.Id == alert.Id);
+            stored.RecoveredAt = time.GetUtcNow();
+            await db.SaveChangesAsync();
+        });
+
+        await EvaluateAsync();
+
+        Assert.Equal(1, jobs.Count<AlertNotificationJob>());
     }
 
     private static Alert Regression() => new()
@@ -204,6 +236,12 @@ public sealed class AlertNotificationTests : IAsyncLifetime
             await db.SaveChangesAsync();
         });
         return alert;
+    }
+
+    private async Task EvaluateAsync()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<AlertEvaluationJob>().EvaluateAsync(Guid.NewGuid(), TestContext.Current.CancellationToken);
     }
 
     private async Task NotifyAsync()
