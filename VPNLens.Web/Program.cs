@@ -8,6 +8,8 @@ using VPNLens.Web.Notifications;
 using VPNLens.Web.Persistence;
 using VPNLens.Web.Schedules;
 
+ThreadPoolFloor.Raise();
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddVpnLensOptions();
