@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.IO;
 using Microsoft.Net.Http.Headers;
 
@@ -48,6 +49,13 @@ public sealed class SharedPageMiddleware(RequestDelegate next)
             context.Response.Body = body;
         }
 
+        // A reader who left while the page rendered (a live page that reloads twice when its run ends) may leave it cut
+        // short or empty: kept, it would be every reader's page until it expired.
+        if (context.RequestAborted.IsCancellationRequested || buffer.Length == 0)
+        {
+            KeepOutOfCache(context);
+        }
+
         try
         {
             await WriteAsync(context, body, new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length));
@@ -55,6 +63,15 @@ public sealed class SharedPageMiddleware(RequestDelegate next)
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // the reader left while the page went out: nobody is left to answer, and nothing failed
+            KeepOutOfCache(context);
+        }
+    }
+
+    private static void KeepOutOfCache(HttpContext context)
+    {
+        if (context.Features.Get<IOutputCacheFeature>() is { } cache)
+        {
+            cache.Context.AllowCacheStorage = false;
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OutputCaching;
+using VPNLens.Core.Runs;
 using VPNLens.Web.Permalinks;
 
 namespace VPNLens.Tests.Web.Permalinks;
@@ -33,5 +35,39 @@ public sealed class SharedPageMiddlewareTests
         await middleware.InvokeAsync(context);
 
         Assert.Equal(0, context.Response.Body.Length);
+    }
+
+    [Theory]
+    [InlineData(true, "<p>the finished page</p>", false)]
+    [InlineData(false, "", false)]
+    [InlineData(false, "<p>the finished page</p>", true)]
+    public async Task Only_a_whole_page_for_a_reader_still_there_is_kept_for_the_others(bool readerLeft, string rendered, bool kept)
+    {
+        using var left = new CancellationTokenSource();
+        if (readerLeft)
+        {
+            await left.CancelAsync();
+        }
+
+        var context = new DefaultHttpContext { RequestAborted = left.Token };
+        var cache = new CacheFeature(new OutputCacheContext { HttpContext = context, AllowCacheStorage = true });
+        context.Features.Set<IOutputCacheFeature>(cache);
+        context.Request.Method = HttpMethods.Get;
+        context.Request.Path = "/r/AbC123_-";
+        context.Response.Body = new MemoryStream();
+        var middleware = new SharedPageMiddleware(http =>
+        {
+            SharedRunPages.MarkShared(http, Guid.NewGuid(), RunState.Succeeded);
+            return http.Response.WriteAsync(rendered);
+        });
+
+        await middleware.InvokeAsync(context);
+
+        Assert.Equal(kept, cache.Context.AllowCacheStorage);
+    }
+
+    private sealed class CacheFeature(OutputCacheContext context) : IOutputCacheFeature
+    {
+        public OutputCacheContext Context { get; } = context;
     }
 }
