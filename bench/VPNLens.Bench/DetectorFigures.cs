@@ -10,8 +10,8 @@ namespace VPNLens.Bench;
 /// against a rolling baseline, 3 of 3; <c>--reference</c> and <c>--threshold</c> try other k and h) on
 /// seeded synthetic series, fed one result at a time as runs finish, with the same noise as the tests
 /// (<see cref="SyntheticSeries"/>): normal with RSD 10 %, Student's t (3 df) with the same scale, and two modes
-/// 16 % apart. Delay: results from a -15 % step to the alert opening. False alarms: alerts opened per 1,000
-/// results of noise alone.
+/// 16 % apart. Delay: results from a -15 % step to the alert opening. Placement: how far from the step the alert places
+/// the change (its evidence, drawn on the history chart). False alarms: alerts opened per 1,000 results of noise alone.
 /// </summary>
 internal static class DetectorFigures
 {
@@ -40,6 +40,7 @@ internal static class DetectorFigures
         var kinds = Kinds.Select(kind =>
         {
             var delays = new List<int?>();
+            var placements = new List<int>();
             var early = 0;
             for (var s = 0; s < stepSeries; s++)
             {
@@ -47,9 +48,13 @@ internal static class DetectorFigures
                 var random = new Random(seed + s);
                 double[] values = [.. Noise(kind, random, before, Level), .. Noise(kind, random, after, StepLevel)];
                 var opened = Opened(monitor, values);
-                early += opened.Count(i => i < before);
-                var first = opened.Where(i => i >= before).Select(i => (int?)(i - before + 1)).FirstOrDefault();
-                delays.Add(first);
+                early += opened.Count(o => o.At < before);
+                var first = opened.FirstOrDefault(o => o.At >= before);
+                delays.Add(first is null ? null : first.At - before + 1);
+                if (first is not null)
+                {
+                    placements.Add(first.ChangeIndex - before);
+                }
             }
 
             var alerts = 0;
@@ -69,6 +74,9 @@ internal static class DetectorFigures
                     openedBeforeStep = early,
                     medianDelay = MedianCountingMissesLast(delays),
                     delays = delays.Where(d => d is not null).Order().ToList(),
+                    placedWithin3 = placements.Count(p => Math.Abs(p) <= 3),
+                    medianPlacementError = Descriptive.Median([.. placements.Select(p => (double)Math.Abs(p))]),
+                    placements = placements.Order().ToList(),
                 },
                 noise = new { series = noiseSeries, runs = noiseSeries * noiseRuns, alerts, perThousand = Stats.Round(alerts * 1000.0 / Math.Max(1, noiseSeries * noiseRuns)) },
             };
@@ -98,18 +106,23 @@ internal static class DetectorFigures
         _ => SyntheticSeries.Bimodal(random, count, level),
     };
 
-    /// <summary>The indices of the results at which an alert opened, the monitor asked after each result as the app asks it.</summary>
-    private static List<int> Opened(RegressionMonitor monitor, double[] values)
+    private sealed record Opening(int At, int ChangeIndex);
+
+    /// <summary>
+    /// Where alerts opened (the result's index) and where each placed its change, the monitor asked after each result as
+    /// the app asks it.
+    /// </summary>
+    private static List<Opening> Opened(RegressionMonitor monitor, double[] values)
     {
         var points = SyntheticSeries.Points(values);
         var state = RegressionState.Initial;
-        var opened = new List<int>();
+        var opened = new List<Opening>();
         for (var i = 1; i <= points.Length; i++)
         {
             var step = monitor.Evaluate(state, points[..i]);
             if (step.Transition == AlertTransition.Opened)
             {
-                opened.Add(i - 1);
+                opened.Add(new Opening(i - 1, Array.FindIndex(points, p => p.At == step.ChangeAt)));
             }
 
             state = step.State;

@@ -327,6 +327,7 @@ def detector:
       (missing_reason("detector") // "no data") as $why
       | ("normal", "heavyTailed", "bimodal") as $k
       | unmeasured("detector.delay.\($k)"; "Detector: results from a -15 % step to the alert, \($what[$k])"; "runs"; "<= 6"; $why),
+        unmeasured("detector.placement.\($k)"; "Detector: results between the step and where the alert places it, \($what[$k])"; "runs"; "<= 3"; $why),
         unmeasured("detector.falseAlarms.\($k)"; "Detector: alerts per 1,000 results of \($what[$k])"; "/1000"; "0"; $why)
     else $detector[0] as $d
       | ($d.m + 3) as $goal
@@ -334,7 +335,11 @@ def detector:
       | {id: "detector.delay.\($k.kind)", figure: "Detector: results from a -15 % step to the alert, \($what[$k.kind])", unit: "runs",
          value: $k.step.medianDelay, spread: ($k.step.delays | spread), n: $k.step.series, target: "<= \($goal)",
          pass: ($k.step.medianDelay != null and $k.step.medianDelay <= $goal),
-         note: "median over \($k.step.series) seeded series of \($d.before) results then \($d.after) at the new level, the app's RegressionMonitor (E-Divisive over the last \($d.window), \($d.m) of \($d.n)) asked after each; \($k.step.detected) alerted after the step, \($k.step.openedBeforeStep) alerts before it; goal: the \($d.m) results the rule needs + 3"},
+         note: "median over \($k.step.series) seeded series of \($d.before) results then \($d.after) at the new level, the app's RegressionMonitor (a CUSUM of rank scores, k \($d.reference), h \($d.threshold), \($d.m) of \($d.n)) asked after each; \($k.step.detected) alerted after the step, \($k.step.openedBeforeStep) alerts before it; goal: the \($d.m) results the rule needs + 3"},
+        {id: "detector.placement.\($k.kind)", figure: "Detector: results between the step and where the alert places it, \($what[$k.kind])", unit: "runs",
+         value: $k.step.medianPlacementError, spread: ($k.step.placements | spread), n: $k.step.detected, target: "<= 3",
+         pass: ($k.step.medianPlacementError != null and $k.step.medianPlacementError <= 3),
+         note: "median distance from the real step to the change each alert's evidence names (the history chart draws it there), over the \($k.step.detected) series that alerted after the step; \($k.step.placedWithin3) of them within 3 results; spread: signed, negative is before the step"},
         {id: "detector.falseAlarms.\($k.kind)", figure: "Detector: alerts per 1,000 results of \($what[$k.kind])", unit: "/1000",
          value: $k.noise.perThousand, spread: null, n: $k.noise.runs, target: "0", pass: ($k.noise.alerts == 0),
          note: "\($k.noise.alerts) alerts over \($k.noise.series) seeded series of \($k.noise.runs / $k.noise.series | round) results each, \($d.m) of \($d.n)"}

@@ -182,4 +182,25 @@ public sealed class RegressionMonitorTests
 
         Assert.Empty(Replay(Upload, values));
     }
+
+    /// <summary>
+    /// Where the alert places the change: E-Divisive's split near where the sum left 0 lands within 3 results of the
+    /// real step, so the history chart draws the change where it happened, not where the alert finally opened.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NoiseKinds))]
+    public void A_15_percent_drop_is_placed_within_3_results_of_the_step_in_most_series(string kind)
+    {
+        var offsets = new List<int>();
+        for (var seed = 0; seed < 20; seed++)
+        {
+            var random = new Random(seed);
+            double[] values = [.. Noise(kind, random, 37, 100), .. Noise(kind, random, 40, 85)];
+            var points = SyntheticSeries.Points(values);
+            offsets.AddRange(Replay(Upload, values).Select(t => Array.FindIndex(points, p => p.At == t.Step.ChangeAt) - 37));
+        }
+
+        Assert.InRange(offsets.Count, 17, 20);
+        Assert.InRange(offsets.Count(o => Math.Abs(o) <= 3), offsets.Count * 4 / 5, offsets.Count);
+    }
 }

@@ -16,12 +16,15 @@ setup() {
           payloads: {runResultsJsonMb: 150, phaseEventTextMb: 20}}' >"$W/history-seed.json"
   jq -n '{days: 30, runsThinned: 16000, seconds: 42.5, before: {databaseMb: 401.5, freeMb: 0, fileMb: 401.5, autoVacuum: "incremental"},
           after: {databaseMb: 100.4, freeMb: 0, fileMb: 100.4, autoVacuum: "incremental"}}' >"$W/history-retention.json"
-  jq -n '{m: 3, n: 3, window: 40, before: 37, after: 25, kinds: [
-           {kind: "normal", step: {series: 5, detected: 4, openedBeforeStep: 0, medianDelay: 8, delays: [6, 8, 8, 10]},
+  jq -n '{m: 3, n: 3, reference: 0.75, threshold: 6, before: 37, after: 25, kinds: [
+           {kind: "normal", step: {series: 5, detected: 4, openedBeforeStep: 0, medianDelay: 8, delays: [6, 8, 8, 10],
+                                placedWithin3: 3, medianPlacementError: 1.5, placements: [-5, -1, 0, 2]},
             noise: {series: 2, runs: 2000, alerts: 0, perThousand: 0}},
-           {kind: "heavyTailed", step: {series: 5, detected: 5, openedBeforeStep: 0, medianDelay: 5, delays: [4, 5, 5, 6, 9]},
+           {kind: "heavyTailed", step: {series: 5, detected: 5, openedBeforeStep: 0, medianDelay: 5, delays: [4, 5, 5, 6, 9],
+                                     placedWithin3: 1, medianPlacementError: 4, placements: [-6, -4, 0, 4, 7]},
             noise: {series: 2, runs: 2000, alerts: 1, perThousand: 0.5}},
-           {kind: "bimodal", step: {series: 5, detected: 2, openedBeforeStep: 1, medianDelay: null, delays: [5, 7]},
+           {kind: "bimodal", step: {series: 5, detected: 0, openedBeforeStep: 1, medianDelay: null, delays: [],
+                                 placedWithin3: 0, medianPlacementError: null, placements: []},
             noise: {series: 2, runs: 2000, alerts: 0, perThousand: 0}}]}' >"$W/detector.json"
 }
 
@@ -70,6 +73,22 @@ new_figure_notes_without_evidence() {
   assert_output true
   run figure detector.delay.bimodal '[.value, .pass]'
   assert_output '[null,false]'
+}
+
+@test "the change's placement passes within 3 runs of the step and fails past it or when no series alerted" {
+  run figure detector.placement.normal '[.value, .n, .target, .pass, .spread]'
+  assert_output '[1.5,4,"<= 3",true,{"min":-5,"max":2}]'
+  run figure detector.placement.normal '.note'
+  assert_output --partial '3 of them within 3 results'
+  run figure detector.placement.heavyTailed '[.value, .pass]'
+  assert_output '[4,false]'
+  run figure detector.placement.bimodal '[.value, .pass]'
+  assert_output '[null,false]'
+}
+
+@test "the delay's note names the detector's settings" {
+  run figure detector.delay.normal '.note'
+  assert_output --partial 'a CUSUM of rank scores, k 0.75, h 6, 3 of 3'
 }
 
 @test "one false alarm in noise misses the target of none" {
