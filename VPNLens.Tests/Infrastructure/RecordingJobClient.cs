@@ -35,5 +35,9 @@ public sealed class RecordingNotifier : IRunFinishedNotifier
 {
     public ConcurrentQueue<Guid> Finished { get; } = new();
 
-    public void RunFinished(Guid runId) => Finished.Enqueue(runId);
+    public Task RunFinishedAsync(Guid runId)
+    {
+        Finished.Enqueue(runId);
+        return Task.CompletedTask;
+    }
 }

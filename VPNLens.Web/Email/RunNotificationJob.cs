@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -65,9 +66,27 @@ public sealed class RunNotificationJob(
     }
 }
 
-/// <summary>Queues the notification email as a Hangfire job, so it survives restarts and is retried.</summary>
-public sealed class HangfireRunFinishedNotifier(IBackgroundJobClient jobs) : IRunFinishedNotifier
+/// <summary>
+/// Queues the notification email as a Hangfire job, so it survives restarts and is retried. Without an SMTP server there
+/// is nothing to send or retry: the run is marked at once, and a burst of run ends queues no job each.
+/// </summary>
+public sealed class HangfireRunFinishedNotifier(IBackgroundJobClient jobs, IEmailSender sender, RunNotificationJob job, ILogger<HangfireRunFinishedNotifier> logger) : IRunFinishedNotifier
 {
-    public void RunFinished(Guid runId) =>
-        jobs.Create<RunNotificationJob>(job => job.SendAsync(runId, CancellationToken.None), new Hangfire.States.EnqueuedState(RunNotificationJob.QueueName));
+    public async Task RunFinishedAsync(Guid runId)
+    {
+        if (!sender.IsConfigured)
+        {
+            try
+            {
+                await job.SendAsync(runId, CancellationToken.None);
+                return;
+            }
+            catch (Exception ex) when (ex is DbException or DbUpdateException)
+            {
+                logger.LogWarning("Marking run {RunId}'s email as not configured failed ({Reason}); queueing its job", runId, ex.Message);
+            }
+        }
+
+        jobs.Create<RunNotificationJob>(j => j.SendAsync(runId, CancellationToken.None), new Hangfire.States.EnqueuedState(RunNotificationJob.QueueName));
+    }
 }

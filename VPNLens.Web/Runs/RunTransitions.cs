@@ -141,7 +141,7 @@ public sealed class RunTransitions(
 
         if (move.Asks(RunEffect.NotifyRequester))
         {
-            notifier.RunFinished(runId);
+            await notifier.RunFinishedAsync(runId);
         }
     }
 
@@ -224,7 +224,7 @@ public sealed class RunTransitions(
 /// <summary>Told once when a run ends (succeeded, completed, failed, timed out), to mail its requester.</summary>
 public interface IRunFinishedNotifier
 {
-    void RunFinished(Guid runId);
+    Task RunFinishedAsync(Guid runId);
 }
 
 /// <summary>Asks for a dispatch round: start every queued run whose node and endpoint are free.</summary>

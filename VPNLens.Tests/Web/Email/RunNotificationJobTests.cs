@@ -104,9 +104,45 @@ public sealed class RunNotificationJobTests : IAsyncLifetime
         Assert.Equal((EmailStatus.NotConfigured, 0), (stored.EmailStatus, stored.EmailAttempts));
     }
 
+    [Fact]
+    public async Task Without_an_smtp_host_a_run_end_marks_the_run_and_queues_no_job()
+    {
+        var jobs = new RecordingJobClient();
+        var sender = new MailKitEmailSender(Options.Create(new SmtpOptions()));
+        var notifier = new HangfireRunFinishedNotifier(jobs, sender, Job(sender), NullLogger<HangfireRunFinishedNotifier>.Instance);
+
+        await notifier.RunFinishedAsync(run.Id);
+
+        Assert.Empty(jobs.Jobs);
+        var stored = await database.WithDbAsync(db => db.Runs.SingleAsync(r => r.Id == run.Id));
+        Assert.Equal((EmailStatus.NotConfigured, 0), (stored.EmailStatus, stored.EmailAttempts));
+    }
+
+    [Fact]
+    public async Task With_an_smtp_host_a_run_end_queues_the_email_job_and_sends_nothing_yet()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        var jobs = new RecordingJobClient();
+        var job = Job(smtp);
+        var notifier = new HangfireRunFinishedNotifier(jobs, new MailKitEmailSender(Options.Create(Settings(smtp))), job, NullLogger<HangfireRunFinishedNotifier>.Instance);
+
+        await notifier.RunFinishedAsync(run.Id);
+
+        var (queued, state) = Assert.Single(jobs.Jobs);
+        Assert.Equal((typeof(RunNotificationJob), nameof(RunNotificationJob.SendAsync), run.Id), (queued.Type, queued.Method.Name, (Guid)queued.Args[0]!));
+        Assert.Equal(RunNotificationJob.QueueName, ((Hangfire.States.EnqueuedState)state).Queue);
+        Assert.Equal(0, smtp.Unread);
+        Assert.Equal(EmailStatus.Pending, await database.WithDbAsync(db => db.Runs.Where(r => r.Id == run.Id).Select(r => r.EmailStatus).SingleAsync()));
+    }
+
+    private static SmtpOptions Settings(TestSmtpServer smtp) =>
+        new() { Host = "127.0.0.1", Port = smtp.Port, Security = SmtpSecurity.None, From = "VPNLens <vpnlens@vpnlens.test>", Timeout = TimeSpan.FromSeconds(10) };
+
+    private RunNotificationJob Job(IEmailSender sender) =>
+        new(database.Factory, sender, Options.Create(new AppOptions()), new RunEvents(NullLogger<RunEvents>.Instance), NullLogger<RunNotificationJob>.Instance);
+
     private RunNotificationJob Job(TestSmtpServer smtp, ILogger<RunNotificationJob>? logger = null)
     {
-        var settings = new SmtpOptions { Host = "127.0.0.1", Port = smtp.Port, Security = SmtpSecurity.None, From = "VPNLens <vpnlens@vpnlens.test>", Timeout = TimeSpan.FromSeconds(10) };
-        return new RunNotificationJob(database.Factory, new MailKitEmailSender(Options.Create(settings)), Options.Create(new AppOptions()), new RunEvents(NullLogger<RunEvents>.Instance), logger ?? NullLogger<RunNotificationJob>.Instance);
+        return new RunNotificationJob(database.Factory, new MailKitEmailSender(Options.Create(Settings(smtp))), Options.Create(new AppOptions()), new RunEvents(NullLogger<RunEvents>.Instance), logger ?? NullLogger<RunNotificationJob>.Instance);
     }
 }
