@@ -37,6 +37,15 @@ public sealed class RegressionMonitorTests
         _ => SyntheticSeries.Bimodal(random, count, level),
     };
 
+    private const int StepAt = 37;
+
+    /// <summary>Twenty seeded series of a kind's noise: 37 results at 100, then 40 at 85 (a -15 % step).</summary>
+    private static IEnumerable<double[]> StepSeries(string kind) => Enumerable.Range(0, 20).Select(seed =>
+    {
+        var random = new Random(seed);
+        return (double[])[.. Noise(kind, random, StepAt, 100), .. Noise(kind, random, 40, 85)];
+    });
+
     [Theory]
     [MemberData(nameof(NoiseKinds))]
     public void Twenty_series_of_a_thousand_noise_results_raise_no_alert_at_3_of_3(string kind)
@@ -58,15 +67,13 @@ public sealed class RegressionMonitorTests
     public void A_15_percent_drop_opens_one_alert_after_the_step_in_nearly_every_series(string kind)
     {
         var delays = new List<int>();
-        for (var seed = 0; seed < 20; seed++)
+        foreach (var values in StepSeries(kind))
         {
-            var random = new Random(seed);
-            double[] values = [.. Noise(kind, random, 37, 100), .. Noise(kind, random, 40, 85)];
             var transitions = Replay(Upload, values);
 
             Assert.All(transitions, t => Assert.Equal(AlertTransition.Opened, t.Step.Transition));
-            Assert.All(transitions, t => Assert.InRange(t.At, 37 + 2, values.Length));
-            delays.AddRange(transitions.Select(t => t.At - 37 + 1));
+            Assert.All(transitions, t => Assert.InRange(t.At, StepAt + 2, values.Length));
+            delays.AddRange(transitions.Select(t => t.At - StepAt + 1));
         }
 
         Assert.InRange(delays.Count, 17, 20);
@@ -192,12 +199,10 @@ public sealed class RegressionMonitorTests
     public void A_15_percent_drop_is_placed_within_3_results_of_the_step_in_most_series(string kind)
     {
         var offsets = new List<int>();
-        for (var seed = 0; seed < 20; seed++)
+        foreach (var values in StepSeries(kind))
         {
-            var random = new Random(seed);
-            double[] values = [.. Noise(kind, random, 37, 100), .. Noise(kind, random, 40, 85)];
             var points = SyntheticSeries.Points(values);
-            offsets.AddRange(Replay(Upload, values).Select(t => Array.FindIndex(points, p => p.At == t.Step.ChangeAt) - 37));
+            offsets.AddRange(Replay(Upload, values).Select(t => Array.FindIndex(points, p => p.At == t.Step.ChangeAt) - StepAt));
         }
 
         Assert.InRange(offsets.Count, 17, 20);
