@@ -16,6 +16,12 @@ public static partial class SharedRunPages
     /// <summary>Every cached page of a queued run: any run starting or ending moves its place in the queue.</summary>
     public const string QueuedTag = "run-page:queued";
 
+    /// <summary>How long the output cache keeps a finished run's page.</summary>
+    public static readonly TimeSpan FinishedLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>How long it keeps a live run's page, unless one of the run's events evicts it sooner.</summary>
+    public static readonly TimeSpan LiveLifetime = TimeSpan.FromSeconds(2);
+
     private const string SharedKey = "vpnlens.shared-run-page";
 
     public static string TagFor(Guid runId) => $"run-page:{runId:N}";
