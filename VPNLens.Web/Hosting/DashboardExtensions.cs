@@ -23,7 +23,7 @@ public static class DashboardExtensions
             options.SizeLimit = 128L * 1024 * 1024;
             // A live one is kept for a moment: under many readers one render serves a second's worth of them, and each
             // of its run's events evicts it anyway.
-            options.AddPolicy(SharedRunPages.CachePolicy, new SharedRunPagePolicy(SharedRunPages.FinishedLifetime, SharedRunPages.LiveLifetime));
+            options.AddPolicy(SharedRunPages.CachePolicy, new SharedRunPagePolicy());
         });
         services.AddSingleton<LiveRunPages>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveRunPages>());

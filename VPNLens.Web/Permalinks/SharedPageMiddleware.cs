@@ -85,8 +85,8 @@ public sealed class SharedPageMiddleware(RequestDelegate next)
             // Antiforgery said no-store for the visitor's token; without it a finished page may be kept, briefly, by browsers
             // too. A live page must be asked again each time (its script reloads it when the run ends).
             headers.CacheControl = shared.IsFinished ? "public, max-age=60" : "no-cache";
-            // The output cache fixes how long it keeps a response when the response starts, which is here; the
-            // policy's own answer comes after that and is not used.
+            // The output cache fixes how long it keeps a response when the response starts, which is here: later
+            // (the policy's ServeResponseAsync) is too late.
             if (context.Features.Get<IOutputCacheFeature>() is { } cache)
             {
                 cache.Context.ResponseExpirationTimeSpan = shared.IsFinished ? SharedRunPages.FinishedLifetime : SharedRunPages.LiveLifetime;

@@ -4,11 +4,11 @@ namespace VPNLens.Web.Permalinks;
 
 /// <summary>
 /// Output caching for permalink pages asked by signed-out visitors (a signed-in page names its user). The page itself says
-/// whether it may be shared and which run it shows (<see cref="SharedRunPages.MarkShared"/>): a finished run's page is kept
-/// for <paramref name="finished"/>, a live run's for <paramref name="live"/>, tagged with its run so its events evict it.
-/// Concurrent misses wait for one render (locking).
+/// whether it may be shared and which run it shows (<see cref="SharedRunPages.MarkShared"/>), tagged with its run so its
+/// events evict it. How long it is kept is set when the response starts (<see cref="SharedPageMiddleware"/>), a live
+/// page's lifetime until then. Concurrent misses wait for one render (locking).
 /// </summary>
-public sealed class SharedRunPagePolicy(TimeSpan finished, TimeSpan live) : IOutputCachePolicy
+public sealed class SharedRunPagePolicy : IOutputCachePolicy
 {
     public ValueTask CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
     {
@@ -17,7 +17,7 @@ public sealed class SharedRunPagePolicy(TimeSpan finished, TimeSpan live) : IOut
         context.AllowCacheLookup = cacheable;
         context.AllowCacheStorage = cacheable;
         context.AllowLocking = true;
-        context.ResponseExpirationTimeSpan = live;
+        context.ResponseExpirationTimeSpan = SharedRunPages.LiveLifetime;
         context.CacheVaryByRules.QueryKeys = "*";
         return ValueTask.CompletedTask;
     }
@@ -40,7 +40,6 @@ public sealed class SharedRunPagePolicy(TimeSpan finished, TimeSpan live) : IOut
             && !http.Response.Headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.SetCookie);
         if (context.AllowCacheStorage && page is not null)
         {
-            context.ResponseExpirationTimeSpan = page.IsFinished ? finished : live;
             context.Tags.Add(SharedRunPages.TagFor(page.RunId));
             if (page.State == Core.Runs.RunState.Queued)
             {
