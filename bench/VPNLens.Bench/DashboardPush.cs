@@ -36,6 +36,7 @@ internal static class DashboardPush
             push.LatencyMs,
             push.CallbackMs,
         };
+        await Circuits.CloseTabsAsync(tabs, options.Int("parallel", 8));
         await context.CloseAsync();
         return result;
     }

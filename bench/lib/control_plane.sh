@@ -124,8 +124,8 @@ cp_circuits() {
     --run-id "$id" --secret "$secret" --count "$BENCH_CIRCUITS" --hold-seconds "$BENCH_CIRCUIT_HOLD" \
     >"$BENCH_WORK/circuits.json" 2>>"$BENCH_WORK/logs/tool.log" ||
     not_measured circuits "vpnlens-bench circuits failed: $(tail -n 1 "$BENCH_WORK/logs/tool.log")"
-  # the circuits stay in memory for the disconnected-circuit retention period: where the RSS is
-  profile_start circuits main 4 "right after $BENCH_CIRCUITS circuits were open (retained after the tabs closed)"
+  # where the RSS is once the tabs have closed and their circuits ended
+  profile_start circuits main 4 "right after $BENCH_CIRCUITS circuits were open (their tabs closed as a person closes them)"
   profile_finish circuits
 }
 

@@ -43,19 +43,23 @@ profile_finish() {
       [split("\n")[] | select(length > 0) | split("\t") | {name: .[0], mean: (.[1] | tonumber), max: (.[2] | tonumber), last: (.[3] | tonumber)}] as $c
       | def m($re): [$c[] | select(.name | test($re))];
         def mean($re): m($re) | map(.mean) | add;
+        def last($re): m($re) | map(.last) | add;
+        def most($re): m($re) | map(.max) | max;
+        # a counter the app did not report stays null rather than failing the summary
+        def scaled($v; $per; $steps): if $v == null then null else $v / $per * $steps | round / $steps end;
       {key: $key, context: $context,
-       cpuCoresBusy: ((mean("cpu.time .*cpu.mode=user") // 0) + (mean("cpu.time .*cpu.mode=system") // 0) | . * 100 | round / 100),
-       allocatedMbPerSecond: (mean("gc.heap.total_allocated") / 1048576 | . * 10 | round / 10),
-       gcPauseFraction: (mean("gc.pause.time") | . * 1000 | round / 1000),
-       gen0PerSecond: (mean("gc.collections.*gen0") | . * 10 | round / 10),
-       gen2PerSecond: (mean("gc.collections.*gen2") | . * 100 | round / 100),
+       cpuCoresBusy: scaled((mean("cpu.time .*cpu.mode=user") // 0) + (mean("cpu.time .*cpu.mode=system") // 0); 1; 100),
+       allocatedMbPerSecond: scaled(mean("gc.heap.total_allocated"); 1048576; 10),
+       gcPauseFraction: scaled(mean("gc.pause.time"); 1; 1000),
+       gen0PerSecond: scaled(mean("gc.collections.*gen0"); 1; 10),
+       gen2PerSecond: scaled(mean("gc.collections.*gen2"); 1; 100),
        exceptionsPerSecond: (m("dotnet.exceptions") | map({key: (.name | capture("error.type=(?<t>[^];]+)").t), value: (.mean | round)}) | from_entries),
-       jitMethodsPerSecond: (mean("jit.compiled_methods") | round),
-       lockContentionsPerSecond: (mean("lock_contentions") | round),
-       threadPoolQueueMax: (m("thread_pool.queue.length") | map(.max) | max),
-       workingSetMbMax: (m("memory.working_set") | map(.max) | max / 1048576 | round),
-       gcHeapMbLast: (m("last_collection.heap.size") | map(.last) | add / 1048576 | round),
-       gcCommittedMbLast: (m("memory.committed_size") | map(.last) | add // 0 | . / 1048576 | round),
-       requestP99Seconds: (m("request.duration.*Percentile=99") | map(.max) | max)}')
+       jitMethodsPerSecond: scaled(mean("jit.compiled_methods"); 1; 1),
+       lockContentionsPerSecond: scaled(mean("lock_contentions"); 1; 1),
+       threadPoolQueueMax: most("thread_pool.queue.length"),
+       workingSetMbMax: scaled(most("memory.working_set"); 1048576; 1),
+       gcHeapMbLast: scaled(last("last_collection.heap.size"); 1048576; 1),
+       gcCommittedMbLast: scaled(last("memory.committed_size") // 0; 1048576; 1),
+       requestP99Seconds: most("request.duration.*Percentile=99")}')
   json_append "$BENCH_WORK/profile.json" "$summary"
 }
