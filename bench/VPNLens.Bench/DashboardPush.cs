@@ -18,7 +18,8 @@ internal static class DashboardPush
         var context = await browser.NewContextAsync();
         await Circuits.SignInAsync(context, baseUri, options.Required("email"), options.Required("password"));
 
-        var tabs = await Circuits.OpenTabsAsync(context, new Uri(baseUri, "/").ToString(), count, options.Int("parallel", 8), cancellationToken);
+        var parallel = options.Int("parallel", 8);
+        var tabs = await Circuits.OpenTabsAsync(context, new Uri(baseUri, "/").ToString(), count, parallel, cancellationToken);
         foreach (var tab in tabs)
         {
             tab.ResetFrames();
@@ -36,7 +37,7 @@ internal static class DashboardPush
             push.LatencyMs,
             push.CallbackMs,
         };
-        await Circuits.CloseTabsAsync(tabs, options.Int("parallel", 8));
+        await Circuits.CloseTabsAsync(tabs, parallel);
         await context.CloseAsync();
         return result;
     }
