@@ -1,9 +1,11 @@
 using Bunit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using VPNLens.Core.Phases;
 using VPNLens.Core.Runs;
 using VPNLens.Tests.Infrastructure;
 using VPNLens.Web.Components.Pages;
+using VPNLens.Web.Persistence;
 using VPNLens.Web.Runs;
 
 namespace VPNLens.Tests.Web.Components.Pages;
@@ -101,6 +103,23 @@ public sealed class RunPageTests : MudTestContext, IAsyncLifetime
     }
 
     [Fact]
+    public void A_render_while_the_page_is_still_reading_shows_nothing_half_read()
+    {
+        // The page reads the run, then its node's typical phase durations. SQLite answers the first read at once, so the
+        // first render falls inside the held second one (PostgreSQL answers later, and once a render showed a run without
+        // its progress: a 500).
+        var reads = new HoldingFactory(Database.Factory, held: 2);
+        Services.AddSingleton<IDbContextFactory<AppDbContext>>(reads);
+
+        var page = Render<RunPage>(p => p.Add(x => x.RunId, run.Id));
+
+        Assert.True(reads.IsHolding, "the page rendered before its second read began, so this test checks nothing");
+        Assert.Empty(page.FindAll("[data-testid=progress-text]"));
+        reads.Release();
+        page.WaitForAssertion(() => Assert.Contains("0 of 36 phases", page.Find("[data-testid=progress-text]").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Cancelling_asks_once_more_then_ends_the_run()
     {
         var page = Render<RunPage>(p => p.Add(x => x.RunId, run.Id));
@@ -134,4 +153,27 @@ public sealed class RunPageTests : MudTestContext, IAsyncLifetime
 
     private static string? StateOf(IRenderedComponent<RunPage> page, string protocol, string phase) =>
         Row(page, protocol, phase).GetAttribute("data-state");
+
+    /// <summary>Hands out the inner factory's contexts, but holds the <paramref name="held"/>-th request until <see cref="Release"/>.</summary>
+    private sealed class HoldingFactory(IDbContextFactory<AppDbContext> inner, int held) : IDbContextFactory<AppDbContext>
+    {
+        private readonly TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int requests;
+
+        public bool IsHolding => Volatile.Read(ref requests) >= held && !release.Task.IsCompleted;
+
+        public void Release() => release.TrySetResult();
+
+        public AppDbContext CreateDbContext() => inner.CreateDbContext();
+
+        public async Task<AppDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Increment(ref requests) == held)
+            {
+                await release.Task.WaitAsync(cancellationToken);
+            }
+
+            return await inner.CreateDbContextAsync(cancellationToken);
+        }
+    }
 }
