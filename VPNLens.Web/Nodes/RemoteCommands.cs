@@ -7,44 +7,48 @@ internal static class RemoteCommands
 {
     public const string Home = "${VPNLENS_HOME:-$HOME/vpnlens}";
 
-    /// <summary>
-    /// Makes the run's directory (0700) and prints the node's VPNLens home, then the hash of the scripts
-    /// installed there (nothing when there are none): one round trip before the upload (<see cref="ParsePreparedRun"/>).
-    /// </summary>
-    public static string PrepareRun(Guid runId) =>
-        $"d=\"{Home}\"; umask 077; mkdir -p \"$d/runs/{runId}\" \"$d/incoming\" || exit 1; " +
-        "printf '%s\\n' \"$d\"; cat \"$d/scripts/.bundle-sha256\" 2>/dev/null; exit 0";
+    /// <summary>What <see cref="StartRun"/> prints first when the node lacks the scripts it names.</summary>
+    public const string ScriptsMissing = "scripts-missing";
 
-    /// <summary>The home and the installed scripts' hash (empty when none) from <see cref="PrepareRun"/>'s output.</summary>
-    public static (string Home, string InstalledBundleHash) ParsePreparedRun(string output)
+    /// <summary>
+    /// A dispatch in one round trip: makes the run's private directory (0700), writes the run's parameters from standard input
+    /// into it (0600), and when the scripts installed are <paramref name="bundleSha256"/> starts run.sh in its own session,
+    /// detached from SSH (no terminal, no output back, survives logout), and prints its pid. When they are not, it starts
+    /// nothing and prints <see cref="ScriptsMissing"/> and the node's VPNLens home: install the scripts and send it again
+    /// (<see cref="ParseStart"/>).
+    /// </summary>
+    public static string StartRun(Guid runId, string bundleSha256, bool sudo)
+    {
+        var prefix = sudo ? "sudo -n " : string.Empty;
+        // Only run.sh itself goes to the background: a backgrounded list would keep the SSH channel open.
+        return $"d=\"{Home}\"; r=\"$d/runs/{runId}\"; umask 077; " +
+               "mkdir -p \"$r\" \"$d/incoming\" && cat > \"$r/params.json\" && chmod 600 \"$r/params.json\" || exit 1; " +
+               $"if [ \"$(cat \"$d/scripts/.bundle-sha256\" 2>/dev/null)\" != {Quote(bundleSha256)} ]; then printf '%s\\n%s\\n' {ScriptsMissing} \"$d\"; exit 0; fi; " +
+               $"cd \"$r\" || exit 1; {prefix}setsid nohup \"$d/scripts/run.sh\" \"$r/params.json\" </dev/null >/dev/null 2>&1 & " +
+               "p=$!; for _ in $(seq 1 250); do [ -s \"$r/run.pid\" ] && break; sleep 0.02; done; " +
+               "if [ -s \"$r/run.pid\" ]; then cat \"$r/run.pid\"; else echo \"$p\"; fi";
+    }
+
+    /// <summary>run.sh's pid from <see cref="StartRun"/>'s output, or the home whose scripts must be installed first.</summary>
+    public static StartOutput ParseStart(string output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var lines = output.Split('\n', 2);
-        var home = lines[0].Trim();
-        if (home.Length == 0)
+        var lines = output.Split('\n');
+        if (lines[0].Trim() == ScriptsMissing)
         {
-            throw new RemoteNodeException("The node did not say where its VPNLens home is.");
+            var home = lines.Length > 1 ? lines[1].Trim() : string.Empty;
+            return home.Length > 0 ? new StartOutput(null, home) : throw new RemoteNodeException("The node did not say where its VPNLens home is.");
         }
 
-        return (home, lines.Length > 1 ? lines[1].Trim() : string.Empty);
+        return int.TryParse(output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 1
+            ? new StartOutput(pid, null)
+            : throw new RemoteNodeException($"run.sh did not start: the node printed \"{output.Trim()}\" instead of its pid.");
     }
 
     public static string InstallBundle(string home, string archive, string sha256) =>
         $"set -e; d={Quote(home)}; rm -rf \"$d/scripts.new\"; mkdir -p \"$d/scripts.new\"; " +
         $"tar -xzf {Quote(archive)} -C \"$d/scripts.new\"; printf '%s\\n' {Quote(sha256)} > \"$d/scripts.new/.bundle-sha256\"; " +
         $"rm -rf \"$d/scripts\"; mv \"$d/scripts.new\" \"$d/scripts\"; rm -f {Quote(archive)}";
-
-    /// <summary>Starts run.sh in its own session, detached from SSH: no terminal, no output back, survives logout.</summary>
-    public static string StartDetached(string home, Guid runId, bool sudo)
-    {
-        var run = $"{home}/runs/{runId}";
-        var prefix = sudo ? "sudo -n " : string.Empty;
-        // Only run.sh itself goes to the background: a backgrounded list would keep the SSH channel open.
-        return $"chmod 600 {Quote(run + "/params.json")} && cd {Quote(run)} || exit 1; " +
-               $"{prefix}setsid nohup {Quote(home + "/scripts/run.sh")} {Quote(run + "/params.json")} </dev/null >/dev/null 2>&1 & " +
-               $"p=$!; for _ in $(seq 1 50); do [ -s {Quote(run + "/run.pid")} ] && break; sleep 0.1; done; " +
-               $"if [ -s {Quote(run + "/run.pid")} ]; then cat {Quote(run + "/run.pid")}; else echo \"$p\"; fi";
-    }
 
     /// <summary>Stops the run's process group (TERM, then KILL), then stops every VPN on the node.</summary>
     public static string Stop(Guid runId, int? pid, bool sudo)
@@ -85,3 +89,6 @@ internal static class RemoteCommands
         return "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
     }
 }
+
+/// <summary>What a dispatch's one command answered: run.sh's <paramref name="Pid"/>, or the <paramref name="HomeNeedingScripts"/>.</summary>
+internal sealed record StartOutput(int? Pid, string? HomeNeedingScripts);

@@ -16,23 +16,19 @@ public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<Scrip
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(parameters);
-        return await WithConnectionAsync(node, async (ssh, sftp) =>
+        var scripts = bundle.Value;
+        var command = RemoteCommands.StartRun(parameters.RunId, scripts.Sha256, IsSudo(node));
+        var input = Encoding.UTF8.GetBytes(parameters.ToJson());
+        return await WithConnectionAsync(node, async (ssh, openSftp) =>
         {
-            var (home, installedBundle) = RemoteCommands.ParsePreparedRun(
-                await ExecuteAsync(ssh, RemoteCommands.PrepareRun(parameters.RunId), cancellationToken));
-            await EnsureScriptsAsync(ssh, sftp, home, installedBundle, cancellationToken);
-            using (var paramsStream = new MemoryStream(Encoding.UTF8.GetBytes(parameters.ToJson())))
+            var started = RemoteCommands.ParseStart(await ExecuteAsync(ssh, command, cancellationToken, input));
+            if (started.HomeNeedingScripts is { } home)
             {
-                // The run directory is 0700, so the file is private before its own chmod 600.
-                await sftp.UploadFileAsync(paramsStream, $"{home}/runs/{parameters.RunId}/params.json", cancellationToken);
+                await InstallScriptsAsync(ssh, await openSftp(), home, scripts, cancellationToken);
+                started = RemoteCommands.ParseStart(await ExecuteAsync(ssh, command, cancellationToken, input));
             }
 
-            var pidText = await ExecuteAsync(ssh, RemoteCommands.StartDetached(home, parameters.RunId, IsSudo(node)), cancellationToken);
-            if (!int.TryParse(pidText.Trim(), out var pid) || pid <= 1)
-            {
-                throw new RemoteNodeException($"run.sh did not start on {node.Name}: it printed \"{pidText.Trim()}\" instead of its pid.");
-            }
-
+            var pid = started.Pid ?? throw new RemoteNodeException($"{node.Name} still lacks the scripts it was just sent.");
             logger.LogInformation("Started run {RunId} on node {Node} as process group {Pid}", parameters.RunId, node.Name, pid);
             return pid;
         }, cancellationToken);
@@ -46,7 +42,7 @@ public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<Scrip
             await ExecuteAsync(ssh, RemoteCommands.Stop(runId, pid, IsSudo(node)), cancellationToken);
             logger.LogInformation("Stopped run {RunId} on node {Node} and tore its VPNs down", runId, node.Name);
             return 0;
-        }, cancellationToken, needsSftp: false);
+        }, cancellationToken);
     }
 
     public async Task<byte[]?> FetchResultsAsync(Node node, Guid runId, CancellationToken cancellationToken)
@@ -68,7 +64,7 @@ public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<Scrip
             {
                 throw new RemoteNodeException($"{node.Name} answered the results of run {runId} with something that is not base64.", ex);
             }
-        }, cancellationToken, needsSftp: false);
+        }, cancellationToken);
     }
 
     public async Task<NodeProbe> ProbeAsync(Node node, CancellationToken cancellationToken)
@@ -82,7 +78,7 @@ public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<Scrip
                 var output = await ExecuteAsync(ssh, RemoteCommands.ProbeTools, cancellationToken);
                 var (tools, ipv6) = ProbeOutput.Parse(output);
                 return new NodeProbe(true, null, node.HostKeyFingerprint, tools, ipv6);
-            }, cancellationToken, needsSftp: false, onHostKey: fp => presented = fp);
+            }, cancellationToken, onHostKey: fp => presented = fp);
         }
         catch (RemoteNodeException ex)
         {
@@ -92,15 +88,9 @@ public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<Scrip
 
     private static bool IsSudo(Node node) => node.User != "root";
 
-    private async Task EnsureScriptsAsync(SshClient ssh, SftpClient sftp, string home, string installed, CancellationToken cancellationToken)
+    private async Task InstallScriptsAsync(SshClient ssh, SftpClient sftp, string home, ScriptBundle scripts, CancellationToken cancellationToken)
     {
-        var scripts = bundle.Value;
-        if (installed == scripts.Sha256)
-        {
-            return;
-        }
-
-        // PrepareRun made incoming/
+        // StartRun made incoming/
         var archive = $"{home}/incoming/scripts-{scripts.Sha256[..12]}.tar.gz";
         using (var stream = new MemoryStream(scripts.Archive))
         {
@@ -108,15 +98,25 @@ public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<Scrip
         }
 
         await ExecuteAsync(ssh, RemoteCommands.InstallBundle(home, archive, scripts.Sha256), cancellationToken);
+        logger.LogInformation("Installed scripts {Hash} in {Home} on the node", scripts.Sha256[..12], home);
     }
 
-    private async Task<string> ExecuteAsync(SshClient ssh, string commandText, CancellationToken cancellationToken)
+    /// <summary>Runs a command, with <paramref name="input"/> (when given) as its standard input.</summary>
+    private async Task<string> ExecuteAsync(SshClient ssh, string commandText, CancellationToken cancellationToken, byte[]? input = null)
     {
         using var command = ssh.CreateCommand(commandText);
         command.CommandTimeout = options.Value.CommandTimeout;
         try
         {
-            await command.ExecuteAsync(cancellationToken);
+            var execution = command.ExecuteAsync(cancellationToken);
+            if (input is not null)
+            {
+                // Disposing the stream sends end-of-file.
+                await using var stdin = command.CreateInputStream();
+                await stdin.WriteAsync(input, cancellationToken);
+            }
+
+            await execution;
         }
         catch (SshOperationTimeoutException ex)
         {
@@ -132,17 +132,17 @@ public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<Scrip
         return command.Result;
     }
 
+    /// <summary>
+    /// Connects, checks the pinned host key and runs <paramref name="action"/> with the SSH session and a way to open an SFTP
+    /// session beside it (only a node lacking the current scripts needs one: its own handshake), each failure told plainly.
+    /// </summary>
     private async Task<T> WithConnectionAsync<T>(
         Node node,
-        Func<SshClient, SftpClient, Task<T>> action,
+        Func<SshClient, Func<Task<SftpClient>>, Task<T>> action,
         CancellationToken cancellationToken,
-        bool needsSftp = true,
         Action<string>? onHostKey = null)
     {
         var key = PrivateKey(node);
-        // One ConnectionInfo per client: its authentication method keeps per-session state, and the two connect at once.
-        using var ssh = new SshClient(Connection(node, key)) { KeepAliveInterval = options.Value.KeepAliveInterval };
-        using var sftp = new SftpClient(Connection(node, key)) { KeepAliveInterval = options.Value.KeepAliveInterval };
         string? mismatch = null;
         void CheckHostKey(object? sender, HostKeyEventArgs e)
         {
@@ -155,16 +155,22 @@ public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<Scrip
             }
         }
 
+        // One ConnectionInfo per client: its authentication method keeps per-session state.
+        using var ssh = new SshClient(Connection(node, key)) { KeepAliveInterval = options.Value.KeepAliveInterval };
+        SftpClient? sftp = null;
+        async Task<SftpClient> OpenSftpAsync()
+        {
+            sftp = new SftpClient(Connection(node, key)) { KeepAliveInterval = options.Value.KeepAliveInterval };
+            sftp.HostKeyReceived += CheckHostKey;
+            await sftp.ConnectAsync(cancellationToken);
+            return sftp;
+        }
+
         ssh.HostKeyReceived += CheckHostKey;
-        sftp.HostKeyReceived += CheckHostKey;
         try
         {
-            // Two sessions, two handshakes: made at the same time, a dispatch waits for one.
-            await (needsSftp
-                ? Task.WhenAll(ssh.ConnectAsync(cancellationToken), sftp.ConnectAsync(cancellationToken))
-                : ssh.ConnectAsync(cancellationToken));
-
-            return await action(ssh, sftp);
+            await ssh.ConnectAsync(cancellationToken);
+            return await action(ssh, OpenSftpAsync);
         }
         catch (SshConnectionException) when (mismatch is not null)
         {
@@ -189,6 +195,10 @@ public sealed class SshRemoteNodeClient(IOptions<SshOptions> options, Lazy<Scrip
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new RemoteNodeException($"{node.Name} at {node.Host}:{node.Port} did not answer within {options.Value.ConnectTimeout.TotalSeconds:0} s.", ex);
+        }
+        finally
+        {
+            sftp?.Dispose();
         }
     }
 

@@ -70,6 +70,18 @@ public sealed class SshRemoteNodeClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_node_that_cannot_keep_the_run_s_parameters_fails_the_dispatch_saying_so()
+    {
+        await File.WriteAllTextAsync(Path.Combine(sshd.Home, "runs"), "a file where the directory goes", TestContext.Current.CancellationToken);
+
+        var error = await Assert.ThrowsAsync<RemoteNodeException>(() =>
+            Client().StartRunAsync(Node(), RunParameters.For(Run(), new Uri("http://198.18.0.1:5080/")), TestContext.Current.CancellationToken));
+
+        Assert.Contains("exit 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("runs", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stop_is_idempotent_when_the_run_is_already_gone()
     {
         var client = Client();
