@@ -141,8 +141,8 @@ def cost:
 
 def control_plane:
   ([$first[].ms] as $v
-   | fig("controlPlane.queueToFirstPhase"; "Control plane: POST /api/runs to first phase event"; "ms"; $v; "<= 2000";
-       ($v | median) <= 2000;
+   | fig("controlPlane.queueToFirstPhase"; "Control plane: POST /api/runs to first phase event"; "ms"; $v; "<= 1000";
+       ($v | median) <= 1000;
        "received via \([$first[].via] | unique | join(", ")); medians: queue pick-up \([$first[].breakdown.queuedToDispatchMs] | median | r(0)) ms, SSH dispatch to run.sh's first line \([$first[].breakdown.sshDispatchMs] | median | r(0)) ms, run.sh start-up \([$first[].breakdown.runShStartupMs] | median | r(0)) ms, first phase (stop everything) \([$first[].breakdown.firstPhaseMs] | median | r(0)) ms, the rest is the callback and the push")),
   (if ($push | length) == 0 then
      (["p50", "p95", "p99"][] as $q
