@@ -73,13 +73,23 @@ daemon_stop() {
   rm -f "$(pidfile_of "$name")"
 }
 
+# netns_processes: "pid name" of every process in this shell's network namespace. A caller that
+# asks for several names at once (stop everything) reads it once into NETNS_PROCESSES: each
+# pgrep costs ~15 ms of CPU whatever it looks for.
+netns_processes() { pgrep --ns $$ --nslist net -l || true; }
+
 # pids_in_my_netns COMM [FULL_REGEX]: running processes named COMM (and whose command
-# line matches FULL_REGEX) in this shell's network namespace only.
+# line matches FULL_REGEX) in this shell's network namespace only; by name from
+# NETNS_PROCESSES when it is set (a look at each pid still checks it now).
 pids_in_my_netns() {
-  local comm=$1 regex=${2:-} pid
-  local -a found
+  local comm=$1 regex=${2:-} pid name
+  local -a found=()
   if [[ -n "$regex" ]]; then
     mapfile -t found < <(pgrep --ns $$ --nslist net -f "$regex" || true)
+  elif [[ -n "${NETNS_PROCESSES+set}" ]]; then
+    while read -r pid name; do
+      [[ "$name" == "$comm" ]] && found+=("$pid")
+    done <<<"$NETNS_PROCESSES"
   else
     mapfile -t found < <(pgrep --ns $$ --nslist net -x "$comm" || true)
   fi

@@ -112,7 +112,7 @@ fake_daemons_alive() {
   assert_equal "$(fake_daemons_alive)" 0
   run grep '^pgrep ' "$FAKE_STATE/calls.log"
   assert_output --partial "pgrep --ns "
-  assert_output --partial " --nslist net -x nebula"
+  assert_output --partial " --nslist net -l"
   refute_output --regexp '^pgrep -x'
 }
 

@@ -14,9 +14,34 @@ FAKE_NAME=$(basename "$0")
 
 fake_record() { printf '%s %s\n' "$FAKE_NAME" "$*" >>"$FAKE_STATE/calls.log"; }
 
+# fake_lock: hold $FAKE_STATE/.lock until this fake exits. The state files are read, changed
+# and replaced, and fakes run at once (stop everything takes every driver down together). A
+# fake started by one holding it (ip -batch) inherits the lock.
+fake_lock() {
+  [[ -z "${FAKE_LOCK_HELD:-}" ]] || return 0
+  exec {FAKE_LOCK_FD}>>"$FAKE_STATE/.lock"
+  flock "$FAKE_LOCK_FD"
+  export FAKE_LOCK_HELD=1
+}
+
+# fake_locked FUNCTION [ARGS...]: FUNCTION under the lock, released after it (long-lived fakes).
+fake_locked() {
+  [[ -z "${FAKE_LOCK_HELD:-}" ]] || {
+    "$@"
+    return
+  }
+  local fd rc=0
+  exec {fd}>>"$FAKE_STATE/.lock"
+  flock "$fd"
+  FAKE_LOCK_HELD=1 "$@" || rc=$?
+  exec {fd}>&-
+  return "$rc"
+}
+
 # fake_next DEFAULT: the next scenario queued for this command (one per line in
 # $FAKE_STATE/<command>.queue, consumed in order), or DEFAULT when the queue is empty.
-fake_next() {
+fake_next() { fake_locked _fake_next "$@"; }
+_fake_next() {
   local queue="$FAKE_STATE/$FAKE_NAME.queue" first
   if [[ -s "$queue" ]]; then
     first=$(head -n 1 "$queue")
@@ -58,12 +83,14 @@ fake_replay() {
 
 fake_link_exists() { awk -v n="$1" '$1 == n { f = 1 } END { exit !f }' "$FAKE_NET/links"; }
 
-fake_link_add() {
+fake_link_add() { fake_locked _fake_link_add "$@"; }
+_fake_link_add() {
   fake_link_exists "$1" && return 0
   printf '%s %s %s\n' "$1" "$2" "$3" >>"$FAKE_NET/links"
 }
 
-fake_link_del() {
+fake_link_del() { fake_locked _fake_link_del "$@"; }
+_fake_link_del() {
   local n=$1 f
   for f in links addrs; do
     awk -v n="$n" '$1 != n' "$FAKE_NET/$f" >"$FAKE_NET/$f.tmp" && mv "$FAKE_NET/$f.tmp" "$FAKE_NET/$f"
@@ -71,10 +98,12 @@ fake_link_del() {
   awk -v n="$n" '$2 != n' "$FAKE_NET/routes" >"$FAKE_NET/routes.tmp" && mv "$FAKE_NET/routes.tmp" "$FAKE_NET/routes"
 }
 
-fake_addr_add() { printf '%s %s\n' "$1" "$2" >>"$FAKE_NET/addrs"; }
+fake_addr_add() { fake_locked _fake_addr_add "$@"; }
+_fake_addr_add() { printf '%s %s\n' "$1" "$2" >>"$FAKE_NET/addrs"; }
 
 # fake_route_add CIDR DEV: newest first, like a more specific route would win
-fake_route_add() {
+fake_route_add() { fake_locked _fake_route_add "$@"; }
+_fake_route_add() {
   {
     printf '%s %s\n' "$1" "$2"
     cat "$FAKE_NET/routes"
