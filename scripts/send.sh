@@ -15,7 +15,8 @@ shopt -s inherit_errexit
 # shellcheck source-path=SCRIPTDIR source=lib/node.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/node.sh"
 
-# How long to wait between looks at an empty spool, at most.
+# How long to wait for the bell between looks at an empty spool, at most (the looks also see
+# run.sh gone).
 SEND_IDLE_PAUSE_MS=${SEND_IDLE_PAUSE_MS:-100}
 
 usage() {
@@ -38,6 +39,23 @@ pause_ms() {
   read -r -t "$s" -u "$IDLE_FD" _ || true
 }
 
+# open_spool_bell: the FIFO spool_callback rings (lib/phases.sh), made before the first look at
+# the spool, so a message spooled after any look also rings.
+open_spool_bell() {
+  local spool
+  spool=$(spool_dir)
+  install -d -m 0700 "$spool"
+  [[ -p "$spool/.bell" ]] || mkfifo -m 0600 "$spool/.bell"
+  exec {BELL_FD}<>"$spool/.bell"
+}
+
+# await_spool MS: until the bell rings (0) or MS have passed (1).
+await_spool() {
+  local s
+  printf -v s '%d.%03d' "$(($1 / 1000))" "$(($1 % 1000))"
+  read -r -t "$s" -u "$BELL_FD" _ || return 1
+}
+
 # A retry's pause also picks up a deadline set while it waited.
 backoff_sleep() {
   pause_ms $(($1 * 1000))
@@ -51,7 +69,7 @@ writer_alive() {
 }
 
 # send_all: post the spool in order until the results are posted or run.sh has gone and nothing
-# is left. Looking at an idle spool forks nothing (the measurement shares the CPU).
+# is left. Waiting on an idle spool forks nothing (the measurement shares the CPU).
 send_all() {
   local spool pause=1 file
   local -a waiting
@@ -72,8 +90,11 @@ send_all() {
       [[ -e "${waiting[0]}" ]] || return 0
       continue
     fi
-    pause_ms "$pause"
-    pause=$((pause * 2 > SEND_IDLE_PAUSE_MS ? SEND_IDLE_PAUSE_MS : pause * 2))
+    if await_spool "$pause"; then
+      pause=1
+    else
+      pause=$((pause * 2 > SEND_IDLE_PAUSE_MS ? SEND_IDLE_PAUSE_MS : pause * 2))
+    fi
   done
 }
 
@@ -85,6 +106,7 @@ main() {
   VPNLENS_LOG_TAG=send
   read_callback_params "$RUN_DIR/params.json"
   exec {IDLE_FD}<> <(:)
+  open_spool_bell
   send_all
 }
 

@@ -32,7 +32,7 @@ known_protocols() {
   local file name
   printf 'direct\n'
   for file in "$VPNLENS_SCRIPTS_DIR"/drivers/*.sh; do
-    name=$(basename "$file" .sh)
+    name=${file##*/} name=${name%.sh}
     [[ "$name" == direct ]] || printf '%s\n' "$name"
   done
 }

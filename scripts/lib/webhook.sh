@@ -94,7 +94,7 @@ webhook_post() {
   webhook_load_key "$secret"
   while :; do
     attempt=$((attempt + 1))
-    ts=$(printf '%(%s)T' -1)
+    printf -v ts '%(%s)T' -1
     code=$(curl -sS -o /dev/null -w '%{http_code}' --noproxy '*' \
       --connect-timeout 5 --max-time 20 -X POST \
       -H 'Content-Type: application/json' \
