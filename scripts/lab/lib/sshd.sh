@@ -60,12 +60,14 @@ sshd_node_up() {
   install -m 0600 "$LAB_SSH_KEY.pub" "$dir/ssh/authorized_keys"
   sshd_node_config "$n" >"$cfg"
   run_cmd_fatal "$LAB_SSHD_BIN" -t -f "$cfg"
-  # Its own UTS namespace too, so a session on node N reports hostname nodeN.
-  # unshare (no --fork) and sh's exec keep the recorded pid that of sshd.
+  # Its own UTS namespace too, so a session on node N reports hostname nodeN, and a root home
+  # of its own, empty as a fresh node's (ip netns exec gives each of its commands a mount
+  # namespace): bash reads ~/.bashrc for every command sshd runs, and this machine's is not
+  # the node's. unshare (no --fork) and sh's exec keep the recorded pid that of sshd.
   # shellcheck disable=SC2016 # $1 and $@ belong to the inner sh
   lab_spawn "sshd-$(node_name "$n")" "$(node_ns "$n")" unshare --uts -- \
-    /bin/sh -c 'hostname "$1" && shift && exec "$@"' sh "$(node_name "$n")" \
-    "$LAB_SSHD_BIN" -D -e -f "$cfg"
+    /bin/sh -c 'mount -t tmpfs -o mode=0700,size=4m lab-root /root && hostname "$1" && shift && exec "$@"' \
+    sh "$(node_name "$n")" "$LAB_SSHD_BIN" -D -e -f "$cfg"
 }
 
 sshd_listening() { ip netns exec "$(node_ns "$1")" ss -Hltn "sport = :22" | grep -q .; }

@@ -137,6 +137,17 @@ link_gone_on() { ! ip -n "vl-node$1" link show dev "$2" >/dev/null 2>&1; }
   assert_failure
 }
 
+@test "a node's root home is its own and empty, as on a fresh node, and this machine's is untouched" {
+  run ssh -F none -i "$LAB_DIR/ssh/id_ed25519" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes \
+    -o UserKnownHostsFile="$LAB_DIR/ssh/known_hosts" root@198.18.0.11 'echo "$HOME"; ls -A "$HOME" | wc -l'
+  assert_success
+  assert_line --index 0 /root
+  assert_line --index 1 0
+  # the mount is the node's alone
+  run findmnt -n /root
+  refute_output --partial lab-root
+}
+
 @test "lab.sh ssh, exec and install-scripts reach a node like the control plane does" {
   # shellcheck disable=SC2016 # expanded on the node
   run "$LAB_SH" ssh node1 'printf %s "$VPNLENS_CONF_DIR"'
