@@ -32,12 +32,15 @@ load_deadline() {
   return 0
 }
 
-# pause_ms MS: as lib/poll.sh's, on a pipe opened once (main), so that no pause forks.
-pause_ms() {
+# read_within FD MS: a line from FD within MS (0), or none (1).
+read_within() {
   local s
-  printf -v s '%d.%03d' "$(($1 / 1000))" "$(($1 % 1000))"
-  read -r -t "$s" -u "$IDLE_FD" _ || true
+  seconds_into s "$2"
+  read -r -t "$s" -u "$1" _ || return 1
 }
+
+# pause_ms MS: as lib/poll.sh's, on a pipe opened once (main), so that no pause forks.
+pause_ms() { read_within "$IDLE_FD" "$1" || true; }
 
 # open_spool_bell: the FIFO spool_callback rings (lib/phases.sh), made before the first look at
 # the spool, so a message spooled after any look also rings.
@@ -50,11 +53,7 @@ open_spool_bell() {
 }
 
 # await_spool MS: until the bell rings (0) or MS have passed (1).
-await_spool() {
-  local s
-  printf -v s '%d.%03d' "$(($1 / 1000))" "$(($1 % 1000))"
-  read -r -t "$s" -u "$BELL_FD" _ || return 1
-}
+await_spool() { read_within "$BELL_FD" "$1"; }
 
 # A retry's pause also picks up a deadline set while it waited.
 backoff_sleep() {

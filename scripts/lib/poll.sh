@@ -26,9 +26,12 @@ lag_pause_ms() {
 # timed_read, so that a signal's trap is not cut off by the read's timeout (signals.sh).
 pause_ms() {
   local s
-  printf -v s '%d.%03d' "$(($1 / 1000))" "$(($1 % 1000))"
+  seconds_into s "$1"
   timed_read -t "$s" _ <> <(:) || true
 }
+
+# seconds_into VAR MS: MS as the seconds read -t takes ("1.250"), without a subshell.
+seconds_into() { printf -v "$1" '%d.%03d' "$(($2 / 1000))" "$(($2 % 1000))"; }
 
 # poll_until TIMEOUT_MS COMMAND [ARGS...]
 # Runs COMMAND until it succeeds or TIMEOUT_MS has passed (it always runs at least once).
