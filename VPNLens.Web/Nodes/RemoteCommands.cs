@@ -19,7 +19,7 @@ internal static class RemoteCommands
     /// </summary>
     public static string StartRun(Guid runId, string bundleSha256, bool sudo)
     {
-        var prefix = sudo ? "sudo -n " : string.Empty;
+        var prefix = Elevated(sudo);
         // Only run.sh itself goes to the background: a backgrounded list would keep the SSH channel open.
         return $"d=\"{Home}\"; r=\"$d/runs/{runId}\"; umask 077; " +
                "mkdir -p \"$r\" \"$d/incoming\" && cat > \"$r/params.json\" && chmod 600 \"$r/params.json\" || exit 1; " +
@@ -28,6 +28,9 @@ internal static class RemoteCommands
                "p=$!; for _ in $(seq 1 250); do [ -s \"$r/run.pid\" ] && break; sleep 0.02; done; " +
                "if [ -s \"$r/run.pid\" ]; then cat \"$r/run.pid\"; else echo \"$p\"; fi";
     }
+
+    /// <summary>What goes before a command that needs root: nothing for root itself, else sudo that never prompts.</summary>
+    private static string Elevated(bool sudo) => sudo ? "sudo -n " : string.Empty;
 
     /// <summary>run.sh's pid from <see cref="StartRun"/>'s output, or the home whose scripts must be installed first.</summary>
     public static StartOutput ParseStart(string output)
@@ -53,7 +56,7 @@ internal static class RemoteCommands
     /// <summary>Stops the run's process group (TERM, then KILL), then stops every VPN on the node.</summary>
     public static string Stop(Guid runId, int? pid, bool sudo)
     {
-        var prefix = sudo ? "sudo -n " : string.Empty;
+        var prefix = Elevated(sudo);
         var pidFile = $"\"$d/runs/{runId}/run.pid\"";
         var known = pid?.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
         return $"d=\"{Home}\"; p={Quote(known)}; [ -z \"$p\" ] && [ -s {pidFile} ] && p=$(cat {pidFile}); " +
@@ -66,7 +69,7 @@ internal static class RemoteCommands
     /// <summary>Prints the run's results.json as one line of base64, or nothing when there is none (yet).</summary>
     public static string FetchResults(Guid runId, bool sudo)
     {
-        var prefix = sudo ? "sudo -n " : string.Empty;
+        var prefix = Elevated(sudo);
         return $"d=\"{Home}\"; f=\"$d/runs/{runId}/results.json\"; " +
                $"if {prefix}test -s \"$f\"; then {prefix}cat \"$f\" | base64 | tr -d '\\n'; fi; exit 0";
     }

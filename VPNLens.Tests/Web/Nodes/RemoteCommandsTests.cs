@@ -84,6 +84,20 @@ public sealed class RemoteCommandsTests : IDisposable
         Assert.Contains($"printed \"{output.Trim()}\"", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Only_a_user_other_than_root_runs_what_needs_root_through_sudo_that_never_prompts()
+    {
+        var runId = Guid.NewGuid();
+
+        var asUser = new[] { RemoteCommands.StartRun(runId, Bundle, sudo: true), RemoteCommands.Stop(runId, 42, sudo: true), RemoteCommands.FetchResults(runId, sudo: true) };
+        var asRoot = new[] { RemoteCommands.StartRun(runId, Bundle, sudo: false), RemoteCommands.Stop(runId, 42, sudo: false), RemoteCommands.FetchResults(runId, sudo: false) };
+
+        Assert.Contains("sudo -n setsid nohup", asUser[0], StringComparison.Ordinal);
+        Assert.Contains("sudo -n kill -TERM", asUser[1], StringComparison.Ordinal);
+        Assert.Contains("sudo -n cat", asUser[2], StringComparison.Ordinal);
+        Assert.All(asRoot, command => Assert.DoesNotContain("sudo", command, StringComparison.Ordinal));
+    }
+
     /// <summary>Installs a run.sh that writes its pid as run.sh does and copies its parameters beside itself, then exits.</summary>
     private string InstallScripts(string hash)
     {
