@@ -25,18 +25,7 @@ fake_lock() {
 }
 
 # fake_locked FUNCTION [ARGS...]: FUNCTION under the lock, released after it (long-lived fakes).
-fake_locked() {
-  [[ -z "${FAKE_LOCK_HELD:-}" ]] || {
-    "$@"
-    return
-  }
-  local fd rc=0
-  exec {fd}>>"$FAKE_STATE/.lock"
-  flock "$fd"
-  FAKE_LOCK_HELD=1 "$@" || rc=$?
-  exec {fd}>&-
-  return "$rc"
-}
+fake_locked() { (fake_lock && "$@"); }
 
 # fake_next DEFAULT: the next scenario queued for this command (one per line in
 # $FAKE_STATE/<command>.queue, consumed in order), or DEFAULT when the queue is empty.
