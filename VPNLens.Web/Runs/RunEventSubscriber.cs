@@ -8,13 +8,13 @@ public abstract class RunEventSubscriber(RunEvents events) : IHostedService, IDi
 {
     private IDisposable? subscription;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public virtual Task StartAsync(CancellationToken cancellationToken)
     {
         subscription = events.Subscribe(HandleAsync);
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public virtual Task StopAsync(CancellationToken cancellationToken)
     {
         Dispose();
         return Task.CompletedTask;

@@ -238,10 +238,11 @@ public sealed class AlertNotificationTests : IAsyncLifetime
         return alert;
     }
 
+    /// <summary>Evaluates two runs that ended together: one job, as the run end watcher queues it.</summary>
     private async Task EvaluateAsync()
     {
         await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<AlertEvaluationJob>().EvaluateAsync(Guid.NewGuid(), TestContext.Current.CancellationToken);
+        await scope.ServiceProvider.GetRequiredService<AlertEvaluationJob>().EvaluateAllAsync([Guid.NewGuid(), Guid.NewGuid()], TestContext.Current.CancellationToken);
     }
 
     private async Task NotifyAsync()
