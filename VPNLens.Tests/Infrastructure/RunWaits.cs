@@ -24,16 +24,17 @@ public static class RunWaits
     }
 
     /// <summary>
-    /// Waits until every dispatch round asked for so far has run, in process or as a Hangfire job, and the benchmark
-    /// jobs they queued have run (nothing enqueued or processing on the benchmark queue).
+    /// Waits until every dispatch round asked for so far has run, in process or as a Hangfire job, and the starts they
+    /// handed over have run (none in process, nothing enqueued or processing on the benchmark queue).
     /// </summary>
     public static Task DrainDispatchAsync(this VpnLensApp app, TimeSpan limit)
     {
         ArgumentNullException.ThrowIfNull(app);
         var dispatch = app.Services.GetRequiredService<VPNLens.Web.Runs.InProcessRunDispatch>();
+        var starts = app.Services.GetRequiredService<VPNLens.Web.Runs.InProcessRunStarts>();
         var monitoring = app.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
         return UntilAsync(
-            () => dispatch.IsIdle && monitoring.EnqueuedCount(VPNLens.Web.Runs.RunQueue.QueueName) == 0 && monitoring.ProcessingCount() == 0 && dispatch.IsIdle,
+            () => dispatch.IsIdle && starts.IsIdle && monitoring.EnqueuedCount(VPNLens.Web.Runs.RunQueue.QueueName) == 0 && monitoring.ProcessingCount() == 0 && dispatch.IsIdle,
             limit,
             "the dispatch rounds ran");
     }

@@ -11,9 +11,10 @@ public static class BenchmarkQueueExtensions
 {
     /// <summary>
     /// Hangfire (storage: <see cref="HangfireStorageExtensions.UseVpnLensStorage"/>). Jobs are short: each benchmark job
-    /// starts one run.sh and returns; no worker waits while a node measures, so several workers serve the benchmark
-    /// queue and notifications have their own. Dispatch rounds run in process (<see cref="InProcessRunDispatch"/>),
-    /// as Hangfire jobs only when a round fails or the instance is stopping.
+    /// starts a chunk's run.sh scripts and returns; no worker waits while a node measures, so several workers serve the
+    /// benchmark queue and notifications have their own. Dispatch rounds and the starts they commit run in process
+    /// (<see cref="InProcessRunDispatch"/>, <see cref="InProcessRunStarts"/>), as Hangfire jobs only when a round fails
+    /// or the instance is stopping.
     /// </summary>
     public static IServiceCollection AddBenchmarkQueue(this IServiceCollection services, IConfiguration configuration)
     {
@@ -55,6 +56,12 @@ public static class BenchmarkQueueExtensions
             () => sp.GetRequiredService<RunDispatcher>(), sp.GetRequiredService<HangfireRunDispatchRequests>(), sp.GetRequiredService<ILogger<InProcessRunDispatch>>()));
         services.AddSingleton<IRunDispatchRequests>(sp => sp.GetRequiredService<InProcessRunDispatch>());
         services.AddHostedService(sp => sp.GetRequiredService<InProcessRunDispatch>());
+        services.AddSingleton<HangfireRunStarts>();
+        services.AddSingleton(sp => new InProcessRunStarts(
+            () => sp.GetRequiredService<BenchmarkJob>(), sp.GetRequiredService<HangfireRunStarts>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<RunOptions>>(), sp.GetRequiredService<ILogger<InProcessRunStarts>>()));
+        services.AddSingleton<IRunStarts>(sp => sp.GetRequiredService<InProcessRunStarts>());
+        services.AddHostedService(sp => sp.GetRequiredService<InProcessRunStarts>());
         services.AddSingleton<RunResultsFetcher>();
         services.AddTransient<RunDispatcher>();
         services.AddTransient<BenchmarkJob>();

@@ -12,14 +12,14 @@ namespace VPNLens.Web.Runs;
 /// Starts queued runs whose resources are free, oldest first, and returns. A run waits for the runs queued before it
 /// that share any of its resources, so runs on one node or one endpoint stay strictly in queue order, while runs that
 /// share nothing start side by side. Taking the leases and moving the run to Running is one transaction, shared by a
-/// chunk of the round's runs, whose starts then go to one job; the unique lease rows make a second dispatcher (another
+/// chunk of the round's runs, whose starts then go on together (<see cref="IRunStarts"/>); the unique lease rows make a second dispatcher (another
 /// worker or instance) lose instead of starting a run twice, and on PostgreSQL a chunk skips the runs another
 /// dispatcher's chunk holds instead of waiting for them.
 /// </summary>
 public sealed class RunDispatcher(
     IDbContextFactory<AppDbContext> dbFactory,
     RunTransitions transitions,
-    IBackgroundJobClient jobs,
+    IRunStarts starts,
     IOptions<RunOptions> options,
     TimeProvider time,
     ILogger<RunDispatcher> logger)
@@ -59,14 +59,13 @@ public sealed class RunDispatcher(
 
                 var queued = time.GetTimestamp();
                 announcing += time.GetElapsedTime(announced, queued);
-                Guid[] runIds = [.. startedNow.Select(s => s.RunId)];
-                jobs.Create<BenchmarkJob>(job => job.StartAllAsync(runIds, CancellationToken.None), new EnqueuedState(RunQueue.QueueName));
+                starts.Start([.. startedNow.Select(s => s.RunId)]);
                 queueing += time.GetElapsedTime(queued);
                 started += startedNow.Count;
             }
 
             logger.LogDebug(
-                "Dispatch round: {Started} of {Startable} startable runs started in {Total} ms (reading {Read} ms, announcing {Announcing} ms, queueing jobs {Queueing} ms)",
+                "Dispatch round: {Started} of {Startable} startable runs started in {Total} ms (reading {Read} ms, announcing {Announcing} ms, handing over starts {Queueing} ms)",
                 started, startable.Count, (long)time.GetElapsedTime(began).TotalMilliseconds, (long)read.TotalMilliseconds, (long)announcing.TotalMilliseconds, (long)queueing.TotalMilliseconds);
         }
     }

@@ -32,9 +32,13 @@ public sealed class RunOptions
     [Range(1, 500)]
     public int DispatchChunk { get; set; } = 50;
 
-    /// <summary>How many runs of one dispatch chunk one worker starts at once (connects to and starts run.sh on).</summary>
+    /// <summary>How many runs of one dispatch chunk start at once (connected to, run.sh started).</summary>
     [Range(1, 64)]
     public int StartParallelism { get; set; } = 8;
+
+    /// <summary>How many dispatch chunks an instance starts at once (<see cref="InProcessRunStarts"/>).</summary>
+    [Range(1, 64)]
+    public int StartingChunks { get; set; } = 4;
 
     /// <summary>Measurement settings for new runs; tests and the lab shorten them.</summary>
     public VPNLens.Core.Runs.RunSettings Settings { get; set; } = new();

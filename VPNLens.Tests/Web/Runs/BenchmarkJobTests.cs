@@ -91,6 +91,47 @@ public sealed class BenchmarkJobTests : IAsyncLifetime
         Assert.Equal((RunState.Cancelled, true, 4242), (stored.State, stored.RemoteStopPending, stored.RemotePid));
     }
 
+    [Fact]
+    public async Task Chunks_handed_to_the_in_process_starts_start_side_by_side()
+    {
+        var nodes = Enumerable.Range(0, 2).Select(i => Seed.Node($"node{i}")).ToList();
+        var runs = nodes.Select(n => Seed.Run(n.Id, RunState.Running)).ToList();
+        await Database.AddAsync([.. nodes, .. runs]);
+        // Each chunk starts one run at a time, and no start answers until two are in flight: only two chunks at once get past it.
+        var client = new GatedNodeClient(inFlightToAnswer: 2, failing: "none");
+        var jobs = new RecordingJobClient();
+        using var starts = new InProcessRunStarts(
+            () => Job(client, startParallelism: 1), new HangfireRunStarts(jobs), Options.Create(new RunOptions { StartingChunks = 2 }), NullLogger<InProcessRunStarts>.Instance);
+        await starts.StartAsync(TestContext.Current.CancellationToken);
+
+        starts.Start([runs[0].Id]);
+        starts.Start([runs[1].Id]);
+        await RunWaits.UntilAsync(() => starts.IsIdle, TimeSpan.FromSeconds(60), "both chunks through");
+        await starts.StopAsync(TestContext.Current.CancellationToken);
+
+        var stored = await Database.WithDbAsync(db => db.Runs.AsNoTracking().ToListAsync());
+        Assert.All(stored, r => Assert.Equal((RunState.Running, 4242), (r.State, r.RemotePid)));
+        Assert.Equal(2, client.MostInFlight);
+        Assert.Empty(jobs.Jobs);
+    }
+
+    [Fact]
+    public async Task A_chunk_handed_over_once_the_app_is_stopping_goes_to_a_Hangfire_job()
+    {
+        var jobs = new RecordingJobClient();
+        using var starts = new InProcessRunStarts(
+            () => throw new InvalidOperationException("nothing starts in process once stopped"), new HangfireRunStarts(jobs), Options.Create(new RunOptions()), NullLogger<InProcessRunStarts>.Instance);
+        await starts.StartAsync(TestContext.Current.CancellationToken);
+        await starts.StopAsync(TestContext.Current.CancellationToken);
+        Guid[] runIds = [Guid.NewGuid(), Guid.NewGuid()];
+
+        starts.Start(runIds);
+
+        var job = Assert.Single(jobs.Jobs).Job;
+        Assert.Equal((typeof(BenchmarkJob), nameof(BenchmarkJob.StartAllAsync)), (job.Type, job.Method.Name));
+        Assert.Equal(runIds, (Guid[])job.Args[0]);
+    }
+
     private RunTransitions Transitions(IOptions<RunOptions> options) =>
         new(Database.Factory, events, new RecordingNotifier(), new RecordingDispatchRequests(), options, TimeProvider.System);
 

@@ -93,7 +93,7 @@ public sealed class InProcessRunDispatchTests : IAsyncLifetime
         {
             var requests = new Deferred();
             Transitions = new RunTransitions(database.Factory, events, new RecordingNotifier(), requests, Options.Create(new RunOptions()), TimeProvider.System);
-            var dispatcher = new RunDispatcher(database.Factory, Transitions, Jobs, Options.Create(new RunOptions()), TimeProvider.System, NullLogger<RunDispatcher>.Instance);
+            var dispatcher = new RunDispatcher(database.Factory, Transitions, new HangfireRunStarts(Jobs), Options.Create(new RunOptions()), TimeProvider.System, NullLogger<RunDispatcher>.Instance);
             Dispatch = new InProcessRunDispatch(() => dispatcher, new HangfireRunDispatchRequests(Jobs), NullLogger<InProcessRunDispatch>.Instance);
             requests.Target = Dispatch;
         }

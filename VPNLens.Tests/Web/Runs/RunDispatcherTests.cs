@@ -199,7 +199,7 @@ public sealed class RunDispatcherTests : IAsyncLifetime
     private RunDispatcher Dispatcher()
     {
         var transitions = new RunTransitions(Database.Factory, events, new RecordingNotifier(), new RecordingDispatchRequests(), Options.Create(new RunOptions()), TimeProvider.System);
-        return new RunDispatcher(Database.Factory, transitions, jobs, Options.Create(new RunOptions()), TimeProvider.System, NullLogger<RunDispatcher>.Instance);
+        return new RunDispatcher(Database.Factory, transitions, new HangfireRunStarts(jobs), Options.Create(new RunOptions()), TimeProvider.System, NullLogger<RunDispatcher>.Instance);
     }
 
     private Task<Dictionary<Guid, RunState>> StatesAsync() =>
