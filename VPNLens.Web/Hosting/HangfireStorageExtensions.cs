@@ -7,11 +7,10 @@ namespace VPNLens.Web.Hosting;
 
 public static class HangfireStorageExtensions
 {
-    // Hangfire's 15 s default would leave an idle node waiting. On PostgreSQL an enqueue NOTIFYs the workers, so the poll
-    // is only a fallback; SQLite's storage has no such wake-up, and a benchmark job waited half the poll on average before
-    // it started dispatching (queue to first phase must stay within 1 s), so its workers look 10 times a second.
-    private static readonly TimeSpan PostgresQueuePollInterval = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan SqliteQueuePollInterval = TimeSpan.FromMilliseconds(100);
+    // Hangfire's 15 s default would leave an alert's announcement, or a dispatch round or start handed over by a stopping
+    // instance, waiting that long. No run's start waits for a worker: rounds and starts run in process. On PostgreSQL an
+    // enqueue also NOTIFYs the workers, so there the poll is only a fallback.
+    private static readonly TimeSpan QueuePollInterval = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// Hangfire's storage on the app's provider: its own SQLite file (the dequeue lock is in-process: one app process),
@@ -27,7 +26,7 @@ public static class HangfireStorageExtensions
                 new PostgreSqlStorageOptions
                 {
                     SchemaName = "hangfire",
-                    QueuePollInterval = PostgresQueuePollInterval,
+                    QueuePollInterval = QueuePollInterval,
                     // enqueueing NOTIFYs the workers of every instance, which then fetch at once instead of at their next poll
                     EnableLongPolling = true,
                     PrepareSchemaIfNecessary = true,
@@ -41,6 +40,6 @@ public static class HangfireStorageExtensions
             Directory.CreateDirectory(directory);
         }
 
-        return config.UseSQLiteStorage(path, new SQLiteStorageOptions { QueuePollInterval = SqliteQueuePollInterval });
+        return config.UseSQLiteStorage(path, new SQLiteStorageOptions { QueuePollInterval = QueuePollInterval });
     }
 }
