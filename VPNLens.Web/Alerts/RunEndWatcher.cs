@@ -23,7 +23,7 @@ public sealed class RunEndWatcher(RunEvents events, IBackgroundJobClient jobs, T
 
     private readonly Channel<Guid> ended = Channel.CreateUnbounded<Guid>();
     private Task queueing = Task.CompletedTask;
-    private readonly CancellationTokenSource stopping = new();
+    private readonly TaskCompletionSource stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Run ends not yet in a job.</summary>
     internal int Waiting => ended.Reader.Count;
@@ -36,7 +36,7 @@ public sealed class RunEndWatcher(RunEvents events, IBackgroundJobClient jobs, T
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await stopping.CancelAsync();
+        stopping.TrySetResult();
         ended.Writer.TryComplete();
         await queueing.WaitAsync(cancellationToken);
         await base.StopAsync(cancellationToken);
@@ -53,28 +53,12 @@ public sealed class RunEndWatcher(RunEvents events, IBackgroundJobClient jobs, T
         return Task.CompletedTask;
     }
 
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            stopping.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
     private async Task QueueJobsAsync()
     {
         while (await ended.Reader.WaitToReadAsync())
         {
-            try
-            {
-                await Task.Delay(Gathering, time, stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // stopping: what has ended so far is queued at once
-            }
+            // once stopping, what has ended so far is queued at once
+            await Task.WhenAny(Task.Delay(Gathering, time), stopping.Task);
 
             var runIds = new List<Guid>();
             while (runIds.Count < MostPerJob && ended.Reader.TryRead(out var runId))
