@@ -23,8 +23,8 @@ public sealed class BenchmarkJob(
     ILogger<BenchmarkJob> logger)
 {
     /// <summary>
-    /// Starts a dispatch chunk's runs, up to <see cref="RunOptions.StartParallelism"/> at once: one job for the chunk
-    /// instead of one each, because creating a job costs more than starting a simulated run. The runs share no node,
+    /// Starts a dispatch chunk's runs, up to <see cref="RunOptions.StartParallelism"/> at once, in process
+    /// (<see cref="InProcessRunStarts"/>) or, once the instance is stopping, as a Hangfire job. The runs share no node,
     /// so their order does not matter; one run's failure ends that run and does not keep the others from starting.
     /// No start waits for a pid to be stored: one writer stores every pid that has arrived since its last commit.
     /// </summary>

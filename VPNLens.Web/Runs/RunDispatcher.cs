@@ -12,9 +12,9 @@ namespace VPNLens.Web.Runs;
 /// Starts queued runs whose resources are free, oldest first, and returns. A run waits for the runs queued before it
 /// that share any of its resources, so runs on one node or one endpoint stay strictly in queue order, while runs that
 /// share nothing start side by side. Taking the leases and moving the run to Running is one transaction, shared by a
-/// chunk of the round's runs, whose starts then go on together (<see cref="IRunStarts"/>); the unique lease rows make a second dispatcher (another
-/// worker or instance) lose instead of starting a run twice, and on PostgreSQL a chunk skips the runs another
-/// dispatcher's chunk holds instead of waiting for them.
+/// chunk of the round's runs, whose starts then go on together (<see cref="IRunStarts"/>); the unique lease rows make
+/// a second dispatcher (another worker or instance) lose instead of starting a run twice, and on PostgreSQL a chunk
+/// skips the runs another dispatcher's chunk holds instead of waiting for them.
 /// </summary>
 public sealed class RunDispatcher(
     IDbContextFactory<AppDbContext> dbFactory,
@@ -42,7 +42,7 @@ public sealed class RunDispatcher(
             var read = time.GetElapsedTime(began);
             var started = 0;
             var announcing = TimeSpan.Zero;
-            var queueing = TimeSpan.Zero;
+            var handingOver = TimeSpan.Zero;
             foreach (var chunk in InTurn(startable.Chunk(options.Value.DispatchChunk).ToList()))
             {
                 var startedNow = await StartAsync(chunk, cancellationToken);
@@ -57,16 +57,16 @@ public sealed class RunDispatcher(
                     await transitions.AfterAsync(runId, transition);
                 }
 
-                var queued = time.GetTimestamp();
-                announcing += time.GetElapsedTime(announced, queued);
+                var handing = time.GetTimestamp();
+                announcing += time.GetElapsedTime(announced, handing);
                 starts.Start([.. startedNow.Select(s => s.RunId)]);
-                queueing += time.GetElapsedTime(queued);
+                handingOver += time.GetElapsedTime(handing);
                 started += startedNow.Count;
             }
 
             logger.LogDebug(
-                "Dispatch round: {Started} of {Startable} startable runs started in {Total} ms (reading {Read} ms, announcing {Announcing} ms, handing over starts {Queueing} ms)",
-                started, startable.Count, (long)time.GetElapsedTime(began).TotalMilliseconds, (long)read.TotalMilliseconds, (long)announcing.TotalMilliseconds, (long)queueing.TotalMilliseconds);
+                "Dispatch round: {Started} of {Startable} startable runs started in {Total} ms (reading {Read} ms, announcing {Announcing} ms, handing over starts {HandingOver} ms)",
+                started, startable.Count, (long)time.GetElapsedTime(began).TotalMilliseconds, (long)read.TotalMilliseconds, (long)announcing.TotalMilliseconds, (long)handingOver.TotalMilliseconds);
         }
     }
 

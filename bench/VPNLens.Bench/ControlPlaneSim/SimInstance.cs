@@ -33,7 +33,7 @@ internal static class SimInstance
             ["Logging:LogLevel:Default"] = "Warning",
             // one line per dispatch round: where its time went (evidence beside the figures),
             ["Logging:LogLevel:VPNLens.Web.Runs.RunDispatcher"] = "Debug",
-            // and one per benchmark job: how long its chunk waited for a worker, and its starts
+            // and one per started chunk: how long it waited for a turn to start, and its starts
             ["Logging:LogLevel:VPNLens.Web.Runs.BenchmarkJob"] = "Debug",
         };
         var endpoints = options.Int("endpoints", 0);
