@@ -45,7 +45,7 @@ readonly FIGURES=(
   history.query.p95 history.query.p50 history.query.p99 history.databaseSize history.databaseSizeAfterRetention
   detector.delay.normal detector.placement.normal detector.falseAlarms.normal
   detector.delay.heavyTailed detector.placement.heavyTailed detector.falseAlarms.heavyTailed
-  detector.delay.bimodal detector.placement.bimodal detector.falseAlarms.bimodal
+  detector.delay.bimodal detector.placement.bimodal detector.falseAlarms.bimodal detector.bound.normal
   throughput.runsPerHour.pairs1 throughput.runsPerHour.pairs2 throughput.scaling.pairs2
   throughput.runsPerHour.pairs4 throughput.scaling.pairs4
 )

@@ -321,16 +321,31 @@ def cp_sim:
          note: "\($m.stored.phaseEvents) phase events stored for the phase callbacks accepted; \($m.endedTwice) runs with two results applied; \($m.intake.answeredDuplicate) retries answered \"duplicate\""}
     end;
 
+# What the delay is up against: a CUSUM that knows the level, the spread and the shift, on the same normal series,
+# at the lowest threshold with no alarm in the same noise; the note says what a median of <= 3 would cost it.
+def detector_bound($d; $what):
+  $d.bound as $b
+  | ($b.grid | map(select(.medianDelay != null and .medianDelay <= 3)) | last) as $fast
+  | {id: "detector.bound.normal", figure: $what, unit: "runs", value: $b.medianDelay, spread: null, n: $b.noiseRuns,
+     target: "—", pass: null,
+     note: ("median delay of Page's CUSUM on z-scores with the level, spread and -15 % shift known (k \($b.reference), no M of N), "
+       + (if $b.threshold == null then "which alarmed in the noise at every h up to 8"
+          else "at h \($b.threshold), the lowest with no alarm in the same \($b.noiseRuns) noise results" end)
+       + (if $fast == null then "; no h gives a median of 3 or less"
+          else "; a median of \($fast.medianDelay) needs h \($fast.threshold): \($fast.alerts) alarms in them (\($fast.alerts * 1000 / $b.noiseRuns | r(1)) per 1,000)" end))};
+
 def detector:
-  ({normal: "normal noise, RSD 10 %", heavyTailed: "heavy-tailed noise (Student's t, 3 df, same scale)", bimodal: "bimodal noise (modes 16 % apart, 70/30)"}) as $what
+  "Detector bound: the best known-shift detector's delay with no false alarm, normal noise" as $bound_what
+  | ({normal: "normal noise, RSD 10 %", heavyTailed: "heavy-tailed noise (Student's t, 3 df, same scale)", bimodal: "bimodal noise (modes 16 % apart, 70/30)"}) as $what
   | if ($detector | length) == 0 then
       (missing_reason("detector") // "no data") as $why
       | ("normal", "heavyTailed", "bimodal") as $k
       | unmeasured("detector.delay.\($k)"; "Detector: results from a -15 % step to the alert, \($what[$k])"; "runs"; "<= 6"; $why),
         unmeasured("detector.placement.\($k)"; "Detector: results between the step and where the alert places it, \($what[$k])"; "runs"; "<= 3"; $why),
-        unmeasured("detector.falseAlarms.\($k)"; "Detector: alerts per 1,000 results of \($what[$k])"; "/1000"; "0"; $why)
+        unmeasured("detector.falseAlarms.\($k)"; "Detector: alerts per 1,000 results of \($what[$k])"; "/1000"; "0"; $why),
+      ($k | select(. == "normal") | unmeasured("detector.bound.normal"; $bound_what; "runs"; "—"; $why))
     else $detector[0] as $d
-      | ($d.m + 3) as $goal
+      | (($d.m + 3) as $goal
       | $d.kinds[] as $k
       | {id: "detector.delay.\($k.kind)", figure: "Detector: results from a -15 % step to the alert, \($what[$k.kind])", unit: "runs",
          value: $k.step.medianDelay, spread: ($k.step.delays | spread), n: $k.step.series, target: "<= \($goal)",
@@ -342,7 +357,8 @@ def detector:
          note: "median distance from the real step to the change each alert's evidence names (the history chart draws it there), over the \($k.step.detected) series that alerted after the step; \($k.step.placedWithin3) of them within 3 results; spread: signed, negative is before the step"},
         {id: "detector.falseAlarms.\($k.kind)", figure: "Detector: alerts per 1,000 results of \($what[$k.kind])", unit: "/1000",
          value: $k.noise.perThousand, spread: null, n: $k.noise.runs, target: "0", pass: ($k.noise.alerts == 0),
-         note: "\($k.noise.alerts) alerts over \($k.noise.series) seeded series of \($k.noise.runs / $k.noise.series | round) results each, \($d.m) of \($d.n)"}
+         note: "\($k.noise.alerts) alerts over \($k.noise.series) seeded series of \($k.noise.runs / $k.noise.series | round) results each, \($d.m) of \($d.n)"}),
+        detector_bound($d; $bound_what)
     end;
 
 # Runs per hour over P disjoint node/endpoint pairs (bench/lib/pairs.sh), from the stored times: the

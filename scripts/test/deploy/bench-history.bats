@@ -25,7 +25,10 @@ setup() {
             noise: {series: 2, runs: 2000, alerts: 1, perThousand: 0.5}},
            {kind: "bimodal", step: {series: 5, detected: 0, openedBeforeStep: 1, medianDelay: null, delays: [],
                                  placedWithin3: 0, medianPlacementError: null, placements: []},
-            noise: {series: 2, runs: 2000, alerts: 0, perThousand: 0}}]}' >"$W/detector.json"
+            noise: {series: 2, runs: 2000, alerts: 0, perThousand: 0}}],
+          bound: {kind: "normal", reference: 0.75, threshold: 4.5, medianDelay: 6, noiseRuns: 2000, grid: [
+            {threshold: 2, alerts: 20, medianDelay: 3}, {threshold: 2.5, alerts: 9, medianDelay: 3},
+            {threshold: 4, alerts: 1, medianDelay: 5}, {threshold: 4.5, alerts: 0, medianDelay: 6}]}}' >"$W/detector.json"
 }
 
 # figures HISTORY SEED DETECTOR [RETENTION]: the figures array, every other input empty.
@@ -73,6 +76,17 @@ new_figure_notes_without_evidence() {
   assert_output true
   run figure detector.delay.bimodal '[.value, .pass]'
   assert_output '[null,false]'
+}
+
+@test "the detector's bound is information: the known-shift CUSUM's delay with no alarm, and what a delay of 3 costs it" {
+  run figure detector.bound.normal '[.value, .n, .target, .pass]'
+  assert_output '[6,2000,"—",null]'
+  run figure detector.bound.normal '.note'
+  assert_output --partial 'at h 4.5, the lowest with no alarm in the same 2000 noise results'
+  assert_output --partial 'a median of 3 needs h 2.5: 9 alarms in them (4.5 per 1,000)'
+  jq '.bound.grid |= map(select(.medianDelay > 3)) | .bound.threshold = null | .bound.medianDelay = null' "$W/detector.json" >"$W/slow.json"
+  run figure_in "$W/history.json" "$W/history-seed.json" "$W/slow.json" detector.bound.normal '[.value, .note]'
+  assert_output '[null,"median delay of Page'"'"'s CUSUM on z-scores with the level, spread and -15 % shift known (k 0.75, no M of N), which alarmed in the noise at every h up to 8; no h gives a median of 3 or less"]'
 }
 
 @test "the change's placement passes within 3 runs of the step and fails past it or when no series alerted" {
