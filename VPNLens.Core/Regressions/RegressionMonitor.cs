@@ -10,8 +10,9 @@ namespace VPNLens.Core.Regressions;
 /// (descriptive: the split was chosen by the data). While it is open, a result is "recovered" when, since the change that opened it, E-Divisive
 /// with means (Matteson and James 2014, see
 /// <see cref="EDivisive.TestTail(IReadOnlyList{double}, int, int)"/>) finds a significant change that moves the
-/// figure back past halfway to the level before; M of the last N such verdicts close it. Verdicts are recomputed from
-/// the series, so the state stays small.
+/// figure back past halfway to the level before; M of the last N such verdicts close it. A collapse beyond every result
+/// of a long baseline opens at once (<see cref="BeyondBaseline"/>). Verdicts are recomputed from the series, so the
+/// state stays small.
 /// </summary>
 public sealed class RegressionMonitor(TrackedMetric metric, RegressionPolicy policy)
 {
@@ -42,7 +43,13 @@ public sealed class RegressionMonitor(TrackedMetric metric, RegressionPolicy pol
 
         if (AlertLatch.Next(false, verdicts, [], policy.Rule) != AlertTransition.Opened || latest is null)
         {
-            return new RegressionStep(state, AlertTransition.None, null, null);
+            latest = BeyondBaseline.Test(values, metric.HigherIsBetter, policy.Rule, policy.Cusum.Baseline) is { } beyond
+                ? Judge(values, beyond.BaselineStart, beyond.ChangeIndex, values.Length)
+                : null;
+            if (latest is null)
+            {
+                return new RegressionStep(state, AlertTransition.None, null, null);
+            }
         }
 
         var change = Locate(values, latest);
@@ -83,7 +90,13 @@ public sealed class RegressionMonitor(TrackedMetric metric, RegressionPolicy pol
             return null;
         }
 
-        var point = EDivisive.Describe(values, step.BaselineStart, step.ChangeIndex, t + 1, double.NaN);
+        return Judge(values, step.BaselineStart, step.ChangeIndex, t + 1);
+    }
+
+    /// <summary>The change at <paramref name="change"/> against the baseline before it, when it is worse and past the floor; else null.</summary>
+    private ChangePoint? Judge(double[] values, int baselineStart, int change, int end)
+    {
+        var point = EDivisive.Describe(values, baselineStart, change, end, double.NaN);
         return metric.IsWorse(point.Shift) && PastFloor(point) ? point with { PValue = Welch.PValue(point.Before, point.After) } : null;
     }
 

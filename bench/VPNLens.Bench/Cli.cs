@@ -18,7 +18,7 @@ internal static class Cli
         ["seed-history"] = ("--db FILE --template RESULTS.json [--nodes 10] [--hours 8760] [--seed 1]", HistorySeeder.SeedAsync),
         ["retention"] = ("--db FILE [--days 30] [--batch 1000]", RetentionRound.RunAsync),
         ["history-query"] = ("--base URL --api-token T --node-ids GUID,... --from ISO --to ISO [--protocols ...] [--metrics ...] [--requests 200] [--warmup 5] [--max-seconds 120]", HistoryQuery.RunAsync),
-        ["detector"] = ("[--step-series 100] [--before 37] [--after 25] [--noise-series 5] [--noise-runs 1000] [--seed 1] [--reference 0.75] [--threshold 6]", DetectorFigures.RunAsync),
+        ["detector"] = ("[--step-series 100] [--before 37] [--after 25] [--noise-series 5] [--noise-runs 1000] [--seed 1] [--step-percent -15] [--reference 0.75] [--threshold 6]", DetectorFigures.RunAsync),
         ["dashboard-push"] = ("--base URL --api-token T --run-id GUID --secret whsec_... --email ADMIN --password P [--dashboards 100] [--rate 20] [--count 300]", DashboardPush.RunAsync),
         ["live-push"] = ("--base URL --token T --run-id GUID --secret whsec_... [--readers 200] [--count 20] [--interval-ms 500]", LivePush.RunAsync),
         ["cp-sim"] = ("--provider Sqlite|Postgres [--connection-string PG_SERVER] --work DIR --results RESULTS.json [--instances 1|2] [--nodes 1000] [--runs-per-node 3] [--protocols wireguard] [--phase-ms 500] [--concurrency 4] [--timeout-seconds N]", ControlPlaneSim.ControlPlaneSimulation.RunAsync),

@@ -10,14 +10,13 @@ namespace VPNLens.Bench;
 /// against a rolling baseline, 3 of 3; <c>--reference</c> and <c>--threshold</c> try other k and h) on
 /// seeded synthetic series, fed one result at a time as runs finish, with the same noise as the tests
 /// (<see cref="SyntheticSeries"/>): normal with RSD 10 %, Student's t (3 df) with the same scale, and two modes
-/// 16 % apart. Delay: results from a -15 % step to the alert opening. Placement: how far from the step the alert places
+/// 16 % apart. Delay: results from a step (-15 % unless <c>--step-percent</c> says otherwise) to the alert opening. Placement: how far from the step the alert places
 /// the change (its evidence, drawn on the history chart). False alarms: alerts opened per 1,000 results of noise alone.
 /// Bound: what the best detector for the normal series could do on the same series (<see cref="Bound"/>).
 /// </summary>
 internal static class DetectorFigures
 {
     private const double Level = 100;
-    private const double StepLevel = 85;
     private const double RsdPercent = 10;
 
     private static readonly string[] Kinds = ["normal", "heavyTailed", "bimodal"];
@@ -30,6 +29,7 @@ internal static class DetectorFigures
         var noiseSeries = options.Int("noise-series", 5);
         var noiseRuns = options.Int("noise-runs", 1000);
         var seed = options.Int("seed", 1);
+        var stepLevel = Level * (1 + (options.Double("step-percent", -15) / 100));
         var defaults = new CusumSettings();
         var policy = new RegressionPolicy
         {
@@ -47,7 +47,7 @@ internal static class DetectorFigures
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var random = new Random(seed + s);
-                double[] values = [.. Noise(kind, random, before, Level), .. Noise(kind, random, after, StepLevel)];
+                double[] values = [.. Noise(kind, random, before, Level), .. Noise(kind, random, after, stepLevel)];
                 var opened = Opened(monitor, values);
                 early += opened.Count(o => o.At < before);
                 var first = opened.FirstOrDefault(o => o.At >= before);
@@ -90,14 +90,14 @@ internal static class DetectorFigures
             reference = policy.Cusum.Reference,
             threshold = policy.Cusum.Threshold,
             baseline = policy.Cusum.Baseline,
-            stepPercent = (StepLevel - Level) / Level * 100,
+            stepPercent = (stepLevel - Level) / Level * 100,
             rsdPercent = RsdPercent,
             before,
             after,
             seed,
             seconds = Stats.Round(Stats.ElapsedMs(started, Stopwatch.GetTimestamp()) / 1000),
             kinds,
-            bound = Bound(stepSeries, before, after, noiseSeries, noiseRuns, seed),
+            bound = Bound(stepLevel, stepSeries, before, after, noiseSeries, noiseRuns, seed),
         });
     }
 
@@ -108,14 +108,14 @@ internal static class DetectorFigures
     /// from 1 to 8 in halves, its alarms in the noise series and its median delay; <c>threshold</c> is the lowest h
     /// with no alarm in the noise series, the one to hold the app's delay against.
     /// </summary>
-    private static object Bound(int stepSeries, int before, int after, int noiseSeries, int noiseRuns, int seed)
+    private static object Bound(double stepLevel, int stepSeries, int before, int after, int noiseSeries, int noiseRuns, int seed)
     {
         const double Sigma = Level * RsdPercent / 100;
-        var reference = (Level - StepLevel) / Sigma / 2;
+        var reference = (Level - stepLevel) / Sigma / 2;
         var steps = Enumerable.Range(0, stepSeries).Select(s =>
         {
             var random = new Random(seed + s);
-            return (double[])[.. Noise("normal", random, before, Level), .. Noise("normal", random, after, StepLevel)];
+            return (double[])[.. Noise("normal", random, before, Level), .. Noise("normal", random, after, stepLevel)];
         }).ToList();
         var noise = Enumerable.Range(0, noiseSeries).Select(s => Noise("normal", new Random(seed + 100_000 + s), noiseRuns, Level)).ToList();
         var grid = Enumerable.Range(2, 15).Select(i => i / 2.0).Select(h => new

@@ -80,6 +80,24 @@ public sealed class RegressionMonitorTests
         Assert.InRange(delays.Order().ElementAt(delays.Count / 2), 3, MedianDelay);
     }
 
+    /// <summary>
+    /// A collapse after a long history opens as soon as 3 of 3 allows: three results below every one of the 200 before
+    /// them happen by chance once in 1.4 million looks. The sum alone would need two more (its scores are capped).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NoiseKinds))]
+    public void A_collapse_after_a_long_history_opens_after_three_results(string kind)
+    {
+        var random = new Random(31);
+        var values = Noise(kind, random, 200, 100).Concat(Noise(kind, random, 5, 20)).ToArray();
+
+        var (at, step) = Assert.Single(Replay(Upload, values));
+
+        Assert.Equal(202, at);
+        Assert.Equal(SyntheticSeries.Start.AddHours(200), step.ChangeAt);
+        Assert.InRange(step.Evidence!.RelativeShift, -0.85, -0.75);
+    }
+
     [Fact]
     public void An_alert_carries_the_change_point_and_the_shift_with_its_interval()
     {
