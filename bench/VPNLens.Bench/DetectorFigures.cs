@@ -10,8 +10,9 @@ namespace VPNLens.Bench;
 /// against a rolling baseline, 3 of 3; <c>--reference</c> and <c>--threshold</c> try other k and h) on
 /// seeded synthetic series, fed one result at a time as runs finish, with the same noise as the tests
 /// (<see cref="SyntheticSeries"/>): normal with RSD 10 %, Student's t (3 df) with the same scale, and two modes
-/// 16 % apart. Delay: results from a step (-15 % unless <c>--step-percent</c> says otherwise) to the alert opening. Placement: how far from the step the alert places
-/// the change (its evidence, drawn on the history chart). False alarms: alerts opened per 1,000 results of noise alone.
+/// 16 % apart. Delay: results from a step (-15 % unless <c>--step-percent</c> says otherwise) to the alert opening.
+/// Placement: how far from the step the alert places the change (its evidence, drawn on the history chart). False
+/// alarms: alerts opened per 1,000 results of noise alone.
 /// Bound: what the best detector for the normal series could do on the same series (<see cref="Bound"/>).
 /// </summary>
 internal static class DetectorFigures
