@@ -47,8 +47,7 @@ internal static class DetectorFigures
             for (var s = 0; s < stepSeries; s++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var random = new Random(seed + s);
-                double[] values = [.. Noise(kind, random, before, Level), .. Noise(kind, random, after, stepLevel)];
+                var values = StepSeries(kind, seed + s, before, after, stepLevel);
                 var opened = Opened(monitor, values);
                 early += opened.Count(o => o.At < before);
                 var first = opened.FirstOrDefault(o => o.At >= before);
@@ -63,7 +62,7 @@ internal static class DetectorFigures
             for (var s = 0; s < noiseSeries; s++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                alerts += Opened(monitor, Noise(kind, new Random(seed + 100_000 + s), noiseRuns, Level)).Count;
+                alerts += Opened(monitor, NoiseSeries(kind, seed + s, noiseRuns)).Count;
             }
 
             return new
@@ -113,12 +112,8 @@ internal static class DetectorFigures
     {
         const double Sigma = Level * RsdPercent / 100;
         var reference = (Level - stepLevel) / Sigma / 2;
-        var steps = Enumerable.Range(0, stepSeries).Select(s =>
-        {
-            var random = new Random(seed + s);
-            return (double[])[.. Noise("normal", random, before, Level), .. Noise("normal", random, after, stepLevel)];
-        }).ToList();
-        var noise = Enumerable.Range(0, noiseSeries).Select(s => Noise("normal", new Random(seed + 100_000 + s), noiseRuns, Level)).ToList();
+        var steps = Enumerable.Range(0, stepSeries).Select(s => StepSeries("normal", seed + s, before, after, stepLevel)).ToList();
+        var noise = Enumerable.Range(0, noiseSeries).Select(s => NoiseSeries("normal", seed + s, noiseRuns)).ToList();
         var grid = Enumerable.Range(2, 15).Select(i => i / 2.0).Select(h => new
         {
             threshold = h,
@@ -147,6 +142,16 @@ internal static class DetectorFigures
 
         return alarms;
     }
+
+    /// <summary>A seeded series of <paramref name="before"/> results at the level, then <paramref name="after"/> at the step's.</summary>
+    private static double[] StepSeries(string kind, int seed, int before, int after, double stepLevel)
+    {
+        var random = new Random(seed);
+        return [.. Noise(kind, random, before, Level), .. Noise(kind, random, after, stepLevel)];
+    }
+
+    /// <summary>A seeded series of noise alone, its seeds apart from the step series'.</summary>
+    private static double[] NoiseSeries(string kind, int seed, int count) => Noise(kind, new Random(seed + 100_000), count, Level);
 
     private static double[] Noise(string kind, Random random, int count, double level) => kind switch
     {
